@@ -1,0 +1,112 @@
+/**
+ * The typed contract of the native addon: the only thing `lib/` knows of `native/`.
+ *
+ * Conventions:
+ * - Every array argument is a {@link TensorRef}: an object with a `data` {@link Storage} and a `shape`
+ *   (the library's `Tensor` is one). Data is float32, dense, row-major (NCHW for images, OIHW for
+ *   convolution weights, (out, in) for dense weights).
+ * - Outputs are allocated by the caller and passed in; the addon checks that every buffer is large
+ *   enough for the shapes, that shapes agree with each other, and that all tensors share one device.
+ * - Bad arguments throw a `TypeError` (wrong type or count) or a `RangeError` (bad value or shape)
+ *   whose message starts with the operation's name.
+ */
+
+/** A block of native memory on one device. Freed by `dispose()` or, if forgotten, by the GC. */
+export interface Storage {
+  /** 'cpu' (later 'gpu:0', ...). */
+  readonly device: string;
+  readonly byteLength: number;
+  readonly disposed: boolean;
+  dispose(): void;
+}
+
+/** Anything with a storage and a shape; `Tensor` satisfies it. */
+export interface TensorRef {
+  readonly data: Storage;
+  readonly shape: readonly number[];
+}
+
+export type Activation = 'none' | 'relu' | 'sigmoid' | 'tanh';
+export type PoolKind = 'max' | 'avg';
+
+export interface MemoryInfo {
+  device: string;
+  liveBuffers: number;
+  liveBytes: number;
+  peakBytes: number;
+}
+
+export interface BackendInfo {
+  version: string;
+  cpu: { engine: string; threads: number };
+  cuda: { compiled: boolean; available: boolean; reason: string };
+}
+
+export interface Binding {
+  backendInfo(): BackendInfo;
+  memoryInfo(device: string): MemoryInfo;
+
+  /** Allocates `byteLength` bytes (uninitialised) on `device`. */
+  alloc(device: string, byteLength: number): Storage;
+  /** Copies `src` into `dst` from its first element. */
+  upload(dst: Storage, src: Float32Array): void;
+  /** Copies the first `dst.length` floats of `src` into `dst`. */
+  download(src: Storage, dst: Float32Array): void;
+
+  /** Fills `y` with a constant. */
+  fillConstant(y: TensorRef, value: number): void;
+  /** Fills `y` with U(low, high) from the counter-based generator keyed by `seed`. */
+  fillUniform(y: TensorRef, low: number, high: number, seed: number): void;
+  /** Fills `y` with N(mean, std²) from the counter-based generator keyed by `seed`. */
+  fillNormal(y: TensorRef, mean: number, std: number, seed: number): void;
+
+  /** y = a*x + b*y elementwise (shapes equal in size). */
+  axpby(x: TensorRef, y: TensorRef, a: number, b: number): void;
+  /** y = x1 * x2 elementwise. */
+  multiply(x1: TensorRef, x2: TensorRef, y: TensorRef): void;
+  /** Sum of all elements, written into the one-element `y`. */
+  sum(x: TensorRef, y: TensorRef): void;
+
+  /** y = act(conv(x, w) + b); x (N,C,H,W), w (O,C,KH,KW), b (O) or null, y (N,O,OH,OW). */
+  conv2dForward(x: TensorRef, w: TensorRef, b: TensorRef | null, y: TensorRef,
+    stride: readonly [number, number], pad: readonly [number, number], activation: Activation): void;
+  /** dx = conv_transpose(dy, w). */
+  conv2dBackwardData(dy: TensorRef, w: TensorRef, dx: TensorRef,
+    stride: readonly [number, number], pad: readonly [number, number]): void;
+  /** dw (and db when not null) from x and dy. */
+  conv2dBackwardWeights(x: TensorRef, dy: TensorRef, dw: TensorRef, db: TensorRef | null,
+    stride: readonly [number, number], pad: readonly [number, number]): void;
+
+  /**
+   * Pooling forward; for 'max' with `training` true returns the workspace that the backward needs.
+   * 'avg' counts padded cells in the divisor (Gluon's and PyTorch's default).
+   */
+  pool2dForward(kind: PoolKind, x: TensorRef, y: TensorRef, window: readonly [number, number],
+    stride: readonly [number, number], pad: readonly [number, number], training: boolean): Storage | null;
+  pool2dBackward(kind: PoolKind, dy: TensorRef, dx: TensorRef, workspace: Storage | null,
+    window: readonly [number, number], stride: readonly [number, number], pad: readonly [number, number]): void;
+
+  /** y = act(x). */
+  activationForward(kind: Activation, x: TensorRef, y: TensorRef): void;
+  /** dx = dy * act'(x), computed from the forward's output y. */
+  activationBackward(kind: Activation, y: TensorRef, dy: TensorRef, dx: TensorRef): void;
+
+  /** y = act(x wᵀ + b); x (N,K), w (M,K), b (M) or null, y (N,M). */
+  denseForward(x: TensorRef, w: TensorRef, b: TensorRef | null, y: TensorRef, activation: Activation): void;
+  /** dx = dy w (dx may be null), dw = dyᵀ x, db = Σ dy (db may be null). */
+  denseBackward(x: TensorRef, w: TensorRef, dy: TensorRef, dx: TensorRef | null, dw: TensorRef,
+    db: TensorRef | null): void;
+
+  /** loss[n] = -log softmax(logits[n])[label[n]]; labels hold class indices as floats. */
+  softmaxCrossEntropy(logits: TensorRef, labels: TensorRef, loss: TensorRef): void;
+  /** dlogits[n] = dloss[n] * (softmax(logits[n]) - onehot(label[n])). */
+  softmaxCrossEntropyBackward(logits: TensorRef, labels: TensorRef, dloss: TensorRef, dlogits: TensorRef): void;
+  /** Number of rows whose arg-max equals the label. */
+  countCorrect(logits: TensorRef, labels: TensorRef): number;
+
+  /** mask = (u >= p) / (1 - p) with u from the generator keyed by `seed`; y = x * mask. */
+  dropoutForward(x: TensorRef, y: TensorRef, mask: TensorRef, p: number, seed: number): void;
+
+  /** w -= lr * g. */
+  sgdUpdate(w: TensorRef, g: TensorRef, lr: number): void;
+}

@@ -1,0 +1,59 @@
+// Argument checks with predictable messages:
+// "conv2d: expected positive integer for stride but received 0 (number)".
+
+/** How a received value is shown in an error message. */
+export function describeValue(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return `[${value.map(describeValue).join(',')}] (array)`;
+  if (typeof value === 'object') return `${(value as object).constructor?.name ?? 'object'}`;
+  if (typeof value === 'string') return `'${value}' (string)`;
+  return `${String(value)} (${typeof value})`;
+}
+
+/** The error for an argument that is not what `op` expects. */
+export function invalidArg(op: string, name: string, expected: string, actual: unknown,
+  kind: typeof TypeError | typeof RangeError = TypeError): Error {
+  return new kind(`${op}: expected ${expected} for ${name} but received ${describeValue(actual)}`);
+}
+
+/** A positive integer, or throws naming op and argument. */
+export function positiveInt(op: string, name: string, value: unknown): number {
+  if (typeof value !== 'number') throw invalidArg(op, name, 'a positive integer', value);
+  if (!Number.isInteger(value) || value <= 0) throw invalidArg(op, name, 'a positive integer', value, RangeError);
+  return value;
+}
+
+/** A non-negative integer, or throws naming op and argument. */
+export function nonNegativeInt(op: string, name: string, value: unknown): number {
+  if (typeof value !== 'number') throw invalidArg(op, name, 'a non-negative integer', value);
+  if (!Number.isInteger(value) || value < 0) throw invalidArg(op, name, 'a non-negative integer', value, RangeError);
+  return value;
+}
+
+/** A finite number in [lo, hi) (or [lo, hi] with `closed`), or throws. */
+export function numberInRange(op: string, name: string, value: unknown, lo: number, hi: number, closed = false): number {
+  const expected = `a number in [${lo}, ${hi}${closed ? ']' : ')'}`;
+  if (typeof value !== 'number') throw invalidArg(op, name, expected, value);
+  if (!(value >= lo && (closed ? value <= hi : value < hi))) throw invalidArg(op, name, expected, value, RangeError);
+  return value;
+}
+
+/** An integer or a pair of integers (kernel size, stride, padding) as a pair, checked by `each`. */
+export function pair(op: string, name: string, value: unknown,
+  each: (op: string, name: string, v: unknown) => number): [number, number] {
+  if (Array.isArray(value)) {
+    if (value.length !== 2) throw invalidArg(op, name, 'a number or a pair of numbers', value, RangeError);
+    return [each(op, name, value[0]), each(op, name, value[1])];
+  }
+  const v = each(op, name, value);
+  return [v, v];
+}
+
+/** One of the allowed strings, or throws. */
+export function oneOf<T extends string>(op: string, name: string, value: unknown, allowed: readonly T[]): T {
+  if (typeof value !== 'string' || !allowed.includes(value as T)) {
+    throw invalidArg(op, name, `one of ${allowed.map((a) => `'${a}'`).join(', ')}`, value,
+      typeof value === 'string' ? RangeError : TypeError);
+  }
+  return value as T;
+}

@@ -1,0 +1,210 @@
+// Mini-batches of an in-memory image dataset as tensors, like Gluon's DataLoader.
+import { randomInt } from 'crypto';
+import { Tensor } from '../tensor';
+import { Device, cpu } from '../device';
+import { describeValue, invalidArg, oneOf, positiveInt } from '../check';
+import { ImageBatch, ToTensor, Transform } from './transforms';
+
+/** An in-memory dataset of images, as returned by `loadFashionMNIST`. */
+export interface ImageDataset {
+  /** length*channels*height*width bytes, example after example, each CHW. */
+  images: Uint8Array;
+  /** One class index per example. */
+  labels: Uint8Array;
+  /** Number of examples. */
+  length: number;
+  height: number;
+  width: number;
+  channels: number;
+}
+
+/** Options of {@link DataLoader}. */
+export interface DataLoaderOptions {
+  /** Examples per batch (a positive integer). */
+  batchSize: number;
+  /** Visit the examples in a new random order each epoch; default false. */
+  shuffle?: boolean;
+  /** Seed of the shuffle order; default a random seed. */
+  seed?: number;
+  /** Applied to each batch of bytes; default {@link ToTensor} (floats in [0, 1]). */
+  transform?: Transform;
+  /** Where the batches' tensors are created; default `cpu()`. */
+  device?: Device;
+  /** 'keep' (default) yields the last, smaller batch; 'discard' drops it. */
+  lastBatch?: 'keep' | 'discard';
+}
+
+/** murmur3's finaliser: a bijective 32-bit mix, used to derive one epoch's seed. */
+function fmix32(x: number): number {
+  x ^= x >>> 16;
+  x = Math.imul(x, 0x85ebca6b);
+  x ^= x >>> 13;
+  x = Math.imul(x, 0xc2b2ae35);
+  x ^= x >>> 16;
+  return x >>> 0;
+}
+
+/** mulberry32: a small, fast PRNG with 32-bit state; returns floats in [0, 1). */
+function mulberry32(state: number): () => number {
+  let a = state >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** The permutation of 0..n-1 for one (seed, epoch): Fisher-Yates driven by mulberry32. */
+function permutation(n: number, seed: number, epoch: number): Uint32Array {
+  const lo = seed >>> 0;
+  const hi = Math.floor(seed / 4294967296) >>> 0;
+  const rand = mulberry32(fmix32(fmix32(lo ^ fmix32(hi + 0x9e3779b9)) ^ fmix32(epoch + 0x7f4a7c15)));
+  const order = new Uint32Array(n);
+  for (let i = 0; i < n; i++) order[i] = i;
+  for (let i = n - 1; i > 0; i--) {
+    const j = Math.floor(rand() * (i + 1));
+    const t = order[i];
+    order[i] = order[j];
+    order[j] = t;
+  }
+  return order;
+}
+
+function checkDataset(dataset: ImageDataset): void {
+  const op = 'DataLoader';
+  if (!dataset || typeof dataset !== 'object') throw invalidArg(op, 'dataset', 'an ImageDataset', dataset);
+  for (const key of ['height', 'width', 'channels'] as const) positiveInt(op, `dataset.${key}`, dataset[key]);
+  const { length } = dataset;
+  if (typeof length !== 'number' || !Number.isInteger(length) || length < 0) {
+    throw invalidArg(op, 'dataset.length', 'a non-negative integer', length, typeof length === 'number' ? RangeError : TypeError);
+  }
+  if (!(dataset.images instanceof Uint8Array)) throw invalidArg(op, 'dataset.images', 'a Uint8Array', dataset.images);
+  if (!(dataset.labels instanceof Uint8Array)) throw invalidArg(op, 'dataset.labels', 'a Uint8Array', dataset.labels);
+  const size = length * dataset.channels * dataset.height * dataset.width;
+  if (dataset.images.length !== size) {
+    throw new RangeError(`DataLoader: dataset.images has ${dataset.images.length} bytes but ${length} examples of ` +
+      `${dataset.channels}x${dataset.height}x${dataset.width} need ${size}`);
+  }
+  if (dataset.labels.length !== length) {
+    throw new RangeError(`DataLoader: dataset.labels has ${dataset.labels.length} entries but the dataset has ${length} examples`);
+  }
+}
+
+/**
+ * Iterates over an {@link ImageDataset} in mini-batches, like Gluon's `gluon.data.DataLoader`.
+ * Each step yields `[X, y]`: X a float32 tensor (B, C, H, W) made by the transform (default
+ * {@link ToTensor}: bytes scaled to [0, 1]), y a tensor (B) of class indices as float32.
+ *
+ * With `shuffle`, every pass over the loader (every `for...of`) visits the examples in a new order,
+ * derived from `seed` and the epoch number: two loaders with the same seed give the same sequence
+ * of orders. The orders do not depend on the batch size.
+ * @example
+ * const train = new DataLoader(await loadFashionMNIST({ train: true }), { batchSize: 256, shuffle: true, seed: 0 });
+ * for (const [X, y] of train) { ... }
+ */
+export class DataLoader implements Iterable<[Tensor, Tensor]> {
+  /** The examples. */
+  readonly dataset: ImageDataset;
+  /** Examples per batch. */
+  readonly batchSize: number;
+  /** Whether each epoch visits the examples in a new random order. */
+  readonly shuffle: boolean;
+  /** Seed of the shuffle orders (drawn at random when not given). */
+  readonly seed: number;
+  /** Applied to each batch of bytes before it becomes a tensor. */
+  readonly transform: Transform;
+  /** Where the tensors are created. */
+  readonly device: Device;
+  /** What happens to the last, smaller batch. */
+  readonly lastBatch: 'keep' | 'discard';
+  private epochs = 0;
+
+  /**
+   * @param dataset - the examples; its arrays are read, never copied or changed.
+   * @param options - `batchSize` (required), `shuffle` (default false), `seed` (default random),
+   *   `transform` (default `ToTensor()`), `device` (default `cpu()`), `lastBatch` (default 'keep').
+   * @throws TypeError or RangeError naming the option or dataset field that is wrong, e.g.
+   *   `DataLoader: expected a positive integer for batchSize but received 0 (number)`.
+   */
+  constructor(dataset: ImageDataset, options: DataLoaderOptions) {
+    const op = 'DataLoader';
+    checkDataset(dataset);
+    if (!options || typeof options !== 'object') throw invalidArg(op, 'options', 'an object with batchSize', options);
+    this.dataset = dataset;
+    this.batchSize = positiveInt(op, 'batchSize', options.batchSize);
+    if (options.shuffle !== undefined && typeof options.shuffle !== 'boolean') {
+      throw invalidArg(op, 'shuffle', 'a boolean', options.shuffle);
+    }
+    this.shuffle = options.shuffle ?? false;
+    if (options.seed !== undefined) {
+      if (typeof options.seed !== 'number') throw invalidArg(op, 'seed', 'a safe integer', options.seed);
+      if (!Number.isSafeInteger(options.seed)) throw invalidArg(op, 'seed', 'a safe integer', options.seed, RangeError);
+    }
+    this.seed = options.seed ?? randomInt(0, 2 ** 32);
+    if (options.transform !== undefined && typeof options.transform !== 'function') {
+      throw invalidArg(op, 'transform', 'a transform (a function)', options.transform);
+    }
+    this.transform = options.transform ?? ToTensor();
+    if (options.device !== undefined && !(options.device instanceof Device)) {
+      throw invalidArg(op, 'device', 'a Device', options.device);
+    }
+    this.device = options.device ?? cpu();
+    this.lastBatch = options.lastBatch === undefined ? 'keep' : oneOf(op, 'lastBatch', options.lastBatch, ['keep', 'discard']);
+  }
+
+  /** Number of examples in the dataset. */
+  get numExamples(): number {
+    return this.dataset.length;
+  }
+
+  /** Number of batches per epoch. */
+  get length(): number {
+    const n = this.dataset.length / this.batchSize;
+    return this.lastBatch === 'keep' ? Math.ceil(n) : Math.floor(n);
+  }
+
+  /** Number of epochs started so far (passes begun over the loader). */
+  get epoch(): number {
+    return this.epochs;
+  }
+
+  /** Starts an epoch: fixes its order now, then yields its batches lazily. */
+  [Symbol.iterator](): Iterator<[Tensor, Tensor]> {
+    const order = this.shuffle ? permutation(this.dataset.length, this.seed, this.epochs) : null;
+    this.epochs++;
+    return this.batches(order);
+  }
+
+  private *batches(order: Uint32Array | null): Generator<[Tensor, Tensor]> {
+    const { images, labels, channels, height, width } = this.dataset;
+    const example = channels * height * width;
+    const count = this.length;
+    for (let b = 0; b < count; b++) {
+      const start = b * this.batchSize;
+      const size = Math.min(this.batchSize, this.dataset.length - start);
+      const bytes = new Uint8Array(size * example);
+      const y = new Float32Array(size);
+      for (let k = 0; k < size; k++) {
+        const i = order ? order[start + k] : start + k;
+        bytes.set(images.subarray(i * example, (i + 1) * example), k * example);
+        y[k] = labels[i];
+      }
+      const batch = this.transform({ data: bytes, shape: [size, channels, height, width] });
+      yield [this.toTensor(batch, size), Tensor.fromArray(y, [size], this.device)];
+    }
+  }
+
+  private toTensor(batch: ImageBatch, size: number): Tensor {
+    const shape = batch?.shape;
+    const data = batch?.data;
+    if (!Array.isArray(shape) || shape.length !== 4 || shape[0] !== size ||
+        !(data instanceof Float32Array || data instanceof Uint8Array)) {
+      throw new TypeError(`DataLoader: the transform must return an ImageBatch of ${size} images ` +
+        `but returned shape ${describeValue(shape)}`);
+    }
+    // A transform without ToTensor leaves bytes: they become floats 0..255, unscaled.
+    return Tensor.fromArray(data, shape, this.device);
+  }
+}

@@ -1,0 +1,159 @@
+// Batch transforms on host arrays, applied by the DataLoader before a batch is uploaded.
+// Style: every transform is made by a factory function (`Resize(224)`, no `new`) and is itself a
+// plain function from batch to batch, so transforms compose as functions.
+import { invalidArg, positiveInt } from '../check';
+
+/** A batch of images on the host, NCHW, row-major. */
+export interface ImageBatch {
+  /** N*C*H*W elements: bytes 0..255 as stored, or float32 (after {@link ToTensor}). */
+  data: Uint8Array | Float32Array;
+  /** [N, C, H, W]. */
+  shape: [number, number, number, number];
+}
+
+/** A batch transform: returns a new batch (or the same one when there is nothing to do). */
+export type Transform = (batch: ImageBatch) => ImageBatch;
+
+/** Checks that `batch` is an ImageBatch whose data fills its shape; returns the shape. */
+function checkBatch(op: string, batch: ImageBatch): [number, number, number, number] {
+  if (!batch || typeof batch !== 'object') throw invalidArg(op, 'batch', 'an ImageBatch', batch);
+  const { data, shape } = batch;
+  if (!(data instanceof Uint8Array || data instanceof Float32Array)) {
+    throw invalidArg(op, 'batch.data', 'a Uint8Array or a Float32Array', data);
+  }
+  if (!Array.isArray(shape) || shape.length !== 4 || !shape.every((d) => Number.isInteger(d) && d >= 0)) {
+    throw invalidArg(op, 'batch.shape', 'four non-negative integers [N, C, H, W]', shape, RangeError);
+  }
+  const size = shape[0] * shape[1] * shape[2] * shape[3];
+  if (data.length !== size) {
+    throw new RangeError(`${op}: batch.data has ${data.length} elements but shape [${shape.join(', ')}] needs ${size}`);
+  }
+  return shape;
+}
+
+/**
+ * Converts bytes 0..255 to float32 in [0, 1] (divides by 255), as Gluon's `transforms.ToTensor`
+ * (the layout is already NCHW here). A float32 batch is returned unchanged.
+ * @returns the transform.
+ * @throws (from the transform) TypeError or RangeError when the batch's data does not fill its shape.
+ * @example
+ * const toTensor = ToTensor();
+ * toTensor({ data: Uint8Array.of(0, 255), shape: [1, 1, 1, 2] }).data;  // Float32Array [0, 1]
+ */
+export function ToTensor(): Transform {
+  return (batch) => {
+    const shape = checkBatch('ToTensor', batch);
+    if (batch.data instanceof Float32Array) return batch;
+    const src = batch.data;
+    const out = new Float32Array(src.length);
+    for (let i = 0; i < src.length; i++) out[i] = src[i] / 255;
+    return { data: out, shape: [...shape] };
+  };
+}
+
+/** For one axis: the two source indices and the weight of the second, per output index. */
+interface AxisWeights {
+  i0: Int32Array;
+  i1: Int32Array;
+  w1: Float64Array;
+}
+
+/**
+ * PyTorch's linear interpolation with align_corners=False (half-pixel centres): output index d
+ * samples source coordinate max((d + 0.5) * in/out - 0.5, 0); the upper neighbour is clamped to the
+ * last index.
+ */
+function axisWeights(inSize: number, outSize: number): AxisWeights {
+  const scale = inSize / outSize;
+  const i0 = new Int32Array(outSize);
+  const i1 = new Int32Array(outSize);
+  const w1 = new Float64Array(outSize);
+  for (let d = 0; d < outSize; d++) {
+    const src = Math.max((d + 0.5) * scale - 0.5, 0);
+    const lo = Math.min(Math.floor(src), inSize - 1);
+    i0[d] = lo;
+    i1[d] = lo < inSize - 1 ? lo + 1 : lo;
+    w1[d] = src - lo;
+  }
+  return { i0, i1, w1 };
+}
+
+/**
+ * Resizes every image with bilinear interpolation, matching PyTorch's
+ * `F.interpolate(x, size, mode='bilinear', align_corners=False)` (no antialiasing): pixel centres
+ * are aligned, and samples beyond the edge take the edge pixel. A uint8 batch gives a uint8 batch
+ * (rounded to nearest), a float32 batch a float32 batch. Resizing to the input's size copies it.
+ *
+ * Unlike Gluon, whose tuple is (width, height), a pair here is `[height, width]`.
+ * @param size - the output size: a number for square `size`×`size` images, or `[height, width]`.
+ * @returns the transform.
+ * @throws TypeError or RangeError when `size` is not a positive integer or a pair of them; the
+ *   transform throws when its batch's data does not fill its shape.
+ * @example
+ * // d2l's load_data_fashion_mnist(batch_size, resize=224): resize the bytes, then scale to [0, 1].
+ * const trans = Compose([Resize(224), ToTensor()]);
+ */
+export function Resize(size: number | [number, number]): Transform {
+  let outH: number;
+  let outW: number;
+  if (Array.isArray(size)) {
+    if (size.length !== 2) throw invalidArg('Resize', 'size', 'a positive integer or [height, width]', size, RangeError);
+    outH = positiveInt('Resize', 'size', size[0]);
+    outW = positiveInt('Resize', 'size', size[1]);
+  } else {
+    outH = outW = positiveInt('Resize', 'size', size);
+  }
+  return (batch) => {
+    const [n, c, h, w] = checkBatch('Resize', batch);
+    const src = batch.data;
+    const out = src instanceof Uint8Array ? new Uint8Array(n * c * outH * outW) : new Float32Array(n * c * outH * outW);
+    if (h === outH && w === outW) {
+      out.set(src);
+      return { data: out, shape: [n, c, outH, outW] };
+    }
+    if (h === 0 || w === 0) throw new RangeError(`Resize: cannot resize empty images of size ${h}x${w}`);
+    const ys = axisWeights(h, outH);
+    const xs = axisWeights(w, outW);
+    const round = out instanceof Uint8Array;
+    for (let plane = 0; plane < n * c; plane++) {
+      const inBase = plane * h * w;
+      const outBase = plane * outH * outW;
+      for (let oy = 0; oy < outH; oy++) {
+        const r0 = inBase + ys.i0[oy] * w;
+        const r1 = inBase + ys.i1[oy] * w;
+        const wy1 = ys.w1[oy];
+        const wy0 = 1 - wy1;
+        const o = outBase + oy * outW;
+        for (let ox = 0; ox < outW; ox++) {
+          const x0 = xs.i0[ox];
+          const x1 = xs.i1[ox];
+          const wx1 = xs.w1[ox];
+          const wx0 = 1 - wx1;
+          // Same association as PyTorch: interpolate along x in each row, then along y.
+          const v = wy0 * (wx0 * src[r0 + x0] + wx1 * src[r0 + x1]) + wy1 * (wx0 * src[r1 + x0] + wx1 * src[r1 + x1]);
+          // Uint8Array assignment truncates, so round first; v is already within [0, 255].
+          out[o + ox] = round ? Math.round(v) : v;
+        }
+      }
+    }
+    return { data: out, shape: [n, c, outH, outW] };
+  };
+}
+
+/**
+ * Chains transforms, applied first to last.
+ * @param transforms - the transforms, e.g. `[Resize(224), ToTensor()]`; an empty list is the identity.
+ * @returns the composed transform.
+ * @throws TypeError when `transforms` is not an array of functions.
+ * @example
+ * const trans = Compose([Resize(32), ToTensor()]);
+ * const loader = new DataLoader(train, { batchSize: 256, transform: trans });
+ */
+export function Compose(transforms: Transform[]): Transform {
+  if (!Array.isArray(transforms)) throw invalidArg('Compose', 'transforms', 'an array of transforms', transforms);
+  transforms.forEach((t, i) => {
+    if (typeof t !== 'function') throw invalidArg('Compose', `transforms[${i}]`, 'a transform (a function)', t);
+  });
+  const list = [...transforms];
+  return (batch) => list.reduce((b, t) => t(b), batch);
+}

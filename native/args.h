@@ -1,0 +1,66 @@
+// Argument reading for every entry point: each check throws a JS TypeError or RangeError whose
+// message names the operation and the bad value, so nothing invalid ever reaches a kernel.
+#pragma once
+#include <napi.h>
+#include <array>
+#include <cstdint>
+#include <initializer_list>
+#include <string>
+#include <vector>
+
+#include "storage.h"
+
+namespace nc {
+
+// A checked view of a JS TensorRef ({data: Storage, shape: number[]}).
+struct TensorArg {
+  float* data = nullptr;
+  std::vector<int64_t> shape;
+  int64_t size = 0;  // number of elements
+  std::string device;
+  std::string name;  // the argument's name, for messages
+
+  bool present() const { return data != nullptr; }
+  int64_t dim(size_t i) const { return shape[i]; }
+  std::string shapeText() const;
+};
+
+// Reads the arguments of one call; `op` prefixes every message.
+class Args {
+ public:
+  Args(const Napi::CallbackInfo& info, const char* op) : info_(info), op_(op) {}
+
+  Napi::Env env() const { return info_.Env(); }
+  const std::string& op() const { return op_; }
+
+  Napi::Value value(size_t i) const { return info_[i]; }
+  void requireCount(size_t n) const;
+  TensorArg tensor(size_t i, const char* name, size_t ndim) const;  // ndim 0: any rank
+  TensorArg optionalTensor(size_t i, const char* name, size_t ndim) const;
+  Storage* storage(size_t i, const char* name, bool optional) const;
+  std::array<int64_t, 2> pair(size_t i, const char* name, int64_t minimum) const;
+  double number(size_t i, const char* name) const;
+  int64_t integer(size_t i, const char* name, int64_t minimum, int64_t maximum) const;
+  bool boolean(size_t i, const char* name) const;
+  std::string choice(size_t i, const char* name, std::initializer_list<const char*> allowed) const;
+  std::string string(size_t i, const char* name) const;
+
+  [[noreturn]] void typeError(const std::string& message) const;
+  [[noreturn]] void rangeError(const std::string& message) const;
+  // "<op>: expected <expected> for <name> but received <value>"
+  [[noreturn]] void invalid(const char* name, const std::string& expected, Napi::Value actual, bool range) const;
+
+  // Shape and device agreement between arguments.
+  void requireSameDevice(std::initializer_list<const TensorArg*> tensors) const;
+  void requireShape(const TensorArg& t, const std::vector<int64_t>& expected) const;
+  void requireSameSize(const TensorArg& a, const TensorArg& b) const;
+
+ private:
+  const Napi::CallbackInfo& info_;
+  std::string op_;
+};
+
+std::string DescribeValue(Napi::Value v);
+std::string ShapeText(const std::vector<int64_t>& shape);
+
+}  // namespace nc

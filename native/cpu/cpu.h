@@ -1,0 +1,49 @@
+// The CPU backend: the same operations as every other backend, on host pointers.
+// Inputs are already checked by the binding layer; these functions trust their arguments.
+#pragma once
+#include <cstddef>
+#include <cstdint>
+
+#include "shapes.h"
+
+namespace nc::cpu {
+
+const char* EngineName();
+int Threads();
+
+// conv.cc — oneDNN convolution, bias and activation fused into the forward.
+void Conv2dForward(const ConvShape& s, const float* x, const float* w, const float* b, float* y, Activation act);
+void Conv2dBackwardData(const ConvShape& s, const float* dy, const float* w, float* dx);
+void Conv2dBackwardWeights(const ConvShape& s, const float* x, const float* dy, float* dw, float* db);
+
+// pool.cc — oneDNN pooling; max pooling in training keeps a workspace of argmax positions.
+size_t MaxPoolWorkspaceBytes(const PoolShape& s);
+void Pool2dForward(const PoolShape& s, bool isMax, const float* x, float* y, void* workspace);
+void Pool2dBackward(const PoolShape& s, bool isMax, const float* dy, float* dx, const void* workspace);
+
+// eltwise.cc — activations; the backward uses the forward's output.
+void ActivationForward(Activation act, int64_t n, const float* x, float* y);
+void ActivationBackward(Activation act, int64_t n, const float* y, const float* dy, float* dx);
+
+// dense.cc — oneDNN inner product with bias and activation fused.
+void DenseForward(const DenseShape& s, const float* x, const float* w, const float* b, float* y, Activation act);
+void DenseBackward(const DenseShape& s, const float* x, const float* w, const float* dy, float* dx, float* dw,
+                   float* db);
+
+// loss.cc — softmax cross-entropy per example, its gradient, and accuracy counting.
+void SoftmaxCrossEntropy(int64_t n, int64_t c, const float* logits, const float* labels, float* loss);
+void SoftmaxCrossEntropyBackward(int64_t n, int64_t c, const float* logits, const float* labels,
+                                 const float* dloss, float* dlogits);
+int64_t CountCorrect(int64_t n, int64_t c, const float* logits, const float* labels);
+
+// elementwise.cc — fills, random numbers, dropout, arithmetic and the SGD update (OpenMP loops).
+void FillConstant(int64_t n, float* y, float value);
+void FillUniform(int64_t n, float* y, float low, float high, uint64_t seed);
+void FillNormal(int64_t n, float* y, float mean, float std, uint64_t seed);
+void DropoutForward(int64_t n, const float* x, float* y, float* mask, float p, uint64_t seed);
+void Axpby(int64_t n, const float* x, float* y, float a, float b);
+void Multiply(int64_t n, const float* x1, const float* x2, float* y);
+double Sum(int64_t n, const float* x);
+void SgdUpdate(int64_t n, float* w, const float* g, float lr);
+
+}  // namespace nc::cpu

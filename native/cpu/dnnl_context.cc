@@ -1,0 +1,59 @@
+#include "cpu/dnnl_context.h"
+
+#include <omp.h>
+
+#include "cpu/cpu.h"
+
+namespace nc::cpu {
+
+dnnl::engine& Engine() {
+  static dnnl::engine engine(dnnl::engine::kind::cpu, 0);
+  return engine;
+}
+
+dnnl::stream& Stream() {
+  static dnnl::stream stream(Engine());
+  return stream;
+}
+
+const CachedPrimitive& CachedOrBuild(const std::string& key, const std::function<CachedPrimitive()>& build) {
+  // Calls come from the JS thread only, so the cache needs no lock.
+  static std::unordered_map<std::string, CachedPrimitive> cache;
+  auto it = cache.find(key);
+  if (it == cache.end()) it = cache.emplace(key, build()).first;
+  return it->second;
+}
+
+dnnl::memory::desc PlainDesc(const dnnl::memory::dims& dims) {
+  using tag = dnnl::memory::format_tag;
+  static const tag tags[] = {tag::undef, tag::a, tag::ab, tag::abc, tag::abcd};
+  return dnnl::memory::desc(dims, dnnl::memory::data_type::f32, tags[dims.size()]);
+}
+
+dnnl::memory Wrap(const dnnl::memory::desc& md, const void* data) {
+  return dnnl::memory(md, Engine(), const_cast<void*>(data));
+}
+
+std::string Key(const char* op, std::initializer_list<int64_t> values) {
+  std::string key(op);
+  key += ':';
+  for (int64_t v : values) key += std::to_string(v) + ',';
+  return key;
+}
+
+dnnl::primitive_attr ActivationAttr(Activation act) {
+  dnnl::primitive_attr attr;
+  if (act == Activation::None) return attr;
+  dnnl::algorithm alg = act == Activation::Relu      ? dnnl::algorithm::eltwise_relu
+                        : act == Activation::Sigmoid ? dnnl::algorithm::eltwise_logistic
+                                                     : dnnl::algorithm::eltwise_tanh;
+  dnnl::post_ops ops;
+  ops.append_eltwise(1.0f, alg, 0.0f, 0.0f);
+  attr.set_post_ops(ops);
+  return attr;
+}
+
+const char* EngineName() { return "oneDNN"; }
+int Threads() { return omp_get_max_threads(); }
+
+}  // namespace nc::cpu

@@ -1,0 +1,78 @@
+// Convolution entry points: shapes are checked against each other before any backend runs.
+#include "cpu/cpu.h"
+#include "ops/ops.h"
+
+namespace nc::ops {
+
+namespace {
+
+// x (N,C,H,W) and w (O,C,KH,KW) with stride/padding at arguments `strideAt`, `strideAt + 1`.
+ConvShape ReadConvShape(const Args& args, const TensorArg& x, const TensorArg& w, size_t strideAt) {
+  auto stride = args.pair(strideAt, "stride", 1);
+  auto pad = args.pair(strideAt + 1, "padding", 0);
+  if (w.dim(1) != x.dim(1)) {
+    args.rangeError("weight " + w.shapeText() + " expects " + std::to_string(w.dim(1)) + " input channels but " +
+                    x.name + " " + x.shapeText() + " has " + std::to_string(x.dim(1)));
+  }
+  ConvShape s{x.dim(0), x.dim(1), x.dim(2), x.dim(3), w.dim(0), w.dim(2), w.dim(3), 0, 0,
+              stride[0], stride[1], pad[0], pad[1]};
+  if (s.h + 2 * s.ph < s.kh || s.w + 2 * s.pw < s.kw) {
+    args.rangeError("kernel " + std::to_string(s.kh) + "x" + std::to_string(s.kw) + " is larger than the padded input " +
+                    std::to_string(s.h + 2 * s.ph) + "x" + std::to_string(s.w + 2 * s.pw) + " of " + x.shapeText());
+  }
+  if (s.ph >= s.kh || s.pw >= s.kw) {
+    args.rangeError("padding (" + std::to_string(s.ph) + "," + std::to_string(s.pw) +
+                    ") must be smaller than the kernel (" + std::to_string(s.kh) + "," + std::to_string(s.kw) + ")");
+  }
+  s.oh = WindowOutput(s.h, s.kh, s.sh, s.ph);
+  s.ow = WindowOutput(s.w, s.kw, s.sw, s.pw);
+  return s;
+}
+
+}  // namespace
+
+Napi::Value Conv2dForward(const Args& args) {
+  args.requireCount(7);
+  TensorArg x = args.tensor(0, "x", 4);
+  TensorArg w = args.tensor(1, "weight", 4);
+  TensorArg b = args.optionalTensor(2, "bias", 1);
+  TensorArg y = args.tensor(3, "y", 4);
+  ConvShape s = ReadConvShape(args, x, w, 4);
+  Activation act = ParseActivation(args.choice(6, "activation", {"none", "relu", "sigmoid", "tanh"}));
+  args.requireSameDevice({&x, &w, &b, &y});
+  if (b.present()) args.requireShape(b, {s.o});
+  args.requireShape(y, {s.n, s.o, s.oh, s.ow});
+  RequireBackend(args, x.device);
+  cpu::Conv2dForward(s, x.data, w.data, b.present() ? b.data : nullptr, y.data, act);
+  return args.env().Undefined();
+}
+
+Napi::Value Conv2dBackwardData(const Args& args) {
+  args.requireCount(5);
+  TensorArg dy = args.tensor(0, "dy", 4);
+  TensorArg w = args.tensor(1, "weight", 4);
+  TensorArg dx = args.tensor(2, "dx", 4);
+  ConvShape s = ReadConvShape(args, dx, w, 3);
+  args.requireSameDevice({&dy, &w, &dx});
+  args.requireShape(dy, {s.n, s.o, s.oh, s.ow});
+  RequireBackend(args, dx.device);
+  cpu::Conv2dBackwardData(s, dy.data, w.data, dx.data);
+  return args.env().Undefined();
+}
+
+Napi::Value Conv2dBackwardWeights(const Args& args) {
+  args.requireCount(6);
+  TensorArg x = args.tensor(0, "x", 4);
+  TensorArg dy = args.tensor(1, "dy", 4);
+  TensorArg dw = args.tensor(2, "dweight", 4);
+  TensorArg db = args.optionalTensor(3, "dbias", 1);
+  ConvShape s = ReadConvShape(args, x, dw, 4);
+  args.requireSameDevice({&x, &dy, &dw, &db});
+  args.requireShape(dy, {s.n, s.o, s.oh, s.ow});
+  if (db.present()) args.requireShape(db, {s.o});
+  RequireBackend(args, x.device);
+  cpu::Conv2dBackwardWeights(s, x.data, dy.data, dw.data, db.present() ? db.data : nullptr);
+  return args.env().Undefined();
+}
+
+}  // namespace nc::ops

@@ -1,0 +1,106 @@
+// Fill, arithmetic, dropout and optimizer entry points.
+#include <cstdint>
+
+#include "cpu/cpu.h"
+#include "ops/ops.h"
+
+namespace nc::ops {
+
+namespace {
+// Seeds are integers that JS numbers hold exactly.
+constexpr int64_t kMaxSeed = (int64_t{1} << 53) - 1;
+
+TensorArg OnBackend(const Args& args, size_t i, const char* name) {
+  TensorArg t = args.tensor(i, name, 0);
+  RequireBackend(args, t.device);
+  return t;
+}
+}  // namespace
+
+Napi::Value FillConstant(const Args& args) {
+  args.requireCount(2);
+  TensorArg y = OnBackend(args, 0, "y");
+  cpu::FillConstant(y.size, y.data, static_cast<float>(args.number(1, "value")));
+  return args.env().Undefined();
+}
+
+Napi::Value FillUniform(const Args& args) {
+  args.requireCount(4);
+  TensorArg y = OnBackend(args, 0, "y");
+  double low = args.number(1, "low");
+  double high = args.number(2, "high");
+  if (!(low <= high)) args.rangeError("low (" + std::to_string(low) + ") is above high (" + std::to_string(high) + ")");
+  uint64_t seed = static_cast<uint64_t>(args.integer(3, "seed", 0, kMaxSeed));
+  cpu::FillUniform(y.size, y.data, static_cast<float>(low), static_cast<float>(high), seed);
+  return args.env().Undefined();
+}
+
+Napi::Value FillNormal(const Args& args) {
+  args.requireCount(4);
+  TensorArg y = OnBackend(args, 0, "y");
+  double mean = args.number(1, "mean");
+  double std = args.number(2, "std");
+  if (std < 0) args.invalid("std", "a non-negative number", args.value(2), true);
+  uint64_t seed = static_cast<uint64_t>(args.integer(3, "seed", 0, kMaxSeed));
+  cpu::FillNormal(y.size, y.data, static_cast<float>(mean), static_cast<float>(std), seed);
+  return args.env().Undefined();
+}
+
+Napi::Value Axpby(const Args& args) {
+  args.requireCount(4);
+  TensorArg x = OnBackend(args, 0, "x");
+  TensorArg y = args.tensor(1, "y", 0);
+  args.requireSameDevice({&x, &y});
+  args.requireSameSize(x, y);
+  cpu::Axpby(x.size, x.data, y.data, static_cast<float>(args.number(2, "a")), static_cast<float>(args.number(3, "b")));
+  return args.env().Undefined();
+}
+
+Napi::Value Multiply(const Args& args) {
+  args.requireCount(3);
+  TensorArg x1 = OnBackend(args, 0, "x1");
+  TensorArg x2 = args.tensor(1, "x2", 0);
+  TensorArg y = args.tensor(2, "y", 0);
+  args.requireSameDevice({&x1, &x2, &y});
+  args.requireSameSize(x1, x2);
+  args.requireSameSize(x1, y);
+  cpu::Multiply(x1.size, x1.data, x2.data, y.data);
+  return args.env().Undefined();
+}
+
+Napi::Value Sum(const Args& args) {
+  args.requireCount(2);
+  TensorArg x = OnBackend(args, 0, "x");
+  TensorArg y = args.tensor(1, "y", 0);
+  args.requireSameDevice({&x, &y});
+  if (y.size != 1) args.rangeError("expected a one-element tensor for y but its shape is " + y.shapeText());
+  y.data[0] = static_cast<float>(cpu::Sum(x.size, x.data));
+  return args.env().Undefined();
+}
+
+Napi::Value DropoutForward(const Args& args) {
+  args.requireCount(5);
+  TensorArg x = OnBackend(args, 0, "x");
+  TensorArg y = args.tensor(1, "y", 0);
+  TensorArg mask = args.tensor(2, "mask", 0);
+  double p = args.number(3, "p");
+  if (!(p >= 0 && p < 1)) args.invalid("p", "a probability in [0, 1)", args.value(3), true);
+  uint64_t seed = static_cast<uint64_t>(args.integer(4, "seed", 0, kMaxSeed));
+  args.requireSameDevice({&x, &y, &mask});
+  args.requireSameSize(x, y);
+  args.requireSameSize(x, mask);
+  cpu::DropoutForward(x.size, x.data, y.data, mask.data, static_cast<float>(p), seed);
+  return args.env().Undefined();
+}
+
+Napi::Value SgdUpdate(const Args& args) {
+  args.requireCount(3);
+  TensorArg w = OnBackend(args, 0, "weight");
+  TensorArg g = args.tensor(1, "grad", 0);
+  args.requireSameDevice({&w, &g});
+  args.requireSameSize(w, g);
+  cpu::SgdUpdate(w.size, w.data, g.data, static_cast<float>(args.number(2, "lr")));
+  return args.env().Undefined();
+}
+
+}  // namespace nc::ops

@@ -1,0 +1,66 @@
+// Pooling entry points. Max pooling in training returns a workspace Storage for the backward.
+#include "cpu/cpu.h"
+#include "ops/ops.h"
+
+namespace nc::ops {
+
+namespace {
+
+PoolShape ReadPoolShape(const Args& args, const TensorArg& x, size_t windowAt) {
+  auto window = args.pair(windowAt, "window", 1);
+  auto stride = args.pair(windowAt + 1, "stride", 1);
+  auto pad = args.pair(windowAt + 2, "padding", 0);
+  PoolShape s{x.dim(0), x.dim(1), x.dim(2), x.dim(3), 0, 0, window[0], window[1], stride[0], stride[1], pad[0], pad[1]};
+  // As in PyTorch: a window must never lie wholly in the padding.
+  if (2 * s.ph > s.kh || 2 * s.pw > s.kw) {
+    args.rangeError("padding (" + std::to_string(s.ph) + "," + std::to_string(s.pw) +
+                    ") must be at most half the window (" + std::to_string(s.kh) + "," + std::to_string(s.kw) + ")");
+  }
+  if (s.h + 2 * s.ph < s.kh || s.w + 2 * s.pw < s.kw) {
+    args.rangeError("window " + std::to_string(s.kh) + "x" + std::to_string(s.kw) + " is larger than the padded input " +
+                    std::to_string(s.h + 2 * s.ph) + "x" + std::to_string(s.w + 2 * s.pw) + " of " + x.shapeText());
+  }
+  s.oh = WindowOutput(s.h, s.kh, s.sh, s.ph);
+  s.ow = WindowOutput(s.w, s.kw, s.sw, s.pw);
+  return s;
+}
+
+}  // namespace
+
+Napi::Value Pool2dForward(const Args& args) {
+  args.requireCount(7);
+  const bool isMax = args.choice(0, "kind", {"max", "avg"}) == "max";
+  TensorArg x = args.tensor(1, "x", 4);
+  TensorArg y = args.tensor(2, "y", 4);
+  PoolShape s = ReadPoolShape(args, x, 3);
+  const bool training = args.boolean(6, "training");
+  args.requireSameDevice({&x, &y});
+  args.requireShape(y, {s.n, s.c, s.oh, s.ow});
+  RequireBackend(args, x.device);
+  if (!(isMax && training)) {
+    cpu::Pool2dForward(s, isMax, x.data, y.data, nullptr);
+    return args.env().Null();
+  }
+  Napi::Object workspace = Storage::Allocate(args.env(), x.device, cpu::MaxPoolWorkspaceBytes(s));
+  cpu::Pool2dForward(s, isMax, x.data, y.data, Storage::Unwrap(workspace)->data());
+  return workspace;
+}
+
+Napi::Value Pool2dBackward(const Args& args) {
+  args.requireCount(7);
+  const bool isMax = args.choice(0, "kind", {"max", "avg"}) == "max";
+  TensorArg dy = args.tensor(1, "dy", 4);
+  TensorArg dx = args.tensor(2, "dx", 4);
+  Storage* workspace = args.storage(3, "workspace", !isMax);
+  PoolShape s = ReadPoolShape(args, dx, 4);
+  args.requireSameDevice({&dy, &dx});
+  args.requireShape(dy, {s.n, s.c, s.oh, s.ow});
+  RequireBackend(args, dx.device);
+  if (isMax && (workspace->device() != dx.device || workspace->bytes() < cpu::MaxPoolWorkspaceBytes(s))) {
+    args.rangeError("workspace does not belong to a max-pooling forward of this shape");
+  }
+  cpu::Pool2dBackward(s, isMax, dy.data, dx.data, isMax ? workspace->data() : nullptr);
+  return args.env().Undefined();
+}
+
+}  // namespace nc::ops

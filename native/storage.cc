@@ -1,0 +1,97 @@
+#include "storage.h"
+
+#include <cstdlib>
+#include <map>
+
+namespace nc {
+
+namespace {
+// Distinguishes our Storage objects from any other wrapped object passed in from JS.
+const napi_type_tag kStorageTag = {0x6e6f64652d637564ULL, 0x6e6e2d73746f7261ULL};
+// Allocations are 64-byte aligned for AVX-512 loads in oneDNN.
+constexpr size_t kAlignment = 64;
+
+struct AddonData {
+  Napi::FunctionReference constructor;
+};
+
+std::map<std::string, MemoryStats>& AllStats() {
+  static std::map<std::string, MemoryStats> stats;
+  return stats;
+}
+}  // namespace
+
+void Storage::Init(Napi::Env env) {
+  Napi::Function ctor = DefineClass(env, "Storage", {
+      InstanceAccessor<&Storage::GetDevice>("device"),
+      InstanceAccessor<&Storage::GetByteLength>("byteLength"),
+      InstanceAccessor<&Storage::GetDisposed>("disposed"),
+      InstanceMethod<&Storage::Dispose>("dispose"),
+  });
+  auto* data = new AddonData();
+  data->constructor = Napi::Persistent(ctor);
+  env.SetInstanceData<AddonData>(data);
+}
+
+Napi::Object Storage::Allocate(Napi::Env env, const std::string& device, size_t bytes) {
+  // The constructor refuses calls from JS; the external pointer below is the native-only key.
+  static int nativeKey;
+  auto* data = env.GetInstanceData<AddonData>();
+  Napi::Object obj = data->constructor.New({Napi::External<int>::New(env, &nativeKey)});
+  Storage* self = Storage::Unwrap(obj);
+  size_t rounded = (bytes + kAlignment - 1) / kAlignment * kAlignment;
+  void* p = std::aligned_alloc(kAlignment, rounded);
+  if (p == nullptr) {
+    throw Napi::RangeError::New(env, "alloc: out of memory: cannot allocate " + std::to_string(bytes) +
+                                         " bytes on " + device);
+  }
+  self->data_ = p;
+  self->bytes_ = bytes;
+  self->device_ = device;
+  MemoryStats& s = AllStats()[device];
+  s.liveBuffers += 1;
+  s.liveBytes += static_cast<int64_t>(bytes);
+  if (s.liveBytes > s.peakBytes) s.peakBytes = s.liveBytes;
+  Napi::MemoryManagement::AdjustExternalMemory(env, static_cast<int64_t>(bytes));
+  return obj;
+}
+
+Storage::Storage(const Napi::CallbackInfo& info) : Napi::ObjectWrap<Storage>(info) {
+  if (info.Length() != 1 || !info[0].IsExternal()) {
+    throw Napi::TypeError::New(info.Env(), "Storage: not constructible from JavaScript; use alloc(device, bytes)");
+  }
+  info.This().As<Napi::Object>().TypeTag(&kStorageTag);
+}
+
+Storage::~Storage() { Free(Env()); }
+
+Storage* Storage::Unwrap(Napi::Value value) {
+  if (!value.IsObject()) return nullptr;
+  Napi::Object obj = value.As<Napi::Object>();
+  if (!obj.CheckTypeTag(&kStorageTag)) return nullptr;
+  return Napi::ObjectWrap<Storage>::Unwrap(obj);
+}
+
+const MemoryStats& Storage::Stats(const std::string& device) { return AllStats()[device]; }
+
+void Storage::Free(Napi::Env env) {
+  if (data_ == nullptr) return;
+  std::free(data_);
+  data_ = nullptr;
+  MemoryStats& s = AllStats()[device_];
+  s.liveBuffers -= 1;
+  s.liveBytes -= static_cast<int64_t>(bytes_);
+  Napi::MemoryManagement::AdjustExternalMemory(env, -static_cast<int64_t>(bytes_));
+}
+
+Napi::Value Storage::GetDevice(const Napi::CallbackInfo& info) { return Napi::String::New(info.Env(), device_); }
+Napi::Value Storage::GetByteLength(const Napi::CallbackInfo& info) {
+  return Napi::Number::New(info.Env(), static_cast<double>(bytes_));
+}
+Napi::Value Storage::GetDisposed(const Napi::CallbackInfo& info) { return Napi::Boolean::New(info.Env(), disposed()); }
+Napi::Value Storage::Dispose(const Napi::CallbackInfo& info) {
+  Free(info.Env());
+  return info.Env().Undefined();
+}
+
+}  // namespace nc

@@ -1,0 +1,46 @@
+// Storage: a block of native memory on one device, owned by a JS object.
+// dispose() frees it at once; the finalizer frees what JS forgot. Every allocation is reported
+// to V8 as external memory so that garbage collection keeps pace with native memory.
+#pragma once
+#include <napi.h>
+#include <cstddef>
+#include <string>
+
+namespace nc {
+
+struct MemoryStats {
+  int64_t liveBuffers = 0;
+  int64_t liveBytes = 0;
+  int64_t peakBytes = 0;
+};
+
+class Storage : public Napi::ObjectWrap<Storage> {
+ public:
+  static void Init(Napi::Env env);
+  // Allocates `bytes` on `device` ("cpu") and returns the wrapping JS object.
+  static Napi::Object Allocate(Napi::Env env, const std::string& device, size_t bytes);
+  // The Storage behind `value`, or nullptr when `value` is not one (checked by type tag).
+  static Storage* Unwrap(Napi::Value value);
+  static const MemoryStats& Stats(const std::string& device);
+
+  explicit Storage(const Napi::CallbackInfo& info);
+  ~Storage() override;
+
+  void* data() const { return data_; }
+  size_t bytes() const { return bytes_; }
+  bool disposed() const { return data_ == nullptr; }
+  const std::string& device() const { return device_; }
+
+ private:
+  Napi::Value GetDevice(const Napi::CallbackInfo& info);
+  Napi::Value GetByteLength(const Napi::CallbackInfo& info);
+  Napi::Value GetDisposed(const Napi::CallbackInfo& info);
+  Napi::Value Dispose(const Napi::CallbackInfo& info);
+  void Free(Napi::Env env);
+
+  void* data_ = nullptr;
+  size_t bytes_ = 0;
+  std::string device_;
+};
+
+}  // namespace nc
