@@ -102,7 +102,7 @@ export class Tensor {
     let flat: Float32Array;
     if (Array.isArray(values)) {
       const inferred = inferShape(values as Nested[]);
-      flat = Float32Array.from((values as Nested[]).flat(Infinity) as number[]);
+      flat = Float32Array.from((values as unknown[]).flat(Infinity as 1) as number[]);
       shape = shape ?? inferred;
     } else if (values && typeof (values as ArrayLike<number>).length === 'number') {
       flat = values instanceof Float32Array ? values : Float32Array.from(values);

@@ -1,0 +1,166 @@
+// Autograd: a tape of the operations run inside `record`, walked backwards by `backward`.
+import { binding } from './binding';
+import type { Tensor } from './tensor';
+
+/** One recorded operation: its inputs and how to turn dL/d(output) into dL/d(inputs). */
+export interface TapeNode {
+  /** The operation's name, for error messages and debugging. */
+  op: string;
+  inputs: (Tensor | null)[];
+  /** Returns one gradient per input (null where an input needs none). */
+  backward: (dy: Tensor) => (Tensor | null)[];
+  /** Frees what only the backward needed (pooling workspaces, dropout masks). */
+  release?: () => void;
+}
+
+// Scoped state, set only by record()/pause()/trainMode()/predictMode() and restored on exit.
+let recording = false;
+let training = false;
+
+/**
+ * Runs `fn` while recording operations for `backward()`, in training mode (dropout active), as
+ * Gluon's `with autograd.record():`.
+ * @example
+ * const l = autograd.record(() => lossFn.forward(net.forward(X), y));
+ * l.backward();
+ * @param fn - the forward computation.
+ * @param trainMode - default true; false records in prediction mode (dropout off).
+ * @returns what `fn` returns.
+ */
+export function record<T>(fn: () => T, trainMode = true): T {
+  return scoped(true, trainMode, fn);
+}
+
+/** Runs `fn` without recording (and in prediction mode unless `trainMode`). */
+export function pause<T>(fn: () => T, trainMode = false): T {
+  return scoped(false, trainMode, fn);
+}
+
+/** Runs `fn` in training mode without changing recording. */
+export function trainMode<T>(fn: () => T): T {
+  return scoped(recording, true, fn);
+}
+
+/** Runs `fn` in prediction mode without changing recording. */
+export function predictMode<T>(fn: () => T): T {
+  return scoped(recording, false, fn);
+}
+
+/** True inside `record`. */
+export function isRecording(): boolean {
+  return recording;
+}
+
+/** True in training mode (inside `record` by default): dropout is active. */
+export function isTraining(): boolean {
+  return training;
+}
+
+function scoped<T>(rec: boolean, train: boolean, fn: () => T): T {
+  if (typeof fn !== 'function') throw new TypeError(`autograd.record: expected a function but received ${typeof fn}`);
+  const saved = [recording, training];
+  recording = rec;
+  training = train;
+  try {
+    return fn();
+  } finally {
+    [recording, training] = saved;
+  }
+}
+
+/** True when gradients must flow into `t`: it has an attached grad or was produced on the tape. */
+export function requiresGrad(t: Tensor | null): boolean {
+  return t !== null && (t.grad !== null || t.node !== null);
+}
+
+/**
+ * Records `output` as produced by `op` from `inputs` when recording and some input requires a
+ * gradient. Ops call this right after computing their forward.
+ */
+export function recordOp(op: string, output: Tensor, inputs: (Tensor | null)[],
+  backward: TapeNode['backward'], release?: () => void): void {
+  if (recording && inputs.some(requiresGrad)) {
+    output.node = { op, inputs, backward, release };
+  } else {
+    release?.();
+  }
+}
+
+// Tensors reachable from `head` through the tape, every tensor after all the tensors it feeds.
+// Iterative, so deep graphs cannot overflow the stack.
+function topologicalOrder(head: Tensor): Tensor[] {
+  const order: Tensor[] = [];
+  const visited = new Set<Tensor>();
+  const stack: [Tensor, boolean][] = [[head, false]];
+  while (stack.length > 0) {
+    const [t, expanded] = stack.pop()!;
+    if (expanded) {
+      order.push(t);
+      continue;
+    }
+    if (visited.has(t)) continue;
+    visited.add(t);
+    stack.push([t, true]);
+    for (const input of t.node?.inputs ?? []) {
+      if (input && requiresGrad(input) && !visited.has(input)) stack.push([input, false]);
+    }
+  }
+  return order.reverse();
+}
+
+/**
+ * Back-propagates from `head` (see `Tensor.backward`). Gradients of tensors used several times
+ * accumulate; leaves with an attached grad receive theirs by overwriting `grad`.
+ */
+export function backward(head: Tensor, headGrad?: Tensor): void {
+  if (!head.node) {
+    throw new Error('backward: this tensor has no recorded history; compute it inside autograd.record() ' +
+      'from tensors with attached gradients (net.initialize() attaches them to parameters)');
+  }
+  const { Tensor: TensorClass } = require('./tensor') as typeof import('./tensor');
+  if (headGrad !== undefined) {
+    if (!(headGrad instanceof TensorClass) || headGrad.size !== head.size) {
+      throw new RangeError(`backward: headGrad must be a Tensor of shape (${head.shape.join(',')})`);
+    }
+    if (!headGrad.device.equals(head.device)) {
+      throw new TypeError(`backward: headGrad is on ${headGrad.device} but the head is on ${head.device}`);
+    }
+  }
+  const grads = new Map<Tensor, Tensor>();
+  grads.set(head, headGrad ?? TensorClass.ones(head.shape, head.device));
+  const userOwned = headGrad;
+
+  for (const t of topologicalOrder(head)) {
+    const dy = grads.get(t);
+    if (!dy) continue;
+    const node = t.node;
+    if (!node) {
+      // A leaf: write its gradient (Gluon's grad_req='write').
+      if (t.grad) binding.axpby(dy, t.grad, 1, 0);
+      if (dy !== userOwned) dy.dispose();
+      continue;
+    }
+    const inputGrads = node.backward(dy);
+    let sharesDy = false;
+    node.inputs.forEach((input, i) => {
+      const g = inputGrads[i];
+      if (!input || !g) return;
+      if (!requiresGrad(input)) {
+        g.dispose();
+        return;
+      }
+      sharesDy ||= g.data === dy.data;
+      const existing = grads.get(input);
+      if (existing) {
+        binding.axpby(g, existing, 1, 1);
+        if (g.data !== dy.data) g.dispose();
+      } else {
+        grads.set(input, g);
+      }
+    });
+    if (dy !== userOwned && !sharesDy) dy.dispose();
+    // The graph is used once, as in Gluon: free what only the backward needed.
+    node.release?.();
+    t.node = null;
+  }
+}

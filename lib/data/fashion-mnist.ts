@@ -1,0 +1,342 @@
+// Fashion-MNIST (Xiao et al. 2017): finds the four IDX files on disk, downloads them when allowed,
+// checks them, and loads them as an ImageDataset.
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import * as http from 'http';
+import * as https from 'https';
+import { createHash, randomBytes } from 'crypto';
+import { pipeline } from 'stream/promises';
+import { invalidArg, positiveInt } from '../check';
+import type { Device } from '../device';
+import type { DataLoader, ImageDataset } from './dataloader';
+import { readIdx, idxHeader, IdxArray } from './idx';
+import { Compose, Resize, ToTensor } from './transforms';
+
+export type { ImageDataset } from './dataloader';
+
+/** The 10 class names, by label index, as d2l's `get_fashion_mnist_labels`. */
+export const FASHION_MNIST_CLASSES: readonly string[] = Object.freeze([
+  't-shirt', 'trouser', 'pullover', 'dress', 'coat', 'sandal', 'shirt', 'sneaker', 'bag', 'ankle boot',
+]);
+
+/** Where the dataset is downloaded from unless NODE_CUDNN_FASHION_MNIST_URL says otherwise. */
+export const FASHION_MNIST_URL = 'http://fashion-mnist.s3-website.eu-central-1.amazonaws.com/';
+
+/** Where the Debian/Ubuntu package dataset-fashion-mnist installs the files. */
+export const FASHION_MNIST_SYSTEM_DIR = '/usr/share/datasets/fashion-mnist';
+
+/**
+ * MD5 of each file's decompressed content: the published sums of the raw IDX files. The sums of
+ * the .gz files are not used because Debian's package recompressed them.
+ */
+const CONTENT_MD5: Record<string, string> = {
+  'train-images-idx3-ubyte': 'f4a8712d7a061bf5bd6d2ca38dc4d50a',
+  'train-labels-idx1-ubyte': '9018921c3c673c538a1fc5bad174d6f9',
+  't10k-images-idx3-ubyte': '8181f5470baa50b63fa0f6fddb340f0a',
+  't10k-labels-idx1-ubyte': '15d484375f8d13e6eb1aabb0c3f46965',
+};
+
+/** The base names (without .gz) of one split's images and labels. */
+function splitNames(train: boolean): { images: string; labels: string } {
+  const prefix = train ? 'train' : 't10k';
+  return { images: `${prefix}-images-idx3-ubyte`, labels: `${prefix}-labels-idx1-ubyte` };
+}
+
+/** A loaded split; `files` says which files it came from. */
+export interface FashionMNISTDataset extends ImageDataset {
+  /** The paths of the images and labels files that were read. */
+  files: { images: string; labels: string };
+}
+
+/** Options of {@link loadFashionMNIST}. */
+export interface FashionMNISTOptions {
+  /** The training set (60000 examples) or the test set (10000). */
+  train: boolean;
+  /** A folder holding the files; when given, no other place is searched. */
+  root?: string;
+  /** Download into the cache folder when no place has the files; default true. */
+  download?: boolean;
+  /** Check each file's MD5; default true. */
+  verify?: boolean;
+}
+
+/**
+ * The cache folder: `$XDG_CACHE_HOME/node-cudnn/fashion-mnist`, or
+ * `~/.cache/node-cudnn/fashion-mnist` when XDG_CACHE_HOME is unset or not absolute (as the XDG spec says).
+ */
+export function fashionMNISTCacheDir(): string {
+  const xdg = process.env.XDG_CACHE_HOME;
+  const base = xdg && path.isAbsolute(xdg) ? xdg : path.join(os.homedir(), '.cache');
+  return path.join(base, 'node-cudnn', 'fashion-mnist');
+}
+
+function baseUrl(): string {
+  const url = process.env.NODE_CUDNN_FASHION_MNIST_URL || FASHION_MNIST_URL;
+  return url.endsWith('/') ? url : `${url}/`;
+}
+
+/** The ways to get the data, appended to every "missing or bad file" error. */
+function howToGet(): string {
+  return 'To get Fashion-MNIST: `apt-get install dataset-fashion-mnist` (installs it in ' +
+    `${FASHION_MNIST_SYSTEM_DIR}), or set NODE_CUDNN_FASHION_MNIST to a folder holding the files ` +
+    `(${Object.keys(CONTENT_MD5).map((n) => `${n}.gz`).join(', ')}), or allow the download ` +
+    `(download: true, the default) from ${baseUrl()} into ${fashionMNISTCacheDir()}.`;
+}
+
+/** The file for `name` in `dir`: the .gz if present, else the uncompressed one, else null. */
+function findFile(dir: string, name: string): string | null {
+  for (const candidate of [`${name}.gz`, name]) {
+    const file = path.join(dir, candidate);
+    try {
+      if (fs.statSync(file).isFile()) return file;
+    } catch { /* absent */ }
+  }
+  return null;
+}
+
+/** Both files of a split in `dir`, or the names that are missing. */
+function findSplit(dir: string, train: boolean): { images: string; labels: string } | string[] {
+  const names = splitNames(train);
+  const images = findFile(dir, names.images);
+  const labels = findFile(dir, names.labels);
+  if (images && labels) return { images, labels };
+  return [images ? null : names.images, labels ? null : names.labels].filter((n): n is string => n !== null);
+}
+
+/** Reads and checks one file: a readable IDX of unsigned bytes whose content has the published MD5. */
+function loadFile(file: string, name: string, verify: boolean): IdxArray {
+  let idx: IdxArray;
+  try {
+    idx = readIdx(file);
+  } catch (err) {
+    throw new Error(`Fashion-MNIST: ${(err as Error).message}.\n${howToGet()}`, { cause: err });
+  }
+  if (verify) {
+    // The header is rebuilt from dims: readIdx checked that the content is exactly header + data.
+    const md5 = createHash('md5').update(idxHeader(idx.dims)).update(idx.data).digest('hex');
+    if (md5 !== CONTENT_MD5[name]) {
+      throw new Error(`Fashion-MNIST: ${file} is corrupt: the MD5 of its content is ${md5}, expected ` +
+        `${CONTENT_MD5[name]} (delete or replace the file).\n${howToGet()}`);
+    }
+  }
+  return idx;
+}
+
+/** GETs `url` into `dest`, following up to 5 redirects; rejects on a non-200 status or a short body. */
+async function fetchTo(url: string, dest: string, redirects = 5): Promise<void> {
+  const res = await new Promise<http.IncomingMessage>((resolve, reject) => {
+    const get = url.startsWith('https:') ? https.get : http.get;
+    const req = get(url, resolve);
+    req.on('error', reject);
+    // No bytes for a minute: give up rather than hang.
+    req.setTimeout(60_000, () => req.destroy(new Error('no response for 60 s')));
+  });
+  const status = res.statusCode ?? 0;
+  if (status >= 300 && status < 400 && res.headers.location && redirects > 0) {
+    res.resume();
+    return fetchTo(new URL(res.headers.location, url).toString(), dest, redirects - 1);
+  }
+  if (status !== 200) {
+    res.resume();
+    throw new Error(`HTTP ${status} ${res.statusMessage ?? ''}`.trim());
+  }
+  const expected = res.headers['content-length'] === undefined ? -1 : Number(res.headers['content-length']);
+  let received = 0;
+  res.on('data', (chunk: Buffer) => { received += chunk.length; });
+  await pipeline(res, fs.createWriteStream(dest, { flags: 'wx' }));
+  if (expected >= 0 && received !== expected) {
+    throw new Error(`the body has ${received} bytes but Content-Length said ${expected}`);
+  }
+}
+
+/** Options of {@link downloadFashionMNIST}. */
+export interface DownloadOptions {
+  /** Which split's two files. */
+  train: boolean;
+  /** Check each downloaded file's MD5 before keeping it; default true. */
+  verify?: boolean;
+}
+
+/**
+ * Downloads one split's missing files (`<name>.gz`) from NODE_CUDNN_FASHION_MNIST_URL, or the
+ * official {@link FASHION_MNIST_URL}, into the cache folder ({@link fashionMNISTCacheDir}). This is
+ * what {@link loadFashionMNIST} does when no folder has the files. Each file is written to a
+ * temporary name in the cache folder, checked (a valid IDX with the published MD5), and only then
+ * renamed into place, so no half-written or corrupt file is ever left under the final name.
+ * @param options - `train` (the split), `verify` (default true).
+ * @returns the paths of the images and labels files in the cache.
+ * @throws Error naming the URL when the server fails, the body is short, or the file is corrupt.
+ */
+export async function downloadFashionMNIST(options: DownloadOptions): Promise<{ images: string; labels: string }> {
+  const verify = options.verify ?? true;
+  const dir = fashionMNISTCacheDir();
+  fs.mkdirSync(dir, { recursive: true });
+  const names = splitNames(options.train);
+  const files = { images: '', labels: '' };
+  for (const key of ['images', 'labels'] as const) {
+    const name = names[key];
+    const existing = findFile(dir, name);
+    if (existing) {
+      files[key] = existing;
+      continue;
+    }
+    const url = `${baseUrl()}${name}.gz`;
+    const final = path.join(dir, `${name}.gz`);
+    const temp = path.join(dir, `.${name}.gz.${process.pid}.${randomBytes(4).toString('hex')}.part`);
+    try {
+      try {
+        await fetchTo(url, temp);
+      } catch (err) {
+        throw new Error(`Fashion-MNIST: downloading ${url} failed: ${(err as Error).message}.\n${howToGet()}`, { cause: err });
+      }
+      try {
+        loadFile(temp, name, verify);
+      } catch (err) {
+        throw new Error(`Fashion-MNIST: the file downloaded from ${url} is bad and was discarded: ` +
+          `${(err as Error).message}`, { cause: err });
+      }
+      fs.renameSync(temp, final);
+    } finally {
+      fs.rmSync(temp, { force: true });
+    }
+    files[key] = final;
+  }
+  return files;
+}
+
+/** Finds one split's files in the documented order, downloading them as the last resort. */
+async function locate(train: boolean, root: string | undefined, download: boolean, verify: boolean):
+    Promise<{ images: string; labels: string }> {
+  // A folder the user named is the only place looked at: a typo must not silently load other data.
+  const named = root !== undefined ? { dir: root, what: 'root' }
+    : process.env.NODE_CUDNN_FASHION_MNIST ? { dir: process.env.NODE_CUDNN_FASHION_MNIST, what: 'NODE_CUDNN_FASHION_MNIST' }
+    : null;
+  if (named) {
+    const found = findSplit(named.dir, train);
+    if (!Array.isArray(found)) return found;
+    throw new Error(`Fashion-MNIST: ${found.map((n) => path.join(named.dir, `${n}.gz`)).join(' and ')} not found ` +
+      `(nor without .gz) in ${named.dir}, the folder given by ${named.what}.\n${howToGet()}`);
+  }
+  const searched = [fashionMNISTCacheDir(), FASHION_MNIST_SYSTEM_DIR];
+  for (const dir of searched) {
+    const found = findSplit(dir, train);
+    if (!Array.isArray(found)) return found;
+  }
+  if (!download) {
+    const names = splitNames(train);
+    throw new Error(`Fashion-MNIST: ${names.images}.gz and ${names.labels}.gz not found in ${searched.join(' or ')}, ` +
+      `and download is false.\n${howToGet()}`);
+  }
+  return downloadFashionMNIST({ train, verify });
+}
+
+/**
+ * Loads the training or test split of Fashion-MNIST into memory: 28×28 grey images (bytes 0..255)
+ * and labels 0..9 (names in {@link FASHION_MNIST_CLASSES}).
+ *
+ * The files (`train-images-idx3-ubyte.gz`, `train-labels-idx1-ubyte.gz`, `t10k-images-idx3-ubyte.gz`,
+ * `t10k-labels-idx1-ubyte.gz`, or the same names uncompressed) are looked for in order:
+ * 1. `options.root`, when given (and nowhere else);
+ * 2. the folder in the environment variable NODE_CUDNN_FASHION_MNIST, when set (and nowhere else);
+ * 3. the cache folder `$XDG_CACHE_HOME/node-cudnn/fashion-mnist` (or `~/.cache/node-cudnn/fashion-mnist`);
+ * 4. `/usr/share/datasets/fashion-mnist` (`apt-get install dataset-fashion-mnist`);
+ * 5. else, unless `download` is false, they are downloaded into the cache folder from
+ *    NODE_CUDNN_FASHION_MNIST_URL or the official site (see {@link downloadFashionMNIST}).
+ *
+ * Nothing is cached in memory: each call reads the files again.
+ * @param options - `train` (required), `root`, `download` (default true), `verify` (default true:
+ *   check the MD5 of each file's decompressed content against the published sums).
+ * @returns the split; `files` names the files read.
+ * @throws Error naming the file and saying how to get the data when a file is missing, truncated,
+ *   corrupt or fails the MD5 check, or when the files do not hold matching counts of 28×28 images
+ *   and labels 0..9; TypeError for bad options.
+ * @example
+ * const test = await loadFashionMNIST({ train: false });
+ * test.length;  // 10000
+ * FASHION_MNIST_CLASSES[test.labels[0]];  // 'ankle boot'
+ */
+export async function loadFashionMNIST(options: FashionMNISTOptions): Promise<FashionMNISTDataset> {
+  const op = 'loadFashionMNIST';
+  if (!options || typeof options !== 'object') throw invalidArg(op, 'options', 'an object with train', options);
+  if (typeof options.train !== 'boolean') throw invalidArg(op, 'train', 'a boolean', options.train);
+  if (options.root !== undefined && typeof options.root !== 'string') throw invalidArg(op, 'root', 'a string', options.root);
+  for (const key of ['download', 'verify'] as const) {
+    if (options[key] !== undefined && typeof options[key] !== 'boolean') throw invalidArg(op, key, 'a boolean', options[key]);
+  }
+  const verify = options.verify ?? true;
+  const files = await locate(options.train, options.root, options.download ?? true, verify);
+  const names = splitNames(options.train);
+  const images = loadFile(files.images, names.images, verify);
+  const labels = loadFile(files.labels, names.labels, verify);
+
+  const fail = (problem: string): never => {
+    throw new Error(`Fashion-MNIST: ${problem}.\n${howToGet()}`);
+  };
+  if (images.dims.length !== 3 || images.dims[1] !== 28 || images.dims[2] !== 28) {
+    fail(`${files.images} should hold 28x28 images but its dims are [${images.dims.join(', ')}]`);
+  }
+  if (labels.dims.length !== 1) fail(`${files.labels} should hold a vector of labels but its dims are [${labels.dims.join(', ')}]`);
+  if (images.dims[0] !== labels.dims[0]) {
+    fail(`${files.images} has ${images.dims[0]} images but ${files.labels} has ${labels.dims[0]} labels`);
+  }
+  const bad = labels.data.findIndex((l) => l >= FASHION_MNIST_CLASSES.length);
+  if (bad >= 0) fail(`${files.labels} has label ${labels.data[bad]} at index ${bad}, outside 0..9`);
+  return {
+    images: images.data, labels: labels.data, length: images.dims[0],
+    height: 28, width: 28, channels: 1, files,
+  };
+}
+
+/** Options of {@link loadDataFashionMNIST}. */
+export interface LoadDataOptions {
+  /** Resize the images to `resize`×`resize` (bilinear) before scaling to [0, 1]. */
+  resize?: number;
+  /** As {@link FashionMNISTOptions.root}. */
+  root?: string;
+  /** Where the batches are created; default `cpu()`. */
+  device?: Device;
+  /** Seed of the training loader's shuffle; default random. */
+  seed?: number;
+  /** Keep only the first `limit` examples of each split (for quick runs). */
+  limit?: number;
+  /** As {@link FashionMNISTOptions.download}; default true. */
+  download?: boolean;
+}
+
+/** The first `limit` examples of a split (views, no copy). */
+function head(ds: ImageDataset, limit: number | undefined): ImageDataset {
+  if (limit === undefined || limit >= ds.length) return ds;
+  const size = ds.channels * ds.height * ds.width;
+  return { ...ds, images: ds.images.subarray(0, limit * size), labels: ds.labels.subarray(0, limit), length: limit };
+}
+
+/**
+ * d2l's `load_data_fashion_mnist`: loads both splits (see {@link loadFashionMNIST}) and returns
+ * `[trainIter, testIter]`, DataLoaders of (B, 1, H, W) float32 images in [0, 1] and float32 labels.
+ * The training loader is shuffled, the test loader is not; both keep the last partial batch.
+ * @param batchSize - examples per batch.
+ * @param options - `resize` (none), `root`, `device` (default `cpu()`), `seed` (default random),
+ *   `limit` (all examples), `download` (default true).
+ * @throws as {@link loadFashionMNIST}; TypeError or RangeError naming a bad argument.
+ * @example
+ * const [trainIter, testIter] = await loadDataFashionMNIST(256, { resize: 224 });
+ * for (const [X, y] of trainIter) { ... }  // X (256, 1, 224, 224), y (256)
+ */
+export async function loadDataFashionMNIST(batchSize: number, options: LoadDataOptions = {}): Promise<[DataLoader, DataLoader]> {
+  const op = 'loadDataFashionMNIST';
+  positiveInt(op, 'batchSize', batchSize);
+  if (!options || typeof options !== 'object') throw invalidArg(op, 'options', 'an object', options);
+  const transform = options.resize === undefined ? ToTensor()
+    : Compose([Resize(positiveInt(op, 'resize', options.resize)), ToTensor()]);
+  if (options.limit !== undefined) positiveInt(op, 'limit', options.limit);
+  const load = (train: boolean) => loadFashionMNIST({ train, root: options.root, download: options.download });
+  const [train, test] = [await load(true), await load(false)];
+  // Loaded lazily so that reading the data works without the native addon (e.g. to download it).
+  const { DataLoader } = await import('./dataloader');
+  const common = { batchSize, transform, device: options.device };
+  return [
+    new DataLoader(head(train, options.limit), { ...common, shuffle: true, seed: options.seed }),
+    new DataLoader(head(test, options.limit), { ...common, shuffle: false }),
+  ];
+}

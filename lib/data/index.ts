@@ -1,0 +1,12 @@
+// The data pipeline: IDX files, Fashion-MNIST, batch transforms and the DataLoader.
+export { readIdx, idxHeader, IdxError } from './idx';
+export type { IdxArray, ReadIdxOptions } from './idx';
+export {
+  loadFashionMNIST, loadDataFashionMNIST, downloadFashionMNIST, fashionMNISTCacheDir,
+  FASHION_MNIST_CLASSES, FASHION_MNIST_URL, FASHION_MNIST_SYSTEM_DIR,
+} from './fashion-mnist';
+export type { FashionMNISTDataset, FashionMNISTOptions, LoadDataOptions, DownloadOptions } from './fashion-mnist';
+export { DataLoader } from './dataloader';
+export type { ImageDataset, DataLoaderOptions } from './dataloader';
+export * as transforms from './transforms';
+export type { ImageBatch, Transform } from './transforms';

@@ -1,0 +1,39 @@
+// Accuracy helpers, as d2l's `accuracy` and `evaluate_accuracy_gpu`.
+import { binding } from './binding';
+import { pause } from './autograd';
+import type { Block } from './nn/block';
+import { Tensor, requireTensor } from './tensor';
+
+/**
+ * Number of rows of `yHat` whose arg-max equals the label.
+ * @param yHat - scores (N, C).
+ * @param y - labels (N).
+ */
+export function countCorrect(yHat: Tensor, y: Tensor): number {
+  requireTensor('countCorrect', 'yHat', yHat);
+  requireTensor('countCorrect', 'y', y);
+  return binding.countCorrect(yHat, y);
+}
+
+/**
+ * Classification accuracy of `net` over a data iterator, in prediction mode (dropout off) and
+ * without recording. Batches are moved to the parameters' device when they are elsewhere.
+ * @param net - the model.
+ * @param dataIter - yields `[X, y]` (a `DataLoader`).
+ * @returns the fraction of correct predictions, in [0, 1].
+ * @throws Error when the iterator yields no examples.
+ */
+export function evaluateAccuracy(net: Block, dataIter: Iterable<[Tensor, Tensor]>): number {
+  let correct = 0;
+  let total = 0;
+  for (const [X, y] of dataIter) {
+    const yHat = pause(() => net.forward(X));
+    correct += countCorrect(yHat, y);
+    total += y.size;
+    yHat.dispose();
+    X.dispose();
+    y.dispose();
+  }
+  if (total === 0) throw new Error('evaluateAccuracy: the data iterator yielded no examples');
+  return correct / total;
+}

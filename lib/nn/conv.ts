@@ -1,0 +1,72 @@
+// Conv2D layer.
+import { conv2d } from '../ops/conv';
+import { Tensor, formatShape, requireTensor } from '../tensor';
+import { nonNegativeInt, pair, positiveInt } from '../check';
+import { Zero } from '../init';
+import { Block } from './block';
+import { Parameter } from './parameter';
+import { ActivationName, activationOption } from './activation-option';
+
+/** Options of {@link Conv2D}, named as Gluon's. */
+export interface Conv2DOptions {
+  /** Stride, a number or [sh, sw]; default 1. */
+  strides?: number | [number, number];
+  /** Zero padding per side, a number or [ph, pw]; default 0. */
+  padding?: number | [number, number];
+  /** Fused activation; default none. */
+  activation?: ActivationName;
+  /** Default true. */
+  useBias?: boolean;
+  /** Input channels; default inferred at the first forward. */
+  inChannels?: number;
+}
+
+/**
+ * 2-d convolution layer, as Gluon's `nn.Conv2D(channels, kernel_size, strides, padding, activation)`.
+ * Weight (channels, inChannels, kh, kw), bias (channels).
+ * @example `new nn.Conv2D(6, 5, { activation: 'sigmoid' })`
+ * @throws TypeError/RangeError for invalid options.
+ */
+export class Conv2D extends Block {
+  readonly channels: number;
+  readonly kernelSize: [number, number];
+  readonly strides: [number, number];
+  readonly padding: [number, number];
+  readonly activation;
+  readonly weight: Parameter;
+  readonly bias: Parameter | null;
+
+  /**
+   * @param channels - output channels (positive integer).
+   * @param kernelSize - a number or [kh, kw].
+   * @param options - strides, padding, activation, useBias, inChannels.
+   */
+  constructor(channels: number, kernelSize: number | [number, number], options: Conv2DOptions = {}) {
+    super('conv');
+    this.channels = positiveInt('Conv2D', 'channels', channels);
+    this.kernelSize = pair('Conv2D', 'kernelSize', kernelSize, positiveInt);
+    this.strides = pair('Conv2D', 'strides', options.strides ?? 1, positiveInt);
+    this.padding = pair('Conv2D', 'padding', options.padding ?? 0, nonNegativeInt);
+    this.activation = activationOption('Conv2D', options.activation);
+    const inChannels = options.inChannels === undefined ? 0 : positiveInt('Conv2D', 'inChannels', options.inChannels);
+    this.weight = this.addParameter('weight', [channels, inChannels, ...this.kernelSize]);
+    this.bias = options.useBias === false ? null : this.addParameter('bias', [channels], Zero());
+  }
+
+  forward(x: Tensor): Tensor {
+    requireTensor(this.name, 'x', x);
+    if (x.ndim !== 4) {
+      throw new RangeError(`${this.name}: expected input (N,C,H,W) but received shape ${formatShape(x.shape)}`);
+    }
+    this.weight.inferShape([this.channels, x.shape[1], ...this.kernelSize]);
+    return conv2d(x, this.weight.data(), this.bias?.data() ?? null,
+      { stride: this.strides, padding: this.padding, activation: this.activation });
+  }
+
+  describe(): string {
+    const inC = this.weight.shape[1] || 'None';
+    const act = this.activation === 'none' ? '' : `, Activation(${this.activation})`;
+    return `Conv2D(${inC} -> ${this.channels}, kernel_size=${formatShape(this.kernelSize)}, ` +
+      `stride=${formatShape(this.strides)}, padding=${formatShape(this.padding)}${act})`;
+  }
+}

@@ -1,0 +1,27 @@
+// Dropout layer.
+import { dropout } from '../ops/dropout';
+import { Tensor } from '../tensor';
+import { numberInRange } from '../check';
+import { Block } from './block';
+
+/**
+ * Dropout, as Gluon's `nn.Dropout(rate)`: active in training (inside `autograd.record`), the
+ * identity in evaluation.
+ */
+export class Dropout extends Block {
+  readonly rate: number;
+
+  /** @param rate - drop probability in [0, 1). */
+  constructor(rate: number) {
+    super('dropout');
+    this.rate = numberInRange('Dropout', 'rate', rate, 0, 1);
+  }
+
+  forward(x: Tensor): Tensor {
+    return dropout(x, this.rate);
+  }
+
+  describe(): string {
+    return `Dropout(p = ${this.rate})`;
+  }
+}

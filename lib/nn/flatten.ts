@@ -1,0 +1,19 @@
+// Flatten layer.
+import { flatten } from '../ops/shape';
+import { Tensor } from '../tensor';
+import { Block } from './block';
+
+/** (N, ...) → (N, rest), as Gluon's `nn.Flatten()`. */
+export class Flatten extends Block {
+  constructor() {
+    super('flatten');
+  }
+
+  forward(x: Tensor): Tensor {
+    return flatten(x);
+  }
+
+  describe(): string {
+    return 'Flatten';
+  }
+}

@@ -1,0 +1,9 @@
+// Gluon-like layers and containers.
+export { Block, ParameterDict } from './block';
+export { Parameter } from './parameter';
+export { Sequential } from './sequential';
+export { Conv2D, Conv2DOptions } from './conv';
+export { MaxPool2D, AvgPool2D } from './pool';
+export { Dense, DenseOptions } from './dense';
+export { Dropout } from './dropout';
+export { Flatten } from './flatten';

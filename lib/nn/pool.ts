@@ -1,0 +1,53 @@
+// MaxPool2D and AvgPool2D layers.
+import type { PoolKind } from '../../binding';
+import { pool2d } from '../ops/pool';
+import { Tensor, formatShape } from '../tensor';
+import { nonNegativeInt, pair, positiveInt } from '../check';
+import { Block } from './block';
+
+abstract class Pool2D extends Block {
+  readonly poolSize: [number, number];
+  readonly strides: [number, number];
+  readonly padding: [number, number];
+
+  constructor(private readonly kind: PoolKind, layer: string, poolSize: number | [number, number],
+    strides: number | [number, number] | undefined, padding: number | [number, number]) {
+    super('pool');
+    this.poolSize = pair(layer, 'poolSize', poolSize, positiveInt);
+    this.strides = pair(layer, 'strides', strides ?? poolSize, positiveInt);
+    this.padding = pair(layer, 'padding', padding, nonNegativeInt);
+    if (this.padding[0] * 2 > this.poolSize[0] || this.padding[1] * 2 > this.poolSize[1]) {
+      throw new RangeError(`${layer}: padding ${formatShape(this.padding)} must be at most half of poolSize ${formatShape(this.poolSize)}`);
+    }
+  }
+
+  forward(x: Tensor): Tensor {
+    return pool2d(this.kind, x, this.poolSize, this.strides, this.padding);
+  }
+
+  describe(): string {
+    return `${this.kind === 'max' ? 'MaxPool2D' : 'AvgPool2D'}(size=${formatShape(this.poolSize)}, ` +
+      `stride=${formatShape(this.strides)}, padding=${formatShape(this.padding)})`;
+  }
+}
+
+/**
+ * Max pooling, as Gluon's `nn.MaxPool2D(pool_size=2, strides=None, padding=0)`; strides default to
+ * the pool size.
+ * @example `new nn.MaxPool2D(2, 2)`
+ */
+export class MaxPool2D extends Pool2D {
+  constructor(poolSize: number | [number, number] = 2, strides?: number | [number, number], padding: number | [number, number] = 0) {
+    super('max', 'MaxPool2D', poolSize, strides, padding);
+  }
+}
+
+/**
+ * Average pooling (padded cells counted), as Gluon's `nn.AvgPool2D`.
+ * @example `new nn.AvgPool2D(2, 2)`
+ */
+export class AvgPool2D extends Pool2D {
+  constructor(poolSize: number | [number, number] = 2, strides?: number | [number, number], padding: number | [number, number] = 0) {
+    super('avg', 'AvgPool2D', poolSize, strides, padding);
+  }
+}

@@ -1,0 +1,62 @@
+// Sequential: children run in order, each on the previous one's output.
+import { Tensor } from '../tensor';
+import { Block } from './block';
+
+/**
+ * A container that chains blocks, as Gluon's `nn.Sequential`. Iterate over it to visit its layers.
+ * @example
+ * const net = new nn.Sequential();
+ * net.add(new nn.Conv2D(6, 5, { activation: 'sigmoid' }), new nn.MaxPool2D(2, 2));
+ * for (const layer of net) console.log(layer.name);
+ */
+export class Sequential extends Block implements Iterable<Block> {
+  private readonly layers: Block[] = [];
+
+  constructor() {
+    super('sequential');
+  }
+
+  /**
+   * Appends blocks and names them Gluon's way: the n-th block of a kind in this container gets
+   * `<prefix><n>` (`conv0`, `pool0`, `conv1`, ...).
+   * @throws TypeError when an argument is not a Block.
+   */
+  add(...blocks: Block[]): this {
+    for (const block of blocks) {
+      if (!(block instanceof Block)) {
+        throw new TypeError(`Sequential.add: expected a Block (nn.Conv2D, nn.Dense, ...) but received ${String(block)}`);
+      }
+      const n = this.layers.filter((b) => b.prefix === block.prefix).length;
+      block.setName(`${block.prefix}${n}`);
+      this.layers.push(block);
+    }
+    return this;
+  }
+
+  /** The i-th child. */
+  get(i: number): Block {
+    return this.layers[i];
+  }
+
+  /** Number of children. */
+  get length(): number {
+    return this.layers.length;
+  }
+
+  children(): Block[] {
+    return [...this.layers];
+  }
+
+  [Symbol.iterator](): Iterator<Block> {
+    return this.layers[Symbol.iterator]();
+  }
+
+  forward(x: Tensor): Tensor {
+    for (const layer of this.layers) x = layer.forward(x);
+    return x;
+  }
+
+  describe(): string {
+    return 'Sequential';
+  }
+}

@@ -1,0 +1,9 @@
+// Differentiable operations: each is one forward call into the binding plus its backward.
+export { conv2d, Conv2dOptions } from './conv';
+export { pool2d } from './pool';
+export { activation, relu, sigmoid, tanh } from './activation';
+export { dense } from './dense';
+export { softmaxCrossEntropy } from './loss';
+export { dropout } from './dropout';
+export { reshape, flatten } from './shape';
+export { sum, mean } from './reduce';

@@ -1,0 +1,52 @@
+// A progress bar per epoch (cli-progress) with rate and ETA; plain periodic lines when stdout is
+// not a terminal (CI logs).
+import { SingleBar } from 'cli-progress';
+
+/** Options of {@link ProgressBar}. */
+export interface ProgressOptions {
+  /** Text before the bar, e.g. `epoch 1/10`. */
+  label: string;
+  /** Total units (examples). */
+  total: number;
+  /** Unit name shown with the rate; default 'img'. */
+  unit?: string;
+  /** Where to draw; default process.stdout. */
+  stream?: NodeJS.WriteStream;
+}
+
+/** Progress of one epoch: `update(done, { loss, acc })` after each batch, `stop()` at the end. */
+export class ProgressBar {
+  private readonly bar: SingleBar;
+  private readonly start = Date.now();
+
+  constructor(options: ProgressOptions) {
+    const unit = options.unit ?? 'img';
+    const stream = options.stream ?? process.stdout;
+    this.bar = new SingleBar({
+      format: `${options.label} [{bar}] {percentage}% | {value}/{total} ${unit} | {rate} ${unit}/s | ` +
+        'ETA {eta_formatted} | loss {loss} acc {acc}',
+      stream,
+      noTTYOutput: !stream.isTTY,
+      notTTYSchedule: 5000,
+      hideCursor: false,
+      clearOnComplete: true,
+      etaBuffer: 50,
+    });
+    this.bar.start(options.total, 0, { rate: '-', loss: '-', acc: '-' });
+  }
+
+  /** Advances to `done` units and shows the running loss and accuracy. */
+  update(done: number, metrics: { loss: number; acc: number }): void {
+    const seconds = (Date.now() - this.start) / 1000;
+    this.bar.update(done, {
+      rate: seconds > 0 ? Math.round(done / seconds).toString() : '-',
+      loss: metrics.loss.toFixed(3),
+      acc: metrics.acc.toFixed(3),
+    });
+  }
+
+  /** Removes the bar (the caller prints the epoch's summary line). */
+  stop(): void {
+    this.bar.stop();
+  }
+}

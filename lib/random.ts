@@ -1,0 +1,26 @@
+// The library's seed source: every random fill and dropout mask draws a fresh 53-bit seed from it,
+// so `random.seed(n)` makes a whole program reproducible, as `mx.random.seed` does.
+
+let state = BigInt(Date.now()) & 0xffffffffffffffffn;
+
+/**
+ * Sets the global seed (as Gluon's `mx.random.seed`).
+ * @param value - a non-negative integer.
+ * @throws RangeError for anything else.
+ */
+export function seed(value: number): void {
+  if (!Number.isSafeInteger(value) || value < 0) {
+    throw new RangeError(`random.seed: expected a non-negative integer but received ${value}`);
+  }
+  state = BigInt(value);
+}
+
+/** The next seed for a native random fill (splitmix64, truncated to 53 bits so JS holds it exactly). */
+export function nextSeed(): number {
+  state = (state + 0x9e3779b97f4a7c15n) & 0xffffffffffffffffn;
+  let z = state;
+  z = ((z ^ (z >> 30n)) * 0xbf58476d1ce4e5b9n) & 0xffffffffffffffffn;
+  z = ((z ^ (z >> 27n)) * 0x94d049bb133111ebn) & 0xffffffffffffffffn;
+  z ^= z >> 31n;
+  return Number(z >> 11n);
+}
