@@ -1,5 +1,6 @@
 // The addon's export table. Every entry goes through Call(), which turns any C++ exception that a
 // backend throws into a JS error prefixed with the operation's name: nothing aborts the process.
+#include <malloc.h>
 #include <napi.h>
 
 #include <dnnl.hpp>
@@ -66,6 +67,10 @@ Napi::Value Call(const Napi::CallbackInfo& info) {
 }  // namespace
 
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
+  // Tensors of a few MB are freed and reallocated every training step. glibc would serve each one
+  // with a fresh mmap (and page faults on first touch); keeping them on the heap reuses the pages.
+  mallopt(M_MMAP_THRESHOLD, 256 << 20);
+  mallopt(M_TRIM_THRESHOLD, 1 << 30);
   Storage::Init(env);
   for (const Entry& entry : kEntries) {
     exports.Set(entry.name, Napi::Function::New(env, Call, entry.name, const_cast<Entry*>(&entry)));

@@ -201,8 +201,9 @@ export class DataLoader implements Iterable<[Tensor, Tensor]> {
     const data = batch?.data;
     if (!Array.isArray(shape) || shape.length !== 4 || shape[0] !== size ||
         !(data instanceof Float32Array || data instanceof Uint8Array)) {
-      throw new TypeError(`DataLoader: the transform must return an ImageBatch of ${size} images ` +
-        `but returned shape ${describeValue(shape)}`);
+      const got = Array.isArray(shape) ? `shape [${shape.join(', ')}]` : describeValue(batch);
+      throw new TypeError(`DataLoader: the transform must return an ImageBatch of ${size} images (shape [${size}, C, H, W]) ` +
+        `but returned ${got}`);
     }
     // A transform without ToTensor leaves bytes: they become floats 0..255, unscaled.
     return Tensor.fromArray(data, shape, this.device);

@@ -80,8 +80,8 @@ function baseUrl(): string {
 function howToGet(): string {
   return 'To get Fashion-MNIST: `apt-get install dataset-fashion-mnist` (installs it in ' +
     `${FASHION_MNIST_SYSTEM_DIR}), or set NODE_CUDNN_FASHION_MNIST to a folder holding the files ` +
-    `(${Object.keys(CONTENT_MD5).map((n) => `${n}.gz`).join(', ')}), or allow the download ` +
-    `(download: true, the default) from ${baseUrl()} into ${fashionMNISTCacheDir()}.`;
+    `(${Object.keys(CONTENT_MD5).map((n) => `${n}.gz`).join(', ')}), or leave root and NODE_CUDNN_FASHION_MNIST ` +
+    `unset and allow the download (download: true, the default) from ${baseUrl()} into ${fashionMNISTCacheDir()}.`;
 }
 
 /** The file for `name` in `dir`: the .gz if present, else the uncompressed one, else null. */
@@ -144,7 +144,12 @@ async function fetchTo(url: string, dest: string, redirects = 5): Promise<void> 
   const expected = res.headers['content-length'] === undefined ? -1 : Number(res.headers['content-length']);
   let received = 0;
   res.on('data', (chunk: Buffer) => { received += chunk.length; });
-  await pipeline(res, fs.createWriteStream(dest, { flags: 'wx' }));
+  try {
+    await pipeline(res, fs.createWriteStream(dest, { flags: 'wx' }));
+  } catch (err) {
+    const of = expected >= 0 ? ` of ${expected}` : '';
+    throw new Error(`the transfer broke off after ${received}${of} bytes (${(err as Error).message})`, { cause: err });
+  }
   if (expected >= 0 && received !== expected) {
     throw new Error(`the body has ${received} bytes but Content-Length said ${expected}`);
   }

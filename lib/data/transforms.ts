@@ -126,25 +126,28 @@ export function Resize(size: number | [number, number]): Transform {
     const xs = axisWeights(w, outW);
     const round = out instanceof Uint8Array;
     const f = Math.fround;
+    // PyTorch's float32 evaluation order, with the fused multiply-adds its AVX2 build uses
+    // (this reproduces its float32 results exactly): along x within each input row, then along y.
+    // The x pass depends only on the input row, so it is done once per row into `rows`.
+    const rows = new Float32Array(h * outW);
     for (let plane = 0; plane < n * c; plane++) {
       const inBase = plane * h * w;
+      for (let iy = 0; iy < h; iy++) {
+        const r = inBase + iy * w;
+        const t = iy * outW;
+        for (let ox = 0; ox < outW; ox++) {
+          rows[t + ox] = f(xs.w0[ox] * src[r + xs.i0[ox]] + f(xs.w1[ox] * src[r + xs.i1[ox]]));
+        }
+      }
       const outBase = plane * outH * outW;
       for (let oy = 0; oy < outH; oy++) {
-        const r0 = inBase + ys.i0[oy] * w;
-        const r1 = inBase + ys.i1[oy] * w;
-        const wy1 = ys.w1[oy];
+        const t0 = ys.i0[oy] * outW;
+        const t1 = ys.i1[oy] * outW;
         const wy0 = ys.w0[oy];
+        const wy1 = ys.w1[oy];
         const o = outBase + oy * outW;
         for (let ox = 0; ox < outW; ox++) {
-          const x0 = xs.i0[ox];
-          const x1 = xs.i1[ox];
-          const wx1 = xs.w1[ox];
-          const wx0 = xs.w0[ox];
-          // PyTorch's float32 evaluation order, with the fused multiply-adds its AVX2 build uses:
-          // along x in each row, then along y (this reproduces its float32 results exactly).
-          const t0 = f(wx0 * src[r0 + x0] + f(wx1 * src[r0 + x1]));
-          const t1 = f(wx0 * src[r1 + x0] + f(wx1 * src[r1 + x1]));
-          const v = f(wy0 * t0 + f(wy1 * t1));
+          const v = f(wy0 * rows[t0 + ox] + f(wy1 * rows[t1 + ox]));
           // Uint8Array assignment truncates, so round first; v is already within [0, 255].
           out[o + ox] = round ? Math.round(v) : v;
         }

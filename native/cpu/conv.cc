@@ -1,4 +1,6 @@
-// Convolution on oneDNN. Tensors stay in plain NCHW/OIHW; oneDNN picks its kernels for that layout.
+// Convolution on oneDNN. Users hold plain NCHW/OIHW tensors; each primitive is created with format
+// `any` so that oneDNN picks its fast blocked layouts, and the arguments are reordered on the way
+// in and out (on these machines that turns the im2col+GEMM path into direct AVX-512 kernels).
 #include "cpu/cpu.h"
 #include "cpu/dnnl_context.h"
 
@@ -15,9 +17,16 @@ struct ConvDescs {
   memory::dims strides, padding;
 };
 
-ConvDescs Descs(const ConvShape& s) {
+ConvDescs PlainDescs(const ConvShape& s) {
   return {PlainDesc({s.n, s.c, s.h, s.w}), PlainDesc({s.o, s.c, s.kh, s.kw}), PlainDesc({s.o}),
           PlainDesc({s.n, s.o, s.oh, s.ow}), {s.sh, s.sw}, {s.ph, s.pw}};
+}
+
+// The same problem with every layout left to oneDNN.
+ConvDescs AnyDescs(const ConvShape& s) {
+  auto any = [](const memory::dims& d) { return memory::desc(d, memory::data_type::f32, memory::format_tag::any); };
+  return {any({s.n, s.c, s.h, s.w}), any({s.o, s.c, s.kh, s.kw}), PlainDesc({s.o}), any({s.n, s.o, s.oh, s.ow}),
+          {s.sh, s.sw}, {s.ph, s.pw}};
 }
 
 std::string ShapeKey(const char* op, const ConvShape& s, int64_t extra) {
@@ -26,7 +35,7 @@ std::string ShapeKey(const char* op, const ConvShape& s, int64_t extra) {
 
 // The forward descriptor is also the hint that backward primitives are built against.
 dnnl::convolution_forward::primitive_desc ForwardPd(const ConvShape& s, bool withBias, Activation act) {
-  ConvDescs d = Descs(s);
+  ConvDescs d = AnyDescs(s);
   dnnl::convolution_forward::desc desc(prop_kind::forward_training, algorithm::convolution_direct, d.src, d.weights,
                                        withBias ? d.bias : memory::desc(), d.dst, d.strides, d.padding, d.padding);
   return dnnl::convolution_forward::primitive_desc(desc, ActivationAttr(act), Engine());
@@ -37,48 +46,51 @@ dnnl::convolution_forward::primitive_desc ForwardPd(const ConvShape& s, bool wit
 void Conv2dForward(const ConvShape& s, const float* x, const float* w, const float* b, float* y, Activation act) {
   const bool withBias = b != nullptr;
   const auto& entry = CachedOrBuild(ShapeKey("conv_fwd", s, static_cast<int64_t>(act) * 2 + withBias), [&] {
-    return CachedPrimitive{dnnl::convolution_forward(ForwardPd(s, withBias, act)), {}};
+    auto pd = ForwardPd(s, withBias, act);
+    ConvDescs d = PlainDescs(s);
+    CachedPrimitive e{dnnl::convolution_forward(pd), {}, {}, {}};
+    e.Arg(DNNL_ARG_SRC, d.src, pd.src_desc(), false);
+    e.Arg(DNNL_ARG_WEIGHTS, d.weights, pd.weights_desc(), false);
+    e.Arg(DNNL_ARG_BIAS, d.bias);
+    e.Arg(DNNL_ARG_DST, d.dst, pd.dst_desc(), true);
+    return e;
   });
-  ConvDescs d = Descs(s);
-  std::unordered_map<int, memory> args = {
-      {DNNL_ARG_SRC, Wrap(d.src, x)}, {DNNL_ARG_WEIGHTS, Wrap(d.weights, w)}, {DNNL_ARG_DST, Wrap(d.dst, y)}};
-  if (withBias) args.emplace(DNNL_ARG_BIAS, Wrap(d.bias, b));
-  entry.primitive.execute(Stream(), args);
-  Stream().wait();
+  Execute(entry, {{DNNL_ARG_SRC, x}, {DNNL_ARG_WEIGHTS, w}, {DNNL_ARG_BIAS, b}, {DNNL_ARG_DST, y}});
 }
 
 void Conv2dBackwardData(const ConvShape& s, const float* dy, const float* w, float* dx) {
   const auto& entry = CachedOrBuild(ShapeKey("conv_bwd_data", s, 0), [&] {
-    ConvDescs d = Descs(s);
-    dnnl::convolution_backward_data::desc desc(algorithm::convolution_direct, d.src, d.weights, d.dst, d.strides,
-                                               d.padding, d.padding);
+    ConvDescs a = AnyDescs(s);
+    dnnl::convolution_backward_data::desc desc(algorithm::convolution_direct, a.src, a.weights, a.dst, a.strides,
+                                               a.padding, a.padding);
     dnnl::convolution_backward_data::primitive_desc pd(desc, Engine(), ForwardPd(s, false, Activation::None));
-    return CachedPrimitive{dnnl::convolution_backward_data(pd), {}};
+    ConvDescs d = PlainDescs(s);
+    CachedPrimitive e{dnnl::convolution_backward_data(pd), {}, {}, {}};
+    e.Arg(DNNL_ARG_DIFF_DST, d.dst, pd.diff_dst_desc(), false);
+    e.Arg(DNNL_ARG_WEIGHTS, d.weights, pd.weights_desc(), false);
+    e.Arg(DNNL_ARG_DIFF_SRC, d.src, pd.diff_src_desc(), true);
+    return e;
   });
-  ConvDescs d = Descs(s);
-  entry.primitive.execute(Stream(), {{DNNL_ARG_DIFF_DST, Wrap(d.dst, dy)},
-                                     {DNNL_ARG_WEIGHTS, Wrap(d.weights, w)},
-                                     {DNNL_ARG_DIFF_SRC, Wrap(d.src, dx)}});
-  Stream().wait();
+  Execute(entry, {{DNNL_ARG_DIFF_DST, dy}, {DNNL_ARG_WEIGHTS, w}, {DNNL_ARG_DIFF_SRC, dx}});
 }
 
 void Conv2dBackwardWeights(const ConvShape& s, const float* x, const float* dy, float* dw, float* db) {
   const bool withBias = db != nullptr;
   const auto& entry = CachedOrBuild(ShapeKey("conv_bwd_weights", s, withBias), [&] {
-    ConvDescs d = Descs(s);
-    dnnl::convolution_backward_weights::desc desc(algorithm::convolution_direct, d.src, d.weights,
-                                                  withBias ? d.bias : memory::desc(), d.dst, d.strides, d.padding,
-                                                  d.padding);
+    ConvDescs a = AnyDescs(s);
+    dnnl::convolution_backward_weights::desc desc(algorithm::convolution_direct, a.src, a.weights,
+                                                  withBias ? a.bias : memory::desc(), a.dst, a.strides, a.padding,
+                                                  a.padding);
     dnnl::convolution_backward_weights::primitive_desc pd(desc, Engine(), ForwardPd(s, withBias, Activation::None));
-    return CachedPrimitive{dnnl::convolution_backward_weights(pd), {}};
+    ConvDescs d = PlainDescs(s);
+    CachedPrimitive e{dnnl::convolution_backward_weights(pd), {}, {}, {}};
+    e.Arg(DNNL_ARG_SRC, d.src, pd.src_desc(), false);
+    e.Arg(DNNL_ARG_DIFF_DST, d.dst, pd.diff_dst_desc(), false);
+    e.Arg(DNNL_ARG_DIFF_WEIGHTS, d.weights, pd.diff_weights_desc(), true);
+    e.Arg(DNNL_ARG_DIFF_BIAS, d.bias);
+    return e;
   });
-  ConvDescs d = Descs(s);
-  std::unordered_map<int, memory> args = {{DNNL_ARG_SRC, Wrap(d.src, x)},
-                                          {DNNL_ARG_DIFF_DST, Wrap(d.dst, dy)},
-                                          {DNNL_ARG_DIFF_WEIGHTS, Wrap(d.weights, dw)}};
-  if (withBias) args.emplace(DNNL_ARG_DIFF_BIAS, Wrap(d.bias, db));
-  entry.primitive.execute(Stream(), args);
-  Stream().wait();
+  Execute(entry, {{DNNL_ARG_SRC, x}, {DNNL_ARG_DIFF_DST, dy}, {DNNL_ARG_DIFF_WEIGHTS, dw}, {DNNL_ARG_DIFF_BIAS, db}});
 }
 
 }  // namespace nc::cpu

@@ -26,19 +26,23 @@ dnnl::inner_product_forward::primitive_desc ForwardPd(const DenseShape& s, bool 
   return dnnl::inner_product_forward::primitive_desc(desc, ActivationAttr(act), Engine());
 }
 
+// Declares the plain layouts of a dense primitive's arguments.
+CachedPrimitive Plain(dnnl::primitive primitive, const DenseShape& s, std::initializer_list<std::pair<int, int>> args) {
+  DenseDescs d = Descs(s);
+  CachedPrimitive e{primitive, {}, {}, {}};
+  for (auto [arg, which] : args) e.Arg(arg, which == 0 ? d.src : which == 1 ? d.weights : which == 2 ? d.bias : d.dst);
+  return e;
+}
+
 }  // namespace
 
 void DenseForward(const DenseShape& s, const float* x, const float* w, const float* b, float* y, Activation act) {
   const bool withBias = b != nullptr;
   const auto& entry = CachedOrBuild(Key("dense_fwd", {s.n, s.k, s.m, static_cast<int64_t>(act), withBias}), [&] {
-    return CachedPrimitive{dnnl::inner_product_forward(ForwardPd(s, withBias, act)), {}};
+    return Plain(dnnl::inner_product_forward(ForwardPd(s, withBias, act)), s,
+                 {{DNNL_ARG_SRC, 0}, {DNNL_ARG_WEIGHTS, 1}, {DNNL_ARG_BIAS, 2}, {DNNL_ARG_DST, 3}});
   });
-  DenseDescs d = Descs(s);
-  std::unordered_map<int, memory> args = {
-      {DNNL_ARG_SRC, Wrap(d.src, x)}, {DNNL_ARG_WEIGHTS, Wrap(d.weights, w)}, {DNNL_ARG_DST, Wrap(d.dst, y)}};
-  if (withBias) args.emplace(DNNL_ARG_BIAS, Wrap(d.bias, b));
-  entry.primitive.execute(Stream(), args);
-  Stream().wait();
+  Execute(entry, {{DNNL_ARG_SRC, x}, {DNNL_ARG_WEIGHTS, w}, {DNNL_ARG_BIAS, b}, {DNNL_ARG_DST, y}});
 }
 
 void DenseBackward(const DenseShape& s, const float* x, const float* w, const float* dy, float* dx, float* dw,
@@ -49,24 +53,18 @@ void DenseBackward(const DenseShape& s, const float* x, const float* w, const fl
     const auto& entry = CachedOrBuild(Key("dense_bwd_data", {s.n, s.k, s.m}), [&] {
       dnnl::inner_product_backward_data::desc desc(d.src, d.weights, d.dst);
       dnnl::inner_product_backward_data::primitive_desc pd(desc, Engine(), ForwardPd(s, false, Activation::None));
-      return CachedPrimitive{dnnl::inner_product_backward_data(pd), {}};
+      return Plain(dnnl::inner_product_backward_data(pd), s,
+                   {{DNNL_ARG_DIFF_DST, 3}, {DNNL_ARG_WEIGHTS, 1}, {DNNL_ARG_DIFF_SRC, 0}});
     });
-    entry.primitive.execute(Stream(), {{DNNL_ARG_DIFF_DST, Wrap(d.dst, dy)},
-                                       {DNNL_ARG_WEIGHTS, Wrap(d.weights, w)},
-                                       {DNNL_ARG_DIFF_SRC, Wrap(d.src, dx)}});
+    Execute(entry, {{DNNL_ARG_DIFF_DST, dy}, {DNNL_ARG_WEIGHTS, w}, {DNNL_ARG_DIFF_SRC, dx}});
   }
   const auto& entry = CachedOrBuild(Key("dense_bwd_weights", {s.n, s.k, s.m, withBias}), [&] {
     dnnl::inner_product_backward_weights::desc desc(d.src, d.weights, withBias ? d.bias : memory::desc(), d.dst);
-    dnnl::inner_product_backward_weights::primitive_desc pd(desc, Engine(),
-                                                            ForwardPd(s, withBias, Activation::None));
-    return CachedPrimitive{dnnl::inner_product_backward_weights(pd), {}};
+    dnnl::inner_product_backward_weights::primitive_desc pd(desc, Engine(), ForwardPd(s, withBias, Activation::None));
+    return Plain(dnnl::inner_product_backward_weights(pd), s,
+                 {{DNNL_ARG_SRC, 0}, {DNNL_ARG_DIFF_DST, 3}, {DNNL_ARG_DIFF_WEIGHTS, 1}, {DNNL_ARG_DIFF_BIAS, 2}});
   });
-  std::unordered_map<int, memory> args = {{DNNL_ARG_SRC, Wrap(d.src, x)},
-                                          {DNNL_ARG_DIFF_DST, Wrap(d.dst, dy)},
-                                          {DNNL_ARG_DIFF_WEIGHTS, Wrap(d.weights, dw)}};
-  if (withBias) args.emplace(DNNL_ARG_DIFF_BIAS, Wrap(d.bias, db));
-  entry.primitive.execute(Stream(), args);
-  Stream().wait();
+  Execute(entry, {{DNNL_ARG_SRC, x}, {DNNL_ARG_DIFF_DST, dy}, {DNNL_ARG_DIFF_WEIGHTS, dw}, {DNNL_ARG_DIFF_BIAS, db}});
 }
 
 }  // namespace nc::cpu

@@ -2,6 +2,8 @@
 
 #include <omp.h>
 
+#include <vector>
+
 #include "cpu/cpu.h"
 
 namespace nc::cpu {
@@ -22,6 +24,38 @@ const CachedPrimitive& CachedOrBuild(const std::string& key, const std::function
   auto it = cache.find(key);
   if (it == cache.end()) it = cache.emplace(key, build()).first;
   return it->second;
+}
+
+void CachedPrimitive::Arg(int arg, const dnnl::memory::desc& plainDesc, const dnnl::memory::desc& chosen,
+                          bool output) {
+  plain[arg] = plainDesc;
+  if (chosen == plainDesc) return;
+  dnnl::memory scratch(chosen, Engine());
+  dnnl::reorder reorder = output ? dnnl::reorder(scratch, dnnl::memory(plainDesc, Engine(), DNNL_MEMORY_NONE))
+                                 : dnnl::reorder(dnnl::memory(plainDesc, Engine(), DNNL_MEMORY_NONE), scratch);
+  bridges.emplace(arg, LayoutBridge{scratch, reorder, output});
+}
+
+void Execute(const CachedPrimitive& entry, std::initializer_list<std::pair<int, const void*>> args) {
+  std::unordered_map<int, dnnl::memory> run;
+  std::vector<std::pair<const LayoutBridge*, dnnl::memory>> outputs;
+  for (const auto& [arg, ptr] : args) {
+    if (ptr == nullptr) continue;  // an optional argument left out
+    dnnl::memory user = Wrap(entry.plain.at(arg), ptr);
+    auto bridge = entry.bridges.find(arg);
+    if (bridge == entry.bridges.end()) {
+      run.emplace(arg, user);
+    } else if (bridge->second.output) {
+      run.emplace(arg, bridge->second.scratch);
+      outputs.emplace_back(&bridge->second, user);
+    } else {
+      bridge->second.reorder.execute(Stream(), user, bridge->second.scratch);
+      run.emplace(arg, bridge->second.scratch);
+    }
+  }
+  entry.primitive.execute(Stream(), run);
+  for (auto& [bridge, user] : outputs) bridge->reorder.execute(Stream(), bridge->scratch, user);
+  Stream().wait();
 }
 
 dnnl::memory::desc PlainDesc(const dnnl::memory::dims& dims) {

@@ -14,11 +14,29 @@ namespace nc::cpu {
 dnnl::engine& Engine();
 dnnl::stream& Stream();
 
-// A primitive and its descriptor, built once per distinct key (op + shapes + options).
+// An argument that the primitive wants in another layout than the user's plain one (it was
+// created with format `any`): data is reordered through a scratch buffer kept with the primitive.
+struct LayoutBridge {
+  mutable dnnl::memory scratch;  // in the primitive's layout (oneDNN takes it by non-const reference)
+  dnnl::reorder reorder;  // plain -> scratch for inputs, scratch -> plain for outputs
+  bool output;
+};
+
+// A primitive built once per distinct key (op + shapes + options), with the layout of each argument.
 struct CachedPrimitive {
   dnnl::primitive primitive;
+  std::unordered_map<int, dnnl::memory::desc> plain;  // the user's layout of each argument
+  std::unordered_map<int, LayoutBridge> bridges;
   dnnl::memory::desc workspace;  // empty unless the primitive has one
+
+  // Declares argument `arg`: the user passes it in layout `plainDesc`, the primitive wants `chosen`.
+  void Arg(int arg, const dnnl::memory::desc& plainDesc, const dnnl::memory::desc& chosen, bool output);
+  void Arg(int arg, const dnnl::memory::desc& plainDesc) { Arg(arg, plainDesc, plainDesc, false); }
 };
+
+// Runs the primitive on user pointers (arguments declared with Arg), reordering as declared,
+// and waits for it.
+void Execute(const CachedPrimitive& entry, std::initializer_list<std::pair<int, const void*>> args);
 
 // Returns the cached entry for `key`, building it with `build` the first time.
 const CachedPrimitive& CachedOrBuild(const std::string& key, const std::function<CachedPrimitive()>& build);

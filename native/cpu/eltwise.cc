@@ -32,10 +32,12 @@ void ActivationForward(Activation act, int64_t n, const float* x, float* y) {
     return;
   }
   const auto& entry = CachedOrBuild(Key("eltwise_fwd", {static_cast<int64_t>(act), n}), [&] {
-    return CachedPrimitive{dnnl::eltwise_forward(ForwardPd(act, n)), {}};
+    CachedPrimitive e{dnnl::eltwise_forward(ForwardPd(act, n)), {}, {}, {}};
+    e.Arg(DNNL_ARG_SRC, PlainDesc({n}));
+    e.Arg(DNNL_ARG_DST, PlainDesc({n}));
+    return e;
   });
-  entry.primitive.execute(Stream(), {{DNNL_ARG_SRC, Wrap(PlainDesc({n}), x)}, {DNNL_ARG_DST, Wrap(PlainDesc({n}), y)}});
-  Stream().wait();
+  Execute(entry, {{DNNL_ARG_SRC, x}, {DNNL_ARG_DST, y}});
 }
 
 void ActivationBackward(Activation act, int64_t n, const float* y, const float* dy, float* dx) {
@@ -46,12 +48,11 @@ void ActivationBackward(Activation act, int64_t n, const float* y, const float* 
   const auto& entry = CachedOrBuild(Key("eltwise_bwd", {static_cast<int64_t>(act), n}), [&] {
     dnnl::eltwise_backward::desc desc(UseDstAlgorithm(act), PlainDesc({n}), PlainDesc({n}), 0.0f, 0.0f);
     dnnl::eltwise_backward::primitive_desc pd(desc, Engine(), ForwardPd(act, n));
-    return CachedPrimitive{dnnl::eltwise_backward(pd), {}};
+    CachedPrimitive e{dnnl::eltwise_backward(pd), {}, {}, {}};
+    for (int arg : {DNNL_ARG_DST, DNNL_ARG_DIFF_DST, DNNL_ARG_DIFF_SRC}) e.Arg(arg, PlainDesc({n}));
+    return e;
   });
-  entry.primitive.execute(Stream(), {{DNNL_ARG_DST, Wrap(PlainDesc({n}), y)},
-                                     {DNNL_ARG_DIFF_DST, Wrap(PlainDesc({n}), dy)},
-                                     {DNNL_ARG_DIFF_SRC, Wrap(PlainDesc({n}), dx)}});
-  Stream().wait();
+  Execute(entry, {{DNNL_ARG_DST, y}, {DNNL_ARG_DIFF_DST, dy}, {DNNL_ARG_DIFF_SRC, dx}});
 }
 
 }  // namespace nc::cpu

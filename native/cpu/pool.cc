@@ -31,13 +31,13 @@ void Pool2dForward(const PoolShape& s, bool isMax, const float* x, float* y, voi
   const bool training = workspace != nullptr;
   const auto& entry = CachedOrBuild(ShapeKey(training ? "pool_fwd_train" : "pool_fwd", s, isMax), [&] {
     auto pd = ForwardPd(s, isMax, training);
-    return CachedPrimitive{dnnl::pooling_forward(pd), pd.workspace_desc()};
+    CachedPrimitive e{dnnl::pooling_forward(pd), {}, {}, pd.workspace_desc()};
+    e.Arg(DNNL_ARG_SRC, PlainDesc({s.n, s.c, s.h, s.w}));
+    e.Arg(DNNL_ARG_DST, PlainDesc({s.n, s.c, s.oh, s.ow}));
+    e.Arg(DNNL_ARG_WORKSPACE, pd.workspace_desc());
+    return e;
   });
-  std::unordered_map<int, memory> args = {{DNNL_ARG_SRC, Wrap(PlainDesc({s.n, s.c, s.h, s.w}), x)},
-                                          {DNNL_ARG_DST, Wrap(PlainDesc({s.n, s.c, s.oh, s.ow}), y)}};
-  if (training && isMax) args.emplace(DNNL_ARG_WORKSPACE, Wrap(entry.workspace, workspace));
-  entry.primitive.execute(Stream(), args);
-  Stream().wait();
+  Execute(entry, {{DNNL_ARG_SRC, x}, {DNNL_ARG_DST, y}, {DNNL_ARG_WORKSPACE, isMax ? workspace : nullptr}});
 }
 
 void Pool2dBackward(const PoolShape& s, bool isMax, const float* dy, float* dx, const void* workspace) {
@@ -47,13 +47,13 @@ void Pool2dBackward(const PoolShape& s, bool isMax, const float* dy, float* dx, 
                                       PlainDesc({s.n, s.c, s.h, s.w}), PlainDesc({s.n, s.c, s.oh, s.ow}),
                                       {s.sh, s.sw}, {s.kh, s.kw}, {s.ph, s.pw}, {s.ph, s.pw});
     dnnl::pooling_backward::primitive_desc pd(desc, Engine(), hint);
-    return CachedPrimitive{dnnl::pooling_backward(pd), hint.workspace_desc()};
+    CachedPrimitive e{dnnl::pooling_backward(pd), {}, {}, hint.workspace_desc()};
+    e.Arg(DNNL_ARG_DIFF_DST, PlainDesc({s.n, s.c, s.oh, s.ow}));
+    e.Arg(DNNL_ARG_DIFF_SRC, PlainDesc({s.n, s.c, s.h, s.w}));
+    e.Arg(DNNL_ARG_WORKSPACE, hint.workspace_desc());
+    return e;
   });
-  std::unordered_map<int, memory> args = {{DNNL_ARG_DIFF_DST, Wrap(PlainDesc({s.n, s.c, s.oh, s.ow}), dy)},
-                                          {DNNL_ARG_DIFF_SRC, Wrap(PlainDesc({s.n, s.c, s.h, s.w}), dx)}};
-  if (isMax) args.emplace(DNNL_ARG_WORKSPACE, Wrap(entry.workspace, workspace));
-  entry.primitive.execute(Stream(), args);
-  Stream().wait();
+  Execute(entry, {{DNNL_ARG_DIFF_DST, dy}, {DNNL_ARG_DIFF_SRC, dx}, {DNNL_ARG_WORKSPACE, isMax ? workspace : nullptr}});
 }
 
 }  // namespace nc::cpu
