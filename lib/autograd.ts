@@ -159,8 +159,10 @@ export function backward(head: Tensor, headGrad?: Tensor): void {
       }
     });
     if (dy !== userOwned && !sharesDy) dy.dispose();
-    // The graph is used once, as in Gluon: free what only the backward needed.
+    // The graph is used once, as in Gluon: free what only the backward needed. Every consumer of t
+    // comes earlier in this order, so an intermediate that nobody else holds is dead now.
     node.release?.();
     t.node = null;
+    if (t.releaseAfterBackward && t !== head) t.data.dispose();
   }
 }

@@ -53,6 +53,11 @@ export class Tensor {
   grad: Tensor | null = null;
   /** The tape entry that produced this tensor while recording (null for leaves). */
   node: TapeNode | null = null;
+  /**
+   * @internal Set by containers on the intermediate results that only the tape can reach: `backward`
+   * frees them once no gradient needs them, so training memory does not wait for the GC.
+   */
+  releaseAfterBackward = false;
 
   /** @internal Use the static constructors. */
   constructor(data: Storage, shape: readonly number[], device: Device) {

@@ -1,5 +1,6 @@
 // Sequential: children run in order, each on the previous one's output.
 import { Tensor } from '../tensor';
+import { isRecording } from '../autograd';
 import { Block } from './block';
 
 /**
@@ -51,8 +52,22 @@ export class Sequential extends Block implements Iterable<Block> {
     return this.layers[Symbol.iterator]();
   }
 
+  /**
+   * Runs the children in order. The intermediate results are the container's own: outside
+   * recording each is freed as soon as the next layer has consumed it, and on the tape `backward`
+   * frees them, so memory stays flat without waiting for the garbage collector.
+   */
   forward(x: Tensor): Tensor {
-    for (const layer of this.layers) x = layer.forward(x);
+    const input = x;
+    for (const layer of this.layers) {
+      const out = layer.forward(x);
+      // A layer may return its input or a view of it (Flatten, Dropout in evaluation): keep those.
+      if (x !== input && out.data !== x.data) {
+        if (isRecording()) x.releaseAfterBackward = true;
+        else x.dispose();
+      }
+      x = out;
+    }
     return x;
   }
 
