@@ -10,12 +10,18 @@ const activations = ['none', 'relu', 'sigmoid', 'tanh'] as const;
 
 describe('ops against the float64 reference', () => {
   describe('conv2d', () => {
+    // The CPU backend has three paths: a direct kernel for a narrow receptive field (C·KH·KW ≤ 32),
+    // oneDNN in channels-last for few channels, oneDNN in its blocked layouts otherwise.
     const cases: { x: number[]; w: number[]; stride: Pair; pad: Pair; bias: boolean }[] = [
-      { x: [2, 1, 8, 8], w: [3, 1, 5, 5], stride: [1, 1], pad: [0, 0], bias: true },
-      { x: [2, 3, 9, 7], w: [4, 3, 3, 2], stride: [2, 1], pad: [1, 1], bias: true },
-      { x: [1, 2, 10, 10], w: [5, 2, 3, 3], stride: [3, 3], pad: [2, 1], bias: false },
-      { x: [3, 4, 6, 6], w: [2, 4, 1, 1], stride: [2, 2], pad: [0, 0], bias: true },
-      { x: [2, 16, 7, 7], w: [17, 16, 3, 3], stride: [1, 1], pad: [1, 1], bias: true },
+      { x: [2, 1, 8, 8], w: [3, 1, 5, 5], stride: [1, 1], pad: [0, 0], bias: true },     // narrow
+      { x: [2, 3, 9, 7], w: [4, 3, 3, 2], stride: [2, 1], pad: [1, 1], bias: true },     // narrow, strided
+      { x: [1, 2, 10, 10], w: [5, 2, 3, 3], stride: [3, 3], pad: [2, 1], bias: false },  // narrow
+      { x: [3, 4, 6, 6], w: [2, 4, 1, 1], stride: [2, 2], pad: [0, 0], bias: true },     // narrow, 1x1
+      { x: [2, 1, 12, 12], w: [11, 1, 5, 5], stride: [1, 1], pad: [2, 2], bias: true },  // narrow, 8+3 channels
+      { x: [1, 1, 30, 37], w: [3, 1, 3, 3], stride: [1, 1], pad: [0, 1], bias: true },   // narrow, 3 vectors a row
+      { x: [2, 8, 9, 9], w: [10, 8, 3, 3], stride: [2, 2], pad: [1, 1], bias: true },    // oneDNN channels-last
+      { x: [2, 16, 7, 7], w: [17, 16, 3, 3], stride: [1, 1], pad: [1, 1], bias: true },  // oneDNN blocked
+      { x: [1, 20, 7, 6], w: [24, 20, 3, 2], stride: [1, 2], pad: [1, 0], bias: false }, // oneDNN blocked
     ];
     for (const c of cases) {
       for (const act of activations) {

@@ -9,16 +9,17 @@ describe('training', () => {
     if (!fs.existsSync('/usr/share/datasets/fashion-mnist') && !process.env.NODE_CUDNN_FASHION_MNIST) this.skip();
   });
 
-  it('LeNet on 12,000 Fashion-MNIST images: loss well below ln 10, accuracy well above chance', async function () {
+  it('LeNet on 20,000 Fashion-MNIST images for 10 epochs: loss well below ln 10, accuracy well above chance', async function () {
     this.timeout(120000);
     random.seed(1);
-    const [trainIter, testIter] = await data.loadDataFashionMNIST(128, { limit: 12000, seed: 1 });
+    const [trainIter, testIter] = await data.loadDataFashionMNIST(256, { limit: 20000, seed: 1 });
     const net = lenet();
     net.initialize(init.Xavier());
     const trainer = new Trainer(net.collectParams(), 'sgd', { learningRate: 0.9 });
     const lossFn = new loss.SoftmaxCrossEntropyLoss();
     let lastEpoch = { loss: 0, acc: 0 };
-    for (let epoch = 0; epoch < 5; epoch++) {
+    // The sigmoid LeNet sits on a plateau near ln 10 for its first ~300 steps, as in the book.
+    for (let epoch = 0; epoch < 10; epoch++) {
       let [lossSum, correct, seen] = [0, 0, 0];
       for (const [X, y] of trainIter) {
         const yHat = autograd.record(() => net.forward(X));

@@ -47,6 +47,11 @@ dnnl::convolution_forward::primitive_desc ForwardPd(const ConvShape& s, bool wit
 }  // namespace
 
 void Conv2dForward(const ConvShape& s, const float* x, const float* w, const float* b, float* y, Activation act) {
+  if (IsNarrowConv(s)) {
+    NarrowConv2dForward(s, x, w, b, y);
+    if (act != Activation::None) ActivationForward(act, s.n * s.o * s.oh * s.ow, y, y);
+    return;
+  }
   const bool withBias = b != nullptr;
   const auto& entry = CachedOrBuild(ShapeKey("conv_fwd", s, static_cast<int64_t>(act) * 2 + withBias), [&] {
     auto pd = ForwardPd(s, withBias, act);
@@ -78,6 +83,10 @@ void Conv2dBackwardData(const ConvShape& s, const float* dy, const float* w, flo
 }
 
 void Conv2dBackwardWeights(const ConvShape& s, const float* x, const float* dy, float* dw, float* db) {
+  if (IsNarrowConv(s)) {
+    NarrowConv2dBackwardWeights(s, x, dy, dw, db);
+    return;
+  }
   const bool withBias = db != nullptr;
   const auto& entry = CachedOrBuild(ShapeKey("conv_bwd_weights", s, withBias), [&] {
     ConvDescs a = KernelDescs(s);

@@ -16,6 +16,11 @@ void Conv2dForward(const ConvShape& s, const float* x, const float* w, const flo
 void Conv2dBackwardData(const ConvShape& s, const float* dy, const float* w, float* dx);
 void Conv2dBackwardWeights(const ConvShape& s, const float* x, const float* dy, float* dw, float* db);
 
+// conv_narrow.cc — direct kernels for a narrow receptive field (C·KH·KW ≤ 32), used by conv.cc.
+bool IsNarrowConv(const ConvShape& s);
+void NarrowConv2dForward(const ConvShape& s, const float* x, const float* w, const float* b, float* y);
+void NarrowConv2dBackwardWeights(const ConvShape& s, const float* x, const float* dy, float* dw, float* db);
+
 // pool.cc — oneDNN pooling; max pooling in training keeps a workspace of argmax positions.
 size_t MaxPoolWorkspaceBytes(const PoolShape& s);
 void Pool2dForward(const PoolShape& s, bool isMax, const float* x, float* y, void* workspace);
