@@ -50,6 +50,8 @@ export interface Binding {
   alloc(device: string, byteLength: number): Storage;
   /** Copies `src` into `dst` from its first element. */
   upload(dst: Storage, src: Float32Array): void;
+  /** Converts bytes to floats (value × scale) into `dst` from its first element. */
+  uploadBytes(dst: Storage, src: Uint8Array, scale: number): void;
   /** Copies the first `dst.length` floats of `src` into `dst`. */
   download(src: Storage, dst: Float32Array): void;
 
@@ -70,12 +72,14 @@ export interface Binding {
   /** y = act(conv(x, w) + b); x (N,C,H,W), w (O,C,KH,KW), b (O) or null, y (N,O,OH,OW). */
   conv2dForward(x: TensorRef, w: TensorRef, b: TensorRef | null, y: TensorRef,
     stride: readonly [number, number], pad: readonly [number, number], activation: Activation): void;
-  /** dx = conv_transpose(dy, w). */
-  conv2dBackwardData(dy: TensorRef, w: TensorRef, dx: TensorRef,
-    stride: readonly [number, number], pad: readonly [number, number]): void;
-  /** dw (and db when not null) from x and dy. */
-  conv2dBackwardWeights(x: TensorRef, dy: TensorRef, dw: TensorRef, db: TensorRef | null,
-    stride: readonly [number, number], pad: readonly [number, number]): void;
+  /**
+   * The whole backward of conv2dForward: dz = dy·act'(y) (y is the forward's output, needed unless
+   * activation is 'none'), then dx = conv_transpose(dz, w) when dx is not null, dw and db (when not
+   * null) from x and dz.
+   */
+  conv2dBackward(x: TensorRef, w: TensorRef, y: TensorRef | null, dy: TensorRef, dx: TensorRef | null,
+    dw: TensorRef, db: TensorRef | null, stride: readonly [number, number], pad: readonly [number, number],
+    activation: Activation): void;
 
   /**
    * Pooling forward; for 'max' with `training` true returns the workspace that the backward needs.

@@ -124,6 +124,22 @@ export class Tensor {
     return t;
   }
 
+  /**
+   * A float tensor from bytes, each multiplied by `scale` (e.g. 1/255 for images), converted by the
+   * device that holds it.
+   * @throws RangeError when the number of bytes does not match the shape.
+   */
+  static fromBytes(bytes: Uint8Array, shape: readonly number[], device: Device = cpu(), scale = 1): Tensor {
+    if (!(bytes instanceof Uint8Array)) throw invalidArg('Tensor.fromBytes', 'bytes', 'a Uint8Array', bytes);
+    const dims = checkShape('Tensor.fromBytes', shape);
+    if (shapeSize(dims) !== bytes.length) {
+      throw new RangeError(`Tensor.fromBytes: ${bytes.length} bytes do not fill shape ${formatShape(dims)}`);
+    }
+    const t = Tensor.empty(dims, device);
+    binding.uploadBytes(t.data, bytes, scale);
+    return t;
+  }
+
   /** Number of elements. */
   get size(): number {
     return shapeSize(this.shape);

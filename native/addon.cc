@@ -21,6 +21,7 @@ struct Entry {
 const Entry kEntries[] = {
     {"alloc", ops::Alloc},
     {"upload", ops::Upload},
+    {"uploadBytes", ops::UploadBytes},
     {"download", ops::Download},
     {"memoryInfo", ops::MemoryInfo},
     {"backendInfo", ops::BackendInfo},
@@ -31,8 +32,7 @@ const Entry kEntries[] = {
     {"multiply", ops::Multiply},
     {"sum", ops::Sum},
     {"conv2dForward", ops::Conv2dForward},
-    {"conv2dBackwardData", ops::Conv2dBackwardData},
-    {"conv2dBackwardWeights", ops::Conv2dBackwardWeights},
+    {"conv2dBackward", ops::Conv2dBackward},
     {"pool2dForward", ops::Pool2dForward},
     {"pool2dBackward", ops::Pool2dBackward},
     {"activationForward", ops::ActivationForward},
@@ -68,8 +68,9 @@ Napi::Value Call(const Napi::CallbackInfo& info) {
 
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
   // Tensors of a few MB are freed and reallocated every training step. glibc would serve each one
-  // with a fresh mmap (and page faults on first touch); keeping them on the heap reuses the pages.
-  mallopt(M_MMAP_THRESHOLD, 256 << 20);
+  // with a fresh mmap, zeroed by the kernel on first touch (a third of a LeNet epoch); keeping them
+  // on the heap reuses the pages. 32 MiB is the largest threshold glibc accepts.
+  mallopt(M_MMAP_THRESHOLD, 32 << 20);
   mallopt(M_TRIM_THRESHOLD, 1 << 30);
   Storage::Init(env);
   for (const Entry& entry : kEntries) {

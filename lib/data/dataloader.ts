@@ -115,6 +115,7 @@ export class DataLoader implements Iterable<[Tensor, Tensor]> {
   readonly seed: number;
   /** Applied to each batch of bytes before it becomes a tensor. */
   readonly transform: Transform;
+  private readonly nativeToTensor: boolean;
   /** Where the tensors are created. */
   readonly device: Device;
   /** What happens to the last, smaller batch. */
@@ -147,6 +148,7 @@ export class DataLoader implements Iterable<[Tensor, Tensor]> {
       throw invalidArg(op, 'transform', 'a transform (a function)', options.transform);
     }
     this.transform = options.transform ?? ToTensor();
+    this.nativeToTensor = options.transform === undefined;
     if (options.device !== undefined && !(options.device instanceof Device)) {
       throw invalidArg(op, 'device', 'a Device', options.device);
     }
@@ -191,8 +193,11 @@ export class DataLoader implements Iterable<[Tensor, Tensor]> {
         bytes.set(images.subarray(i * example, (i + 1) * example), k * example);
         y[k] = labels[i];
       }
-      const batch = this.transform({ data: bytes, shape: [size, channels, height, width] });
-      yield [this.toTensor(batch, size), Tensor.fromArray(y, [size], this.device)];
+      const shape: ImageBatch['shape'] = [size, channels, height, width];
+      // The default ToTensor runs natively, while the bytes become the tensor.
+      const X = this.nativeToTensor ? Tensor.fromBytes(bytes, shape, this.device, 1 / 255)
+        : this.toTensor(this.transform({ data: bytes, shape }), size);
+      yield [X, Tensor.fromArray(y, [size], this.device)];
     }
   }
 
@@ -206,6 +211,6 @@ export class DataLoader implements Iterable<[Tensor, Tensor]> {
         `but returned ${got}`);
     }
     // A transform without ToTensor leaves bytes: they become floats 0..255, unscaled.
-    return Tensor.fromArray(data, shape, this.device);
+    return data instanceof Uint8Array ? Tensor.fromBytes(data, shape, this.device) : Tensor.fromArray(data, shape, this.device);
   }
 }

@@ -332,7 +332,7 @@ export async function loadDataFashionMNIST(batchSize: number, options: LoadDataO
   const op = 'loadDataFashionMNIST';
   positiveInt(op, 'batchSize', batchSize);
   if (!options || typeof options !== 'object') throw invalidArg(op, 'options', 'an object', options);
-  const transform = options.resize === undefined ? ToTensor()
+  const transform = options.resize === undefined ? undefined  // the DataLoader's native ToTensor
     : Compose([Resize(positiveInt(op, 'resize', options.resize)), ToTensor()]);
   if (options.limit !== undefined) positiveInt(op, 'limit', options.limit);
   const load = (train: boolean) => loadFashionMNIST({ train, root: options.root, download: options.download });

@@ -41,20 +41,10 @@ export function conv2d(x: Tensor, weight: Tensor, bias: Tensor | null, options: 
   binding.conv2dForward(x, weight, bias, y, stride, padding, activation);
 
   recordOp('conv2d', y, [x, weight, bias], (dy) => {
-    let dz = dy;
-    if (activation !== 'none') {
-      dz = Tensor.empty(dy.shape, dy.device);
-      binding.activationBackward(activation, y, dy, dz);
-    }
-    let dx: Tensor | null = null;
-    if (requiresGrad(x)) {
-      dx = Tensor.empty(x.shape, x.device);
-      binding.conv2dBackwardData(dz, weight, dx, stride, padding);
-    }
+    const dx = requiresGrad(x) ? Tensor.empty(x.shape, x.device) : null;
     const dw = Tensor.empty(weight.shape, weight.device);
     const db = bias ? Tensor.empty(bias.shape, bias.device) : null;
-    binding.conv2dBackwardWeights(x, dz, dw, db, stride, padding);
-    if (dz !== dy) dz.dispose();
+    binding.conv2dBackward(x, weight, y, dy, dx, dw, db, stride, padding, activation);
     return [dx, dw, db];
   });
   return y;

@@ -4,6 +4,8 @@
 #include "cpu/cpu.h"
 #include "cpu/dnnl_context.h"
 
+#include <vector>
+
 namespace nc::cpu {
 
 using dnnl::algorithm;
@@ -66,7 +68,9 @@ void Conv2dForward(const ConvShape& s, const float* x, const float* w, const flo
   Execute(entry, {{DNNL_ARG_SRC, x}, {DNNL_ARG_WEIGHTS, w}, {DNNL_ARG_BIAS, b}, {DNNL_ARG_DST, y}});
 }
 
-void Conv2dBackwardData(const ConvShape& s, const float* dy, const float* w, float* dx) {
+namespace {
+
+void BackwardData(const ConvShape& s, const float* dy, const float* w, float* dx) {
   const auto& entry = CachedOrBuild(ShapeKey("conv_bwd_data", s, 0), [&] {
     ConvDescs a = KernelDescs(s);
     dnnl::convolution_backward_data::desc desc(algorithm::convolution_direct, a.src, a.weights, a.dst, a.strides,
@@ -82,11 +86,7 @@ void Conv2dBackwardData(const ConvShape& s, const float* dy, const float* w, flo
   Execute(entry, {{DNNL_ARG_DIFF_DST, dy}, {DNNL_ARG_WEIGHTS, w}, {DNNL_ARG_DIFF_SRC, dx}});
 }
 
-void Conv2dBackwardWeights(const ConvShape& s, const float* x, const float* dy, float* dw, float* db) {
-  if (IsNarrowConv(s)) {
-    NarrowConv2dBackwardWeights(s, x, dy, dw, db);
-    return;
-  }
+void BackwardWeights(const ConvShape& s, const float* x, const float* dy, float* dw, float* db) {
   const bool withBias = db != nullptr;
   const auto& entry = CachedOrBuild(ShapeKey("conv_bwd_weights", s, withBias), [&] {
     ConvDescs a = KernelDescs(s);
@@ -103,6 +103,28 @@ void Conv2dBackwardWeights(const ConvShape& s, const float* x, const float* dy, 
     return e;
   });
   Execute(entry, {{DNNL_ARG_SRC, x}, {DNNL_ARG_DIFF_DST, dy}, {DNNL_ARG_DIFF_WEIGHTS, dw}, {DNNL_ARG_DIFF_BIAS, db}});
+}
+
+}  // namespace
+
+void Conv2dBackward(const ConvShape& s, const float* x, const float* w, const float* y, const float* dy,
+                    Activation act, float* dx, float* dw, float* db) {
+  // A first layer needs no dx: its activation's derivative is folded into the weight gradient.
+  if (IsNarrowConv(s) && dx == nullptr) {
+    NarrowConv2dBackwardWeights(s, x, y, dy, act, dw, db);
+    return;
+  }
+  const float* dz = dy;
+  static std::vector<float> activationGrad;  // reused across calls (JS thread only)
+  if (act != Activation::None) {
+    const int64_t n = s.n * s.o * s.oh * s.ow;
+    if (static_cast<int64_t>(activationGrad.size()) < n) activationGrad.resize(n);
+    ActivationBackward(act, n, y, dy, activationGrad.data());
+    dz = activationGrad.data();
+  }
+  if (dx != nullptr) BackwardData(s, dz, w, dx);
+  if (IsNarrowConv(s)) NarrowConv2dBackwardWeights(s, x, nullptr, dz, Activation::None, dw, db);
+  else BackwardWeights(s, x, dz, dw, db);
 }
 
 }  // namespace nc::cpu

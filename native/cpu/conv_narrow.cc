@@ -76,7 +76,7 @@ NARROW_TARGET void ForwardRows(const ConvShape& s, const PaddedImage& in, const 
         const float* rows[Rows];
         for (int r = 0; r < Rows; ++r) rows[r] = in.Row(c, (oy + r) * s.sh + ky) + ox0 * s.sw;
         for (int64_t kx = 0; kx < s.kw; ++kx, tap += kBlock) {
-          Lanes x[Rows];
+          Lanes x[Rows] = {};
           for (int r = 0; r < Rows; ++r) LOAD_LANES(x[r], rows[r] + kx, Stride, s.sw);
           for (int64_t k = 0; k < kBlock; ++k)
             for (int r = 0; r < Rows; ++r) acc[r][k] += tap[k] * x[r];
@@ -112,12 +112,24 @@ struct PaddedGrad {
   explicit PaddedGrad(const ConvShape& s)
       : rowStride((s.ow + kLanes - 1) / kLanes * kLanes), data(kBlock * s.oh * rowStride, 0.0f) {}
 
-  void Load(const ConvShape& s, const float* dy /* image's (O,OH,OW) */, int64_t o0) {
+  // dy, times act'(y) when the forward fused an activation (y is then the forward's output).
+  void Load(const ConvShape& s, const float* dy /* image's (O,OH,OW) */, const float* y, Activation act, int64_t o0) {
     for (int64_t k = 0; k < kBlock; ++k) {
       for (int64_t oy = 0; oy < s.oh; ++oy) {
         float* row = &data[(k * s.oh + oy) * rowStride];
-        if (o0 + k < s.o) std::memcpy(row, dy + ((o0 + k) * s.oh + oy) * s.ow, sizeof(float) * s.ow);
-        else std::memset(row, 0, sizeof(float) * s.ow);
+        if (o0 + k >= s.o) {
+          std::memset(row, 0, sizeof(float) * s.ow);
+          continue;
+        }
+        const int64_t at = ((o0 + k) * s.oh + oy) * s.ow;
+        const float* g = dy + at;
+        const float* out = y ? y + at : nullptr;
+        switch (act) {
+          case Activation::None: std::memcpy(row, g, sizeof(float) * s.ow); break;
+          case Activation::Relu: for (int64_t i = 0; i < s.ow; ++i) row[i] = out[i] > 0 ? g[i] : 0.0f; break;
+          case Activation::Sigmoid: for (int64_t i = 0; i < s.ow; ++i) row[i] = g[i] * out[i] * (1 - out[i]); break;
+          case Activation::Tanh: for (int64_t i = 0; i < s.ow; ++i) row[i] = g[i] * (1 - out[i] * out[i]); break;
+        }
       }
     }
   }
@@ -151,7 +163,7 @@ NARROW_TARGET void AccumulateWeightGradBlock(const ConvShape& s, const PaddedIma
           const float* row = in.Row(c, oy * s.sh + ky) + kx;
           const float* gRow = &g.data[oy * g.rowStride];
           for (int64_t ox0 = 0; ox0 < s.ow; ox0 += kLanes) {
-            Lanes x;
+            Lanes x = {};
             LOAD_LANES(x, row + ox0 * s.sw, Stride, s.sw);
             for (int64_t k = 0; k < kBlock; ++k) {
               Lanes gv;
@@ -187,7 +199,8 @@ void NarrowConv2dForward(const ConvShape& s, const float* x, const float* w, con
   }
 }
 
-void NarrowConv2dBackwardWeights(const ConvShape& s, const float* x, const float* dy, float* dw, float* db) {
+void NarrowConv2dBackwardWeights(const ConvShape& s, const float* x, const float* y, const float* dy, Activation act,
+                                 float* dw, float* db) {
   const int64_t taps = s.c * s.kh * s.kw, blocks = (s.o + kBlock - 1) / kBlock;
   std::vector<double> dwSum(s.o * taps, 0.0), dbSum(s.o, 0.0);
   auto accumulate = s.sw == 1 ? AccumulateWeightGradBlock<1> : AccumulateWeightGradBlock<0>;
@@ -201,9 +214,9 @@ void NarrowConv2dBackwardWeights(const ConvShape& s, const float* x, const float
 #pragma omp for
     for (int64_t n = 0; n < s.n; ++n) {
       in.Load(s, x + n * s.c * s.h * s.w);
-      const float* dyn = dy + n * s.o * s.oh * s.ow;
+      const int64_t image = n * s.o * s.oh * s.ow;
       for (int64_t o0 = 0; o0 < s.o; o0 += kBlock) {
-        g.Load(s, dyn, o0);
+        g.Load(s, dy + image, y ? y + image : nullptr, act, o0);
         accumulate(s, in, g, &partial[(o0 / kBlock) * taps * kBlock * kLanes]);
         const int64_t plane = s.oh * g.rowStride;
         for (int64_t k = 0; k < std::min(kBlock, s.o - o0); ++k) dbPartial[o0 + k] += SumLanes(&g.data[k * plane], plane);

@@ -13,13 +13,17 @@ int Threads();
 
 // conv.cc — oneDNN convolution, bias and activation fused into the forward.
 void Conv2dForward(const ConvShape& s, const float* x, const float* w, const float* b, float* y, Activation act);
-void Conv2dBackwardData(const ConvShape& s, const float* dy, const float* w, float* dx);
-void Conv2dBackwardWeights(const ConvShape& s, const float* x, const float* dy, float* dw, float* db);
+// The whole backward of Conv2dForward: the activation's derivative (from the output y), then dx
+// (when not null), dw and db (when not null).
+void Conv2dBackward(const ConvShape& s, const float* x, const float* w, const float* y, const float* dy,
+                    Activation act, float* dx, float* dw, float* db);
 
 // conv_narrow.cc — direct kernels for a narrow receptive field (C·KH·KW ≤ 32), used by conv.cc.
 bool IsNarrowConv(const ConvShape& s);
 void NarrowConv2dForward(const ConvShape& s, const float* x, const float* w, const float* b, float* y);
-void NarrowConv2dBackwardWeights(const ConvShape& s, const float* x, const float* dy, float* dw, float* db);
+// dw, db from x and dy; with an activation, dy is first multiplied by its derivative at y (fused).
+void NarrowConv2dBackwardWeights(const ConvShape& s, const float* x, const float* y, const float* dy, Activation act,
+                                 float* dw, float* db);
 
 // pool.cc — oneDNN pooling; max pooling in training keeps a workspace of argmax positions.
 size_t MaxPoolWorkspaceBytes(const PoolShape& s);
@@ -50,5 +54,6 @@ void Axpby(int64_t n, const float* x, float* y, float a, float b);
 void Multiply(int64_t n, const float* x1, const float* x2, float* y);
 double Sum(int64_t n, const float* x);
 void SgdUpdate(int64_t n, float* w, const float* g, float lr);
+void BytesToFloat(int64_t n, const uint8_t* src, float* dst, float scale);
 
 }  // namespace nc::cpu

@@ -60,4 +60,10 @@ void SgdUpdate(int64_t n, float* w, const float* g, float lr) {
   for (int64_t i = 0; i < n; ++i) w[i] -= lr * g[i];
 }
 
+// Image bytes to floats (ToTensor's 1/255 scaling), converted where the tensor lives.
+void BytesToFloat(int64_t n, const uint8_t* src, float* dst, float scale) {
+  PARALLEL_FOR
+  for (int64_t i = 0; i < n; ++i) dst[i] = static_cast<float>(src[i]) * scale;
+}
+
 }  // namespace nc::cpu

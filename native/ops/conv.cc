@@ -47,31 +47,28 @@ Napi::Value Conv2dForward(const Args& args) {
   return args.env().Undefined();
 }
 
-Napi::Value Conv2dBackwardData(const Args& args) {
-  args.requireCount(5);
-  TensorArg dy = args.tensor(0, "dy", 4);
-  TensorArg w = args.tensor(1, "weight", 4);
-  TensorArg dx = args.tensor(2, "dx", 4);
-  ConvShape s = ReadConvShape(args, dx, w, 3);
-  args.requireSameDevice({&dy, &w, &dx});
-  args.requireShape(dy, {s.n, s.o, s.oh, s.ow});
-  RequireBackend(args, dx.device);
-  cpu::Conv2dBackwardData(s, dy.data, w.data, dx.data);
-  return args.env().Undefined();
-}
-
-Napi::Value Conv2dBackwardWeights(const Args& args) {
-  args.requireCount(6);
+Napi::Value Conv2dBackward(const Args& args) {
+  args.requireCount(10);
   TensorArg x = args.tensor(0, "x", 4);
-  TensorArg dy = args.tensor(1, "dy", 4);
-  TensorArg dw = args.tensor(2, "dweight", 4);
-  TensorArg db = args.optionalTensor(3, "dbias", 1);
-  ConvShape s = ReadConvShape(args, x, dw, 4);
-  args.requireSameDevice({&x, &dy, &dw, &db});
-  args.requireShape(dy, {s.n, s.o, s.oh, s.ow});
+  TensorArg w = args.tensor(1, "weight", 4);
+  TensorArg y = args.optionalTensor(2, "y", 4);
+  TensorArg dy = args.tensor(3, "dy", 4);
+  TensorArg dx = args.optionalTensor(4, "dx", 4);
+  TensorArg dw = args.tensor(5, "dweight", 4);
+  TensorArg db = args.optionalTensor(6, "dbias", 1);
+  ConvShape s = ReadConvShape(args, x, w, 7);
+  Activation act = ParseActivation(args.choice(9, "activation", {"none", "relu", "sigmoid", "tanh"}));
+  args.requireSameDevice({&x, &w, &y, &dy, &dx, &dw, &db});
+  const std::vector<int64_t> outShape = {s.n, s.o, s.oh, s.ow};
+  args.requireShape(dy, outShape);
+  if (act != Activation::None && !y.present()) args.typeError("the forward's output y is needed for its activation");
+  if (y.present()) args.requireShape(y, outShape);
+  if (dx.present()) args.requireShape(dx, x.shape);
+  args.requireShape(dw, w.shape);
   if (db.present()) args.requireShape(db, {s.o});
   RequireBackend(args, x.device);
-  cpu::Conv2dBackwardWeights(s, x.data, dy.data, dw.data, db.present() ? db.data : nullptr);
+  cpu::Conv2dBackward(s, x.data, w.data, y.present() ? y.data : nullptr, dy.data, act,
+                      dx.present() ? dx.data : nullptr, dw.data, db.present() ? db.data : nullptr);
   return args.env().Undefined();
 }
 

@@ -49,6 +49,25 @@ Napi::Value Upload(const Args& args) {
   return args.env().Undefined();
 }
 
+Napi::Value UploadBytes(const Args& args) {
+  args.requireCount(3);
+  Storage* dst = args.storage(0, "dst", false);
+  Napi::Value v = args.value(1);
+  if (!v.IsTypedArray() || v.As<Napi::TypedArray>().TypedArrayType() != napi_uint8_array) {
+    args.invalid("src", "a Uint8Array", v, false);
+  }
+  Napi::Uint8Array src = v.As<Napi::Uint8Array>();
+  const double scale = args.number(2, "scale");
+  if (src.ElementLength() * sizeof(float) > dst->bytes()) {
+    args.rangeError("src holds " + std::to_string(src.ElementLength()) + " values but dst only " +
+                    std::to_string(dst->bytes() / sizeof(float)));
+  }
+  RequireBackend(args, dst->device());
+  cpu::BytesToFloat(static_cast<int64_t>(src.ElementLength()), src.Data(), static_cast<float*>(dst->data()),
+                    static_cast<float>(scale));
+  return args.env().Undefined();
+}
+
 Napi::Value Download(const Args& args) {
   args.requireCount(2);
   Storage* src = args.storage(0, "src", false);

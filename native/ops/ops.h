@@ -15,13 +15,13 @@ void RequireBackend(const Args& args, const std::string& device);
 // memory.cc
 Napi::Value Alloc(const Args&);
 Napi::Value Upload(const Args&);
+Napi::Value UploadBytes(const Args&);
 Napi::Value Download(const Args&);
 Napi::Value MemoryInfo(const Args&);
 Napi::Value BackendInfo(const Args&);
 // conv.cc
 Napi::Value Conv2dForward(const Args&);
-Napi::Value Conv2dBackwardData(const Args&);
-Napi::Value Conv2dBackwardWeights(const Args&);
+Napi::Value Conv2dBackward(const Args&);
 // pool.cc
 Napi::Value Pool2dForward(const Args&);
 Napi::Value Pool2dBackward(const Args&);
