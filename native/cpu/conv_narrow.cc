@@ -27,7 +27,9 @@ typedef float UnalignedLanes __attribute__((vector_size(kLanes * sizeof(float)),
     if (Stride == 1) {                                                         \
       __builtin_memcpy(&(v), (ptr), sizeof(v));                                \
     } else {                                                                   \
-      for (int64_t j_ = 0; j_ < kLanes; ++j_) (v)[j_] = (ptr)[j_ * (stride)];  \
+      float g_[kLanes];                                                        \
+      for (int64_t j_ = 0; j_ < kLanes; ++j_) g_[j_] = (ptr)[j_ * (stride)];   \
+      __builtin_memcpy(&(v), g_, sizeof(v));                                   \
     }                                                                          \
   } while (0)
 
@@ -76,7 +78,7 @@ NARROW_TARGET void ForwardRows(const ConvShape& s, const PaddedImage& in, const 
         const float* rows[Rows];
         for (int r = 0; r < Rows; ++r) rows[r] = in.Row(c, (oy + r) * s.sh + ky) + ox0 * s.sw;
         for (int64_t kx = 0; kx < s.kw; ++kx, tap += kBlock) {
-          Lanes x[Rows] = {};
+          Lanes x[Rows];
           for (int r = 0; r < Rows; ++r) LOAD_LANES(x[r], rows[r] + kx, Stride, s.sw);
           for (int64_t k = 0; k < kBlock; ++k)
             for (int r = 0; r < Rows; ++r) acc[r][k] += tap[k] * x[r];
@@ -163,7 +165,7 @@ NARROW_TARGET void AccumulateWeightGradBlock(const ConvShape& s, const PaddedIma
           const float* row = in.Row(c, oy * s.sh + ky) + kx;
           const float* gRow = &g.data[oy * g.rowStride];
           for (int64_t ox0 = 0; ox0 < s.ow; ox0 += kLanes) {
-            Lanes x = {};
+            Lanes x;
             LOAD_LANES(x, row + ox0 * s.sw, Stride, s.sw);
             for (int64_t k = 0; k < kBlock; ++k) {
               Lanes gv;
