@@ -198,4 +198,13 @@ void Args::requireSameSize(const TensorArg& a, const TensorArg& b) const {
   }
 }
 
+void Args::requireWindowFits(const TensorArg& x, const char* what, int64_t kh, int64_t kw, int64_t ph,
+                             int64_t pw) const {
+  const int64_t h = x.dim(2) + 2 * ph, w = x.dim(3) + 2 * pw;
+  if (h < kh || w < kw) {
+    rangeError(std::string(what) + " " + std::to_string(kh) + "x" + std::to_string(kw) + " is larger than the padded input " +
+               std::to_string(h) + "x" + std::to_string(w) + " of " + x.shapeText());
+  }
+}
+
 }  // namespace nc

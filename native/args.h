@@ -54,6 +54,8 @@ class Args {
   void requireSameDevice(std::initializer_list<const TensorArg*> tensors) const;
   void requireShape(const TensorArg& t, const std::vector<int64_t>& expected) const;
   void requireSameSize(const TensorArg& a, const TensorArg& b) const;
+  // A kh×kw window (kernel or pooling window) must fit x's padded height and width.
+  void requireWindowFits(const TensorArg& x, const char* what, int64_t kh, int64_t kw, int64_t ph, int64_t pw) const;
 
  private:
   const Napi::CallbackInfo& info_;

@@ -12,6 +12,14 @@
 
 namespace nc::cpu {
 
+namespace {
+// The window [start, start + size) clipped to [0, limit): padded cells are skipped.
+inline void Clip(int64_t start, int64_t size, int64_t limit, int64_t* from, int64_t* to) {
+  *from = start < 0 ? 0 : start;
+  *to = start + size > limit ? limit : start + size;
+}
+}  // namespace
+
 // The workspace holds, per output element, the argmax's offset within its input plane.
 size_t MaxPoolWorkspaceBytes(const PoolShape& s) { return static_cast<size_t>(s.n * s.c * s.oh * s.ow) * 4; }
 
@@ -60,11 +68,11 @@ void Pool2dForward(const PoolShape& s, bool isMax, const float* x, float* y, voi
     float* yp = y + p * s.oh * s.ow;      // this plane of y (OH,OW)
     int32_t* ap = argmax ? argmax + p * s.oh * s.ow : nullptr;
     for (int64_t oy = 0; oy < s.oh; ++oy) {
-      const int64_t y0 = oy * s.sh - s.ph;
-      const int64_t ya = y0 < 0 ? 0 : y0, yb = y0 + s.kh > s.h ? s.h : y0 + s.kh;
+      int64_t ya, yb;
+      Clip(oy * s.sh - s.ph, s.kh, s.h, &ya, &yb);
       for (int64_t ox = 0; ox < s.ow; ++ox) {
-        const int64_t x0 = ox * s.sw - s.pw;
-        const int64_t xa = x0 < 0 ? 0 : x0, xb = x0 + s.kw > s.w ? s.w : x0 + s.kw;
+        int64_t xa, xb;
+        Clip(ox * s.sw - s.pw, s.kw, s.w, &xa, &xb);
         if (isMax) {
           float best = -std::numeric_limits<float>::infinity();
           int64_t at = ya * s.w + xa;
@@ -104,11 +112,11 @@ void Pool2dBackward(const PoolShape& s, bool isMax, const float* dy, float* dx, 
       continue;
     }
     for (int64_t oy = 0; oy < s.oh; ++oy) {
-      const int64_t y0 = oy * s.sh - s.ph;
-      const int64_t ya = y0 < 0 ? 0 : y0, yb = y0 + s.kh > s.h ? s.h : y0 + s.kh;
+      int64_t ya, yb;
+      Clip(oy * s.sh - s.ph, s.kh, s.h, &ya, &yb);
       for (int64_t ox = 0; ox < s.ow; ++ox) {
-        const int64_t x0 = ox * s.sw - s.pw;
-        const int64_t xa = x0 < 0 ? 0 : x0, xb = x0 + s.kw > s.w ? s.w : x0 + s.kw;
+        int64_t xa, xb;
+        Clip(ox * s.sw - s.pw, s.kw, s.w, &xa, &xb);
         const float g = dyp[oy * s.ow + ox] * inverseArea;
         for (int64_t iy = ya; iy < yb; ++iy)
           for (int64_t ix = xa; ix < xb; ++ix) dxp[iy * s.w + ix] += g;

@@ -16,10 +16,7 @@ ConvShape ReadConvShape(const Args& args, const TensorArg& x, const TensorArg& w
   }
   ConvShape s{x.dim(0), x.dim(1), x.dim(2), x.dim(3), w.dim(0), w.dim(2), w.dim(3), 0, 0,
               stride[0], stride[1], pad[0], pad[1]};
-  if (s.h + 2 * s.ph < s.kh || s.w + 2 * s.pw < s.kw) {
-    args.rangeError("kernel " + std::to_string(s.kh) + "x" + std::to_string(s.kw) + " is larger than the padded input " +
-                    std::to_string(s.h + 2 * s.ph) + "x" + std::to_string(s.w + 2 * s.pw) + " of " + x.shapeText());
-  }
+  args.requireWindowFits(x, "kernel", s.kh, s.kw, s.ph, s.pw);
   if (s.ph >= s.kh || s.pw >= s.kw) {
     args.rangeError("padding (" + std::to_string(s.ph) + "," + std::to_string(s.pw) +
                     ") must be smaller than the kernel (" + std::to_string(s.kh) + "," + std::to_string(s.kw) + ")");

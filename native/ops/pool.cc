@@ -16,10 +16,7 @@ PoolShape ReadPoolShape(const Args& args, const TensorArg& x, size_t windowAt) {
     args.rangeError("padding (" + std::to_string(s.ph) + "," + std::to_string(s.pw) +
                     ") must be at most half the window (" + std::to_string(s.kh) + "," + std::to_string(s.kw) + ")");
   }
-  if (s.h + 2 * s.ph < s.kh || s.w + 2 * s.pw < s.kw) {
-    args.rangeError("window " + std::to_string(s.kh) + "x" + std::to_string(s.kw) + " is larger than the padded input " +
-                    std::to_string(s.h + 2 * s.ph) + "x" + std::to_string(s.w + 2 * s.pw) + " of " + x.shapeText());
-  }
+  args.requireWindowFits(x, "window", s.kh, s.kw, s.ph, s.pw);
   s.oh = WindowOutput(s.h, s.kh, s.sh, s.ph);
   s.ow = WindowOutput(s.w, s.kw, s.sw, s.pw);
   return s;
