@@ -43,10 +43,7 @@ export function gpu(index = 0): Device {
   throw new Error(`gpu(${index}): this build of node-cudnn has no GPU backend yet; use cpu() or tryGpu()`);
 }
 
-/**
- * A GPU when one works, else the CPU (always the CPU until the GPU backend lands, or when
- * NODE_CUDNN_DEVICE=cpu is set).
- */
+/** A GPU when one works, else the CPU. Until the GPU backend lands, always the CPU. */
 export function tryGpu(): Device {
   return theCpu;
 }

@@ -17,9 +17,9 @@ export function countCorrect(yHat: Tensor, y: Tensor): number {
 
 /**
  * Classification accuracy of `net` over a data iterator, in prediction mode (dropout off) and
- * without recording. Batches are moved to the parameters' device when they are elsewhere.
+ * without recording. The batches are consumed: each is disposed once counted.
  * @param net - the model.
- * @param dataIter - yields `[X, y]` (a `DataLoader`).
+ * @param dataIter - yields `[X, y]` (a `DataLoader`) on the parameters' device.
  * @returns the fraction of correct predictions, in [0, 1].
  * @throws Error when the iterator yields no examples.
  */
