@@ -117,6 +117,7 @@ export function backward(head: Tensor, headGrad?: Tensor): void {
     throw new Error('backward: this tensor has no recorded history; compute it inside autograd.record() ' +
       'from tensors with attached gradients (net.initialize() attaches them to parameters)');
   }
+  // tensor.ts imports this module, so the class is looked up at call time, not at load time.
   const { Tensor: TensorClass } = require('./tensor') as typeof import('./tensor');
   if (headGrad !== undefined) {
     if (!(headGrad instanceof TensorClass) || headGrad.size !== head.size) {

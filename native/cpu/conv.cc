@@ -58,7 +58,7 @@ void Conv2dForward(const ConvShape& s, const float* x, const float* w, const flo
   const auto& entry = CachedOrBuild(ShapeKey("conv_fwd", s, static_cast<int64_t>(act) * 2 + withBias), [&] {
     auto pd = ForwardPd(s, withBias, act);
     ConvDescs d = PlainDescs(s);
-    CachedPrimitive e{dnnl::convolution_forward(pd), {}, {}, {}};
+    CachedPrimitive e{dnnl::convolution_forward(pd), {}, {}};
     e.Arg(DNNL_ARG_SRC, d.src, pd.src_desc(), false);
     e.Arg(DNNL_ARG_WEIGHTS, d.weights, pd.weights_desc(), false);
     e.Arg(DNNL_ARG_BIAS, d.bias);
@@ -77,7 +77,7 @@ void BackwardData(const ConvShape& s, const float* dy, const float* w, float* dx
                                                a.padding, a.padding);
     dnnl::convolution_backward_data::primitive_desc pd(desc, Engine(), ForwardPd(s, false, Activation::None));
     ConvDescs d = PlainDescs(s);
-    CachedPrimitive e{dnnl::convolution_backward_data(pd), {}, {}, {}};
+    CachedPrimitive e{dnnl::convolution_backward_data(pd), {}, {}};
     e.Arg(DNNL_ARG_DIFF_DST, d.dst, pd.diff_dst_desc(), false);
     e.Arg(DNNL_ARG_WEIGHTS, d.weights, pd.weights_desc(), false);
     e.Arg(DNNL_ARG_DIFF_SRC, d.src, pd.diff_src_desc(), true);
@@ -95,7 +95,7 @@ void BackwardWeights(const ConvShape& s, const float* x, const float* dy, float*
                                                   a.padding);
     dnnl::convolution_backward_weights::primitive_desc pd(desc, Engine(), ForwardPd(s, withBias, Activation::None));
     ConvDescs d = PlainDescs(s);
-    CachedPrimitive e{dnnl::convolution_backward_weights(pd), {}, {}, {}};
+    CachedPrimitive e{dnnl::convolution_backward_weights(pd), {}, {}};
     e.Arg(DNNL_ARG_SRC, d.src, pd.src_desc(), false);
     e.Arg(DNNL_ARG_DIFF_DST, d.dst, pd.diff_dst_desc(), false);
     e.Arg(DNNL_ARG_DIFF_WEIGHTS, d.weights, pd.diff_weights_desc(), true);

@@ -25,7 +25,7 @@ void NarrowConv2dForward(const ConvShape& s, const float* x, const float* w, con
 void NarrowConv2dBackwardWeights(const ConvShape& s, const float* x, const float* y, const float* dy, Activation act,
                                  float* dw, float* db);
 
-// pool.cc — oneDNN pooling; max pooling in training keeps a workspace of argmax positions.
+// pool.cc — pooling loops; max pooling in training keeps a workspace of argmax positions.
 size_t MaxPoolWorkspaceBytes(const PoolShape& s);
 void Pool2dForward(const PoolShape& s, bool isMax, const float* x, float* y, void* workspace);
 void Pool2dBackward(const PoolShape& s, bool isMax, const float* dy, float* dx, const void* workspace);

@@ -27,7 +27,6 @@ struct CachedPrimitive {
   dnnl::primitive primitive;
   std::unordered_map<int, dnnl::memory::desc> plain;  // the user's layout of each argument
   std::unordered_map<int, LayoutBridge> bridges;
-  dnnl::memory::desc workspace;  // empty unless the primitive has one
 
   // Declares argument `arg`: the user passes it in layout `plainDesc`, the primitive wants `chosen`.
   void Arg(int arg, const dnnl::memory::desc& plainDesc, const dnnl::memory::desc& chosen, bool output);

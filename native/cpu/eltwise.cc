@@ -32,7 +32,7 @@ void ActivationForward(Activation act, int64_t n, const float* x, float* y) {
     return;
   }
   const auto& entry = CachedOrBuild(Key("eltwise_fwd", {static_cast<int64_t>(act), n}), [&] {
-    CachedPrimitive e{dnnl::eltwise_forward(ForwardPd(act, n)), {}, {}, {}};
+    CachedPrimitive e{dnnl::eltwise_forward(ForwardPd(act, n)), {}, {}};
     e.Arg(DNNL_ARG_SRC, PlainDesc({n}));
     e.Arg(DNNL_ARG_DST, PlainDesc({n}));
     return e;
@@ -48,7 +48,7 @@ void ActivationBackward(Activation act, int64_t n, const float* y, const float* 
   const auto& entry = CachedOrBuild(Key("eltwise_bwd", {static_cast<int64_t>(act), n}), [&] {
     dnnl::eltwise_backward::desc desc(UseDstAlgorithm(act), PlainDesc({n}), PlainDesc({n}), 0.0f, 0.0f);
     dnnl::eltwise_backward::primitive_desc pd(desc, Engine(), ForwardPd(act, n));
-    CachedPrimitive e{dnnl::eltwise_backward(pd), {}, {}, {}};
+    CachedPrimitive e{dnnl::eltwise_backward(pd), {}, {}};
     for (int arg : {DNNL_ARG_DST, DNNL_ARG_DIFF_DST, DNNL_ARG_DIFF_SRC}) e.Arg(arg, PlainDesc({n}));
     return e;
   });
