@@ -53,6 +53,7 @@ export class Conv2D extends Block {
     this.bias = options.useBias === false ? null : this.addParameter('bias', [channels], Zero());
   }
 
+  /** act(x ⋆ weight + bias) for x (N, C, H, W); C is inferred at the first call. */
   forward(x: Tensor): Tensor {
     requireTensor(this.name, 'x', x);
     if (x.ndim !== 4) {
@@ -63,6 +64,7 @@ export class Conv2D extends Block {
       { stride: this.strides, padding: this.padding, activation: this.activation });
   }
 
+  /** Gluon-style description: `Conv2D(1 -> 6, kernel_size=(5,5), ...)`. */
   describe(): string {
     const inC = this.weight.shape[1] || 'None';
     const act = this.activation === 'none' ? '' : `, Activation(${this.activation})`;

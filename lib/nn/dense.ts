@@ -38,6 +38,7 @@ export class Dense extends Block {
     this.bias = options.useBias === false ? null : this.addParameter('bias', [units], Zero());
   }
 
+  /** act(flatten(x) weightᵀ + bias); the input size is inferred at the first call. */
   forward(x: Tensor): Tensor {
     requireTensor(this.name, 'x', x);
     const flat = x.ndim === 2 ? x : flatten(x);
@@ -45,6 +46,7 @@ export class Dense extends Block {
     return dense(flat, this.weight.data(), this.bias?.data() ?? null, this.activation);
   }
 
+  /** Gluon-style description: `Dense(256 -> 120, sigmoid)`. */
   describe(): string {
     const act = this.activation === 'none' ? 'linear' : this.activation;
     return `Dense(${this.weight.shape[1] || 'None'} -> ${this.units}, ${act})`;

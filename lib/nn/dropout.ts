@@ -17,10 +17,12 @@ export class Dropout extends Block {
     this.rate = numberInRange('Dropout', 'rate', rate, 0, 1);
   }
 
+  /** Inverted dropout in training mode; `x` itself in prediction mode. */
   forward(x: Tensor): Tensor {
     return dropout(x, this.rate);
   }
 
+  /** `Dropout(p = 0.5)`. */
   describe(): string {
     return `Dropout(p = ${this.rate})`;
   }

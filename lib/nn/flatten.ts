@@ -9,10 +9,12 @@ export class Flatten extends Block {
     super('flatten');
   }
 
+  /** (N, ...) → (N, rest), a view of x. */
   forward(x: Tensor): Tensor {
     return flatten(x);
   }
 
+  /** `Flatten`. */
   describe(): string {
     return 'Flatten';
   }

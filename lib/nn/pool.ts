@@ -21,10 +21,12 @@ abstract class Pool2D extends Block {
     }
   }
 
+  /** Pools x (N, C, H, W) window by window. */
   forward(x: Tensor): Tensor {
     return pool2d(this.kind, x, this.poolSize, this.strides, this.padding);
   }
 
+  /** Gluon-style description: `MaxPool2D(size=(2,2), stride=(2,2), padding=(0,0))`. */
   describe(): string {
     return `${this.kind === 'max' ? 'MaxPool2D' : 'AvgPool2D'}(size=${formatShape(this.poolSize)}, ` +
       `stride=${formatShape(this.strides)}, padding=${formatShape(this.padding)})`;

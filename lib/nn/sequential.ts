@@ -44,6 +44,7 @@ export class Sequential extends Block implements Iterable<Block> {
     return this.layers.length;
   }
 
+  /** The blocks in order (a copy). */
   children(): Block[] {
     return [...this.layers];
   }
@@ -71,6 +72,7 @@ export class Sequential extends Block implements Iterable<Block> {
     return x;
   }
 
+  /** `Sequential`. */
   describe(): string {
     return 'Sequential';
   }
