@@ -13,7 +13,7 @@
 
 /** A block of native memory on one device. Freed by `dispose()` or, if forgotten, by the GC. */
 export interface Storage {
-  /** 'cpu' (later 'gpu:0', ...). */
+  /** 'cpu' or 'gpu:0'. */
   readonly device: string;
   readonly byteLength: number;
   readonly disposed: boolean;
@@ -31,19 +31,40 @@ export type PoolKind = 'max' | 'avg';
 
 export interface MemoryInfo {
   device: string;
+  /** Tensors (and workspaces) alive on the device. */
   liveBuffers: number;
   liveBytes: number;
   peakBytes: number;
+  /** GPU only: the device's free and total memory, and what CUDA's pool holds. */
+  deviceFreeBytes?: number;
+  deviceTotalBytes?: number;
+  poolReservedBytes?: number;
 }
 
 export interface BackendInfo {
   version: string;
   cpu: { engine: string; threads: number };
-  cuda: { compiled: boolean; available: boolean; reason: string };
+  cuda: {
+    /** Whether the CUDA backend was compiled into this addon. */
+    compiled: boolean;
+    /** Whether a GPU can be used now. */
+    available: boolean;
+    /** Why not, when not available: the missing driver, device or library (with the folders tried). */
+    reason: string;
+    precision?: 'tf32' | 'fp32';
+    runtimeVersion?: number;
+    driverVersion?: number;
+    deviceCount?: number;
+    device?: { name: string; memoryBytes: number; computeCapability: string };
+    cudnn?: { version: string; path: string };
+    cublas?: { version: string; path: string };
+  };
 }
 
 export interface Binding {
   backendInfo(): BackendInfo;
+  /** GPU convolutions and GEMMs: 'tf32' allows TF32 tensor cores (the default, as PyTorch), 'fp32' forbids them. */
+  setGpuPrecision(precision: 'tf32' | 'fp32'): void;
   memoryInfo(device: string): MemoryInfo;
 
   /** Allocates `byteLength` bytes (uninitialised) on `device`. */
@@ -82,12 +103,17 @@ export interface Binding {
     activation: Activation): void;
 
   /**
-   * Pooling forward; for 'max' with `training` true returns the workspace that the backward needs.
+   * Pooling forward; on the CPU, 'max' with `training` true returns the workspace that the backward
+   * needs (null otherwise, and always null on a GPU).
    * 'avg' counts padded cells in the divisor (Gluon's and PyTorch's default).
    */
   pool2dForward(kind: PoolKind, x: TensorRef, y: TensorRef, window: readonly [number, number],
     stride: readonly [number, number], pad: readonly [number, number], training: boolean): Storage | null;
-  pool2dBackward(kind: PoolKind, dy: TensorRef, dx: TensorRef, workspace: Storage | null,
+  /**
+   * Pooling backward. x and y are the forward's input and output (the GPU backend works from them);
+   * workspace is what the forward returned (the CPU backend's max pooling needs it).
+   */
+  pool2dBackward(kind: PoolKind, x: TensorRef, y: TensorRef, dy: TensorRef, dx: TensorRef, workspace: Storage | null,
     window: readonly [number, number], stride: readonly [number, number], pad: readonly [number, number]): void;
 
   /** y = act(x). */

@@ -1,4 +1,5 @@
 // Devices: where a tensor lives and where its operations run.
+import { binding } from './binding';
 
 /** A compute device. Compare devices with `equals`, not `===`. */
 export class Device {
@@ -25,6 +26,7 @@ export class Device {
 }
 
 const theCpu = new Device('cpu');
+const theGpu = new Device('gpu', 0);
 
 /**
  * The CPU device.
@@ -35,17 +37,37 @@ export function cpu(): Device {
 }
 
 /**
- * A GPU device. The GPU backend is not built yet, so this throws.
- * @param index - the GPU's ordinal, default 0.
- * @throws Error always, until the CUDA backend lands; use {@link tryGpu} to fall back to the CPU.
+ * A GPU device.
+ * @param index - the GPU's ordinal; this build drives GPU 0 only. Default 0.
+ * @throws Error naming the reason (no CUDA in this build, no driver, no device, cuDNN or cuBLAS
+ *   not found — see `backendInfo().cuda.reason`) when the GPU cannot be used.
+ * @example `net.initialize(init.Xavier(), gpu())`
  */
 export function gpu(index = 0): Device {
-  throw new Error(`gpu(${index}): this build of node-cudnn has no GPU backend yet; use cpu() or tryGpu()`);
+  if (!Number.isInteger(index) || index < 0) {
+    throw new RangeError(`gpu: expected a non-negative integer for index but received ${index}`);
+  }
+  const { cuda } = binding.backendInfo();
+  if (!cuda.available) throw new Error(`gpu(${index}): the GPU cannot be used: ${cuda.reason}`);
+  if (index !== 0) throw new RangeError(`gpu(${index}): this build drives gpu(0) only (${cuda.deviceCount} present)`);
+  return theGpu;
 }
 
-/** A GPU when one works, else the CPU. Until the GPU backend lands, always the CPU. */
+/**
+ * A GPU when one works, else the CPU (as d2l's `try_gpu`). Setting the environment variable
+ * NODE_CUDNN_DEVICE=cpu forces the CPU.
+ */
 export function tryGpu(): Device {
-  return theCpu;
+  if (process.env.NODE_CUDNN_DEVICE === 'cpu') return theCpu;
+  return binding.backendInfo().cuda.available ? theGpu : theCpu;
+}
+
+/**
+ * GPU numerics for convolutions and matrix products: 'tf32' lets them use TF32 tensor cores (the
+ * default, as in PyTorch), 'fp32' keeps full float32 (what the gradient tests use).
+ */
+export function setGpuPrecision(precision: 'tf32' | 'fp32'): void {
+  binding.setGpuPrecision(precision);
 }
 
 /** Parses a device name as used on command lines: 'cpu', 'gpu', 'gpu:1', 'gpu(1)'. */

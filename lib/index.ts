@@ -1,6 +1,6 @@
 // node-cudnn: convolutional networks in Node.js, with a Gluon-like API.
 export { Tensor, shapeSize, formatShape } from './tensor';
-export { Device, cpu, gpu, tryGpu, parseDevice } from './device';
+export { Device, cpu, gpu, tryGpu, parseDevice, setGpuPrecision } from './device';
 export * as autograd from './autograd';
 export * as ops from './ops';
 export * as nn from './nn';
@@ -12,9 +12,11 @@ export { Trainer, TrainerOptions } from './trainer';
 export { evaluateAccuracy, countCorrect } from './evaluate';
 export { ProgressBar, ProgressOptions } from './progress';
 import { binding } from './binding';
+import { Device } from './device';
 
 /** What the native backends are and why a GPU is or is not used. */
 export const backendInfo = () => binding.backendInfo();
 
-/** Live native buffers and bytes on a device ('cpu'). */
-export const memoryInfo = (device = 'cpu') => binding.memoryInfo(device);
+/** Live tensors and bytes on a device (`cpu()` or `gpu()`), and on a GPU its free memory. */
+export const memoryInfo = (device: Device | string = 'cpu') =>
+  binding.memoryInfo(typeof device === 'string' ? device : device.name);

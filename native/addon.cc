@@ -8,6 +8,9 @@
 
 #include "ops/ops.h"
 #include "storage.h"
+#if NC_WITH_CUDA
+#include "cuda/cuda.h"
+#endif
 
 namespace nc {
 
@@ -25,6 +28,7 @@ const Entry kEntries[] = {
     {"download", ops::Download},
     {"memoryInfo", ops::MemoryInfo},
     {"backendInfo", ops::BackendInfo},
+    {"setGpuPrecision", ops::SetGpuPrecision},
     {"fillConstant", ops::FillConstant},
     {"fillUniform", ops::FillUniform},
     {"fillNormal", ops::FillNormal},
@@ -73,6 +77,10 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   mallopt(M_MMAP_THRESHOLD, 32 << 20);
   mallopt(M_TRIM_THRESHOLD, 1 << 30);
   Storage::Init(env);
+#if NC_WITH_CUDA
+  // Handles, stream and pool go before the process does, while the driver is still there.
+  env.AddCleanupHook([] { cuda::Shutdown(); });
+#endif
   for (const Entry& entry : kEntries) {
     exports.Set(entry.name, Napi::Function::New(env, Call, entry.name, const_cast<Entry*>(&entry)));
   }

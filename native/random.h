@@ -4,27 +4,33 @@
 #include <cmath>
 #include <cstdint>
 
+#if defined(__CUDACC__)
+#define NC_HOST_DEVICE __host__ __device__
+#else
+#define NC_HOST_DEVICE
+#endif
+
 namespace nc {
 
 // splitmix64's finaliser: a strong 64-bit mix.
-inline uint64_t Mix64(uint64_t z) {
+NC_HOST_DEVICE inline uint64_t Mix64(uint64_t z) {
   z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
   z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
   return z ^ (z >> 31);
 }
 
 // Uniform in [0, 1) with 24 random bits (exactly representable in float32).
-inline float UniformAt(uint64_t seed, uint64_t index) {
+NC_HOST_DEVICE inline float UniformAt(uint64_t seed, uint64_t index) {
   uint64_t bits = Mix64(Mix64(seed) + index * 0x9e3779b97f4a7c15ULL);
   return static_cast<float>(bits >> 40) * (1.0f / 16777216.0f);
 }
 
 // Standard normal by Box-Muller from two independent uniforms of the same (seed, index).
-inline float NormalAt(uint64_t seed, uint64_t index) {
+NC_HOST_DEVICE inline float NormalAt(uint64_t seed, uint64_t index) {
   float u1 = UniformAt(seed, 2 * index);
   float u2 = UniformAt(seed, 2 * index + 1);
-  float r = std::sqrt(-2.0f * std::log(1.0f - u1));  // 1 - u1 is in (0, 1]: log is finite
-  return r * std::cos(6.283185307179586f * u2);
+  float r = sqrtf(-2.0f * logf(1.0f - u1));  // 1 - u1 is in (0, 1]: log is finite
+  return r * cosf(6.283185307179586f * u2);
 }
 
 }  // namespace nc

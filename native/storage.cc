@@ -3,6 +3,10 @@
 #include <cstdlib>
 #include <map>
 
+#if NC_WITH_CUDA
+#include "cuda/cuda.h"
+#endif
+
 namespace nc {
 
 namespace {
@@ -39,11 +43,20 @@ Napi::Object Storage::Allocate(Napi::Env env, const std::string& device, size_t 
   auto* data = env.GetInstanceData<AddonData>();
   Napi::Object obj = data->constructor.New({Napi::External<int>::New(env, &nativeKey)});
   Storage* self = Storage::Unwrap(obj);
-  size_t rounded = (bytes + kAlignment - 1) / kAlignment * kAlignment;
-  void* p = std::aligned_alloc(kAlignment, rounded);
-  if (p == nullptr) {
-    throw Napi::RangeError::New(env, "alloc: out of memory: cannot allocate " + std::to_string(bytes) +
-                                         " bytes on " + device);
+  void* p = nullptr;
+  if (device == "cpu") {
+    size_t rounded = (bytes + kAlignment - 1) / kAlignment * kAlignment;
+    p = std::aligned_alloc(kAlignment, rounded);
+    if (p == nullptr) {
+      throw Napi::RangeError::New(env, "alloc: out of memory: cannot allocate " + std::to_string(bytes) +
+                                           " bytes on " + device);
+    }
+  } else {
+#if NC_WITH_CUDA
+    p = cuda::Alloc(bytes);  // GpuError names the bytes asked for and free
+#else
+    throw Napi::RangeError::New(env, "alloc: no device '" + device + "' in this build");
+#endif
   }
   self->data_ = p;
   self->bytes_ = bytes;
@@ -52,6 +65,8 @@ Napi::Object Storage::Allocate(Napi::Env env, const std::string& device, size_t 
   s.liveBuffers += 1;
   s.liveBytes += static_cast<int64_t>(bytes);
   if (s.liveBytes > s.peakBytes) s.peakBytes = s.liveBytes;
+  // Host and device bytes count against V8's external-memory budget, so that the GC collects
+  // forgotten tensors before either memory runs out.
   Napi::MemoryManagement::AdjustExternalMemory(env, static_cast<int64_t>(bytes));
   return obj;
 }
@@ -63,7 +78,7 @@ Storage::Storage(const Napi::CallbackInfo& info) : Napi::ObjectWrap<Storage>(inf
   info.This().As<Napi::Object>().TypeTag(&kStorageTag);
 }
 
-Storage::~Storage() { Free(Env()); }
+Storage::~Storage() { Free(Env(), /*quietly=*/true); }
 
 Storage* Storage::Unwrap(Napi::Value value) {
   if (!value.IsObject()) return nullptr;
@@ -74,14 +89,25 @@ Storage* Storage::Unwrap(Napi::Value value) {
 
 const MemoryStats& Storage::Stats(const std::string& device) { return AllStats()[device]; }
 
-void Storage::Free(Napi::Env env) {
+void Storage::Free(Napi::Env env, bool quietly) {
   if (data_ == nullptr) return;
-  std::free(data_);
+  void* p = data_;
   data_ = nullptr;
   MemoryStats& s = AllStats()[device_];
   s.liveBuffers -= 1;
   s.liveBytes -= static_cast<int64_t>(bytes_);
   Napi::MemoryManagement::AdjustExternalMemory(env, -static_cast<int64_t>(bytes_));
+  if (device_ == "cpu") {
+    std::free(p);
+    return;
+  }
+#if NC_WITH_CUDA
+  // A finalizer must not throw; dispose() reports a failure.
+  if (quietly) cuda::FreeQuietly(p);
+  else cuda::Free(p, bytes_);
+#else
+  static_cast<void>(quietly);
+#endif
 }
 
 Napi::Value Storage::GetDevice(const Napi::CallbackInfo& info) { return Napi::String::New(info.Env(), device_); }
@@ -90,7 +116,7 @@ Napi::Value Storage::GetByteLength(const Napi::CallbackInfo& info) {
 }
 Napi::Value Storage::GetDisposed(const Napi::CallbackInfo& info) { return Napi::Boolean::New(info.Env(), disposed()); }
 Napi::Value Storage::Dispose(const Napi::CallbackInfo& info) {
-  Free(info.Env());
+  Free(info.Env(), /*quietly=*/false);
   return info.Env().Undefined();
 }
 

@@ -36,7 +36,7 @@ class Storage : public Napi::ObjectWrap<Storage> {
   Napi::Value GetByteLength(const Napi::CallbackInfo& info);
   Napi::Value GetDisposed(const Napi::CallbackInfo& info);
   Napi::Value Dispose(const Napi::CallbackInfo& info);
-  void Free(Napi::Env env);
+  void Free(Napi::Env env, bool quietly);
 
   void* data_ = nullptr;
   size_t bytes_ = 0;

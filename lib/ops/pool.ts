@@ -28,7 +28,7 @@ export function pool2d(kind: PoolKind, x: Tensor, window: [number, number], stri
   const workspace = binding.pool2dForward(kind, x, y, window, stride, padding, onTape);
   recordOp(`${kind}Pool2d`, y, [x], (dy) => {
     const dx = Tensor.empty(x.shape, x.device);
-    binding.pool2dBackward(kind, dy, dx, workspace, window, stride, padding);
+    binding.pool2dBackward(kind, x, y, dy, dx, workspace, window, stride, padding);
     return [dx];
   }, () => workspace?.dispose());
   return y;

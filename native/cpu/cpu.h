@@ -52,7 +52,7 @@ void FillNormal(int64_t n, float* y, float mean, float std, uint64_t seed);
 void DropoutForward(int64_t n, const float* x, float* y, float* mask, float p, uint64_t seed);
 void Axpby(int64_t n, const float* x, float* y, float a, float b);
 void Multiply(int64_t n, const float* x1, const float* x2, float* y);
-double Sum(int64_t n, const float* x);
+void Sum(int64_t n, const float* x, float* out);  // out[0] = Σ x
 void SgdUpdate(int64_t n, float* w, const float* g, float lr);
 void BytesToFloat(int64_t n, const uint8_t* src, float* dst, float scale);
 

@@ -48,11 +48,11 @@ void Multiply(int64_t n, const float* x1, const float* x2, float* y) {
   for (int64_t i = 0; i < n; ++i) y[i] = x1[i] * x2[i];
 }
 
-double Sum(int64_t n, const float* x) {
+void Sum(int64_t n, const float* x, float* out) {
   double s = 0;
 #pragma omp parallel for simd reduction(+ : s) if (n > 32768)
   for (int64_t i = 0; i < n; ++i) s += x[i];
-  return s;
+  out[0] = static_cast<float>(s);
 }
 
 void SgdUpdate(int64_t n, float* w, const float* g, float lr) {

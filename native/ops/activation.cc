@@ -1,5 +1,4 @@
 // Activation entry points.
-#include "cpu/cpu.h"
 #include "ops/ops.h"
 
 namespace nc {
@@ -20,8 +19,7 @@ Napi::Value ActivationForward(const Args& args) {
   TensorArg y = args.tensor(2, "y", 0);
   args.requireSameDevice({&x, &y});
   args.requireSameSize(x, y);
-  RequireBackend(args, x.device);
-  cpu::ActivationForward(act, x.size, x.data, y.data);
+  RUN_ON(BackendFor(args, x.device), ActivationForward, act, x.size, x.data, y.data);
   return args.env().Undefined();
 }
 
@@ -34,8 +32,7 @@ Napi::Value ActivationBackward(const Args& args) {
   args.requireSameDevice({&y, &dy, &dx});
   args.requireSameSize(y, dy);
   args.requireSameSize(y, dx);
-  RequireBackend(args, y.device);
-  cpu::ActivationBackward(act, y.size, y.data, dy.data, dx.data);
+  RUN_ON(BackendFor(args, y.device), ActivationBackward, act, y.size, y.data, dy.data, dx.data);
   return args.env().Undefined();
 }
 

@@ -1,5 +1,4 @@
 // Convolution entry points: shapes are checked against each other before any backend runs.
-#include "cpu/cpu.h"
 #include "ops/ops.h"
 
 namespace nc::ops {
@@ -39,8 +38,7 @@ Napi::Value Conv2dForward(const Args& args) {
   args.requireSameDevice({&x, &w, &b, &y});
   if (b.present()) args.requireShape(b, {s.o});
   args.requireShape(y, {s.n, s.o, s.oh, s.ow});
-  RequireBackend(args, x.device);
-  cpu::Conv2dForward(s, x.data, w.data, b.present() ? b.data : nullptr, y.data, act);
+  RUN_ON(BackendFor(args, x.device), Conv2dForward, s, x.data, w.data, b.present() ? b.data : nullptr, y.data, act);
   return args.env().Undefined();
 }
 
@@ -63,9 +61,8 @@ Napi::Value Conv2dBackward(const Args& args) {
   if (dx.present()) args.requireShape(dx, x.shape);
   args.requireShape(dw, w.shape);
   if (db.present()) args.requireShape(db, {s.o});
-  RequireBackend(args, x.device);
-  cpu::Conv2dBackward(s, x.data, w.data, y.present() ? y.data : nullptr, dy.data, act,
-                      dx.present() ? dx.data : nullptr, dw.data, db.present() ? db.data : nullptr);
+  RUN_ON(BackendFor(args, x.device), Conv2dBackward, s, x.data, w.data, y.present() ? y.data : nullptr, dy.data, act,
+         dx.present() ? dx.data : nullptr, dw.data, db.present() ? db.data : nullptr);
   return args.env().Undefined();
 }
 

@@ -1,5 +1,4 @@
 // Dense layer entry points.
-#include "cpu/cpu.h"
 #include "ops/ops.h"
 
 namespace nc::ops {
@@ -25,8 +24,7 @@ Napi::Value DenseForward(const Args& args) {
   args.requireSameDevice({&x, &w, &b, &y});
   if (b.present()) args.requireShape(b, {s.m});
   args.requireShape(y, {s.n, s.m});
-  RequireBackend(args, x.device);
-  cpu::DenseForward(s, x.data, w.data, b.present() ? b.data : nullptr, y.data, act);
+  RUN_ON(BackendFor(args, x.device), DenseForward, s, x.data, w.data, b.present() ? b.data : nullptr, y.data, act);
   return args.env().Undefined();
 }
 
@@ -44,9 +42,8 @@ Napi::Value DenseBackward(const Args& args) {
   if (dx.present()) args.requireShape(dx, {s.n, s.k});
   args.requireShape(dw, {s.m, s.k});
   if (db.present()) args.requireShape(db, {s.m});
-  RequireBackend(args, x.device);
-  cpu::DenseBackward(s, x.data, w.data, dy.data, dx.present() ? dx.data : nullptr, dw.data,
-                     db.present() ? db.data : nullptr);
+  RUN_ON(BackendFor(args, x.device), DenseBackward, s, x.data, w.data, dy.data, dx.present() ? dx.data : nullptr,
+         dw.data, db.present() ? db.data : nullptr);
   return args.env().Undefined();
 }
 

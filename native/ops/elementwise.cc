@@ -1,7 +1,6 @@
 // Fill, arithmetic, dropout and optimizer entry points.
 #include <cstdint>
 
-#include "cpu/cpu.h"
 #include "ops/ops.h"
 
 namespace nc::ops {
@@ -10,77 +9,85 @@ namespace {
 // Seeds are integers that JS numbers hold exactly.
 constexpr int64_t kMaxSeed = (int64_t{1} << 53) - 1;
 
-TensorArg OnBackend(const Args& args, size_t i, const char* name) {
+// The tensor at argument i, and the backend of its device.
+TensorArg OnBackend(const Args& args, size_t i, const char* name, Backend* backend) {
   TensorArg t = args.tensor(i, name, 0);
-  RequireBackend(args, t.device);
+  *backend = BackendFor(args, t.device);
   return t;
 }
 }  // namespace
 
 Napi::Value FillConstant(const Args& args) {
   args.requireCount(2);
-  TensorArg y = OnBackend(args, 0, "y");
-  cpu::FillConstant(y.size, y.data, static_cast<float>(args.number(1, "value")));
+  Backend backend;
+  TensorArg y = OnBackend(args, 0, "y", &backend);
+  RUN_ON(backend, FillConstant, y.size, y.data, static_cast<float>(args.number(1, "value")));
   return args.env().Undefined();
 }
 
 Napi::Value FillUniform(const Args& args) {
   args.requireCount(4);
-  TensorArg y = OnBackend(args, 0, "y");
+  Backend backend;
+  TensorArg y = OnBackend(args, 0, "y", &backend);
   double low = args.number(1, "low");
   double high = args.number(2, "high");
   if (!(low <= high)) args.rangeError("low (" + std::to_string(low) + ") is above high (" + std::to_string(high) + ")");
   uint64_t seed = static_cast<uint64_t>(args.integer(3, "seed", 0, kMaxSeed));
-  cpu::FillUniform(y.size, y.data, static_cast<float>(low), static_cast<float>(high), seed);
+  RUN_ON(backend, FillUniform, y.size, y.data, static_cast<float>(low), static_cast<float>(high), seed);
   return args.env().Undefined();
 }
 
 Napi::Value FillNormal(const Args& args) {
   args.requireCount(4);
-  TensorArg y = OnBackend(args, 0, "y");
+  Backend backend;
+  TensorArg y = OnBackend(args, 0, "y", &backend);
   double mean = args.number(1, "mean");
   double std = args.number(2, "std");
   if (std < 0) args.invalid("std", "a non-negative number", args.value(2), true);
   uint64_t seed = static_cast<uint64_t>(args.integer(3, "seed", 0, kMaxSeed));
-  cpu::FillNormal(y.size, y.data, static_cast<float>(mean), static_cast<float>(std), seed);
+  RUN_ON(backend, FillNormal, y.size, y.data, static_cast<float>(mean), static_cast<float>(std), seed);
   return args.env().Undefined();
 }
 
 Napi::Value Axpby(const Args& args) {
   args.requireCount(4);
-  TensorArg x = OnBackend(args, 0, "x");
+  Backend backend;
+  TensorArg x = OnBackend(args, 0, "x", &backend);
   TensorArg y = args.tensor(1, "y", 0);
   args.requireSameDevice({&x, &y});
   args.requireSameSize(x, y);
-  cpu::Axpby(x.size, x.data, y.data, static_cast<float>(args.number(2, "a")), static_cast<float>(args.number(3, "b")));
+  RUN_ON(backend, Axpby, x.size, x.data, y.data, static_cast<float>(args.number(2, "a")), static_cast<float>(args.number(3, "b")));
   return args.env().Undefined();
 }
 
 Napi::Value Multiply(const Args& args) {
   args.requireCount(3);
-  TensorArg x1 = OnBackend(args, 0, "x1");
+  Backend backend;
+  TensorArg x1 = OnBackend(args, 0, "x1", &backend);
   TensorArg x2 = args.tensor(1, "x2", 0);
   TensorArg y = args.tensor(2, "y", 0);
   args.requireSameDevice({&x1, &x2, &y});
   args.requireSameSize(x1, x2);
   args.requireSameSize(x1, y);
-  cpu::Multiply(x1.size, x1.data, x2.data, y.data);
+  RUN_ON(backend, Multiply, x1.size, x1.data, x2.data, y.data);
   return args.env().Undefined();
 }
 
 Napi::Value Sum(const Args& args) {
   args.requireCount(2);
-  TensorArg x = OnBackend(args, 0, "x");
+  Backend backend;
+  TensorArg x = OnBackend(args, 0, "x", &backend);
   TensorArg y = args.tensor(1, "y", 0);
   args.requireSameDevice({&x, &y});
   if (y.size != 1) args.rangeError("expected a one-element tensor for y but its shape is " + y.shapeText());
-  y.data[0] = static_cast<float>(cpu::Sum(x.size, x.data));
+  RUN_ON(backend, Sum, x.size, x.data, y.data);
   return args.env().Undefined();
 }
 
 Napi::Value DropoutForward(const Args& args) {
   args.requireCount(5);
-  TensorArg x = OnBackend(args, 0, "x");
+  Backend backend;
+  TensorArg x = OnBackend(args, 0, "x", &backend);
   TensorArg y = args.tensor(1, "y", 0);
   TensorArg mask = args.tensor(2, "mask", 0);
   double p = args.number(3, "p");
@@ -89,17 +96,18 @@ Napi::Value DropoutForward(const Args& args) {
   args.requireSameDevice({&x, &y, &mask});
   args.requireSameSize(x, y);
   args.requireSameSize(x, mask);
-  cpu::DropoutForward(x.size, x.data, y.data, mask.data, static_cast<float>(p), seed);
+  RUN_ON(backend, DropoutForward, x.size, x.data, y.data, mask.data, static_cast<float>(p), seed);
   return args.env().Undefined();
 }
 
 Napi::Value SgdUpdate(const Args& args) {
   args.requireCount(3);
-  TensorArg w = OnBackend(args, 0, "weight");
+  Backend backend;
+  TensorArg w = OnBackend(args, 0, "weight", &backend);
   TensorArg g = args.tensor(1, "grad", 0);
   args.requireSameDevice({&w, &g});
   args.requireSameSize(w, g);
-  cpu::SgdUpdate(w.size, w.data, g.data, static_cast<float>(args.number(2, "lr")));
+  RUN_ON(backend, SgdUpdate, w.size, w.data, g.data, static_cast<float>(args.number(2, "lr")));
   return args.env().Undefined();
 }
 

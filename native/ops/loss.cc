@@ -1,25 +1,38 @@
 // Loss and accuracy entry points. Labels are class indices stored as floats; each is checked.
 #include <cmath>
 
-#include "cpu/cpu.h"
 #include "ops/ops.h"
 
 namespace nc::ops {
 
 namespace {
 // logits (N,C) and labels (N) with every label an integer class index in [0, C).
-void CheckLogitsAndLabels(const Args& args, const TensorArg& logits, const TensorArg& labels) {
+// Returns the backend, after checking logits (N,C) against labels (N) whose every value is an
+// integer class index in [0, C). On a GPU the check reads back one number (a synchronisation).
+Backend CheckLogitsAndLabels(const Args& args, const TensorArg& logits, const TensorArg& labels) {
   args.requireShape(labels, {logits.dim(0)});
   args.requireSameDevice({&logits, &labels});
-  RequireBackend(args, logits.device);
+  const Backend backend = BackendFor(args, logits.device);
   const int64_t classes = logits.dim(1);
-  for (int64_t i = 0; i < labels.size; ++i) {
-    float v = labels.data[i];
-    if (!(v >= 0 && v < static_cast<float>(classes) && std::floor(v) == v)) {
-      args.rangeError("labels[" + std::to_string(i) + "] = " + std::to_string(v) + " is not a class index in [0, " +
-                      std::to_string(classes) + ")");
+  int64_t bad = -1;
+  float value = 0;
+#if NC_WITH_CUDA
+  if (backend == Backend::Gpu) {
+    bad = cuda::FindBadLabel(labels.size, classes, labels.data);
+    if (bad >= 0) cuda::Download(&value, labels.data + bad, sizeof value);
+  }
+#endif
+  if (backend == Backend::Cpu) {
+    for (int64_t i = 0; i < labels.size && bad < 0; ++i) {
+      const float v = labels.data[i];
+      if (!(v >= 0 && v < static_cast<float>(classes) && std::floor(v) == v)) bad = i, value = v;
     }
   }
+  if (bad >= 0) {
+    args.rangeError("labels[" + std::to_string(bad) + "] = " + std::to_string(value) + " is not a class index in [0, " +
+                    std::to_string(classes) + ")");
+  }
+  return backend;
 }
 }  // namespace
 
@@ -28,10 +41,10 @@ Napi::Value SoftmaxCrossEntropy(const Args& args) {
   TensorArg logits = args.tensor(0, "logits", 2);
   TensorArg labels = args.tensor(1, "labels", 1);
   TensorArg loss = args.tensor(2, "loss", 1);
-  CheckLogitsAndLabels(args, logits, labels);
   args.requireSameDevice({&logits, &loss});
   args.requireShape(loss, {logits.dim(0)});
-  cpu::SoftmaxCrossEntropy(logits.dim(0), logits.dim(1), logits.data, labels.data, loss.data);
+  const Backend backend = CheckLogitsAndLabels(args, logits, labels);
+  RUN_ON(backend, SoftmaxCrossEntropy, logits.dim(0), logits.dim(1), logits.data, labels.data, loss.data);
   return args.env().Undefined();
 }
 
@@ -41,11 +54,12 @@ Napi::Value SoftmaxCrossEntropyBackward(const Args& args) {
   TensorArg labels = args.tensor(1, "labels", 1);
   TensorArg dloss = args.tensor(2, "dloss", 1);
   TensorArg dlogits = args.tensor(3, "dlogits", 2);
-  CheckLogitsAndLabels(args, logits, labels);
   args.requireSameDevice({&logits, &dloss, &dlogits});
   args.requireShape(dloss, {logits.dim(0)});
   args.requireShape(dlogits, logits.shape);
-  cpu::SoftmaxCrossEntropyBackward(logits.dim(0), logits.dim(1), logits.data, labels.data, dloss.data, dlogits.data);
+  const Backend backend = CheckLogitsAndLabels(args, logits, labels);
+  RUN_ON(backend, SoftmaxCrossEntropyBackward, logits.dim(0), logits.dim(1), logits.data, labels.data, dloss.data,
+         dlogits.data);
   return args.env().Undefined();
 }
 
@@ -53,9 +67,9 @@ Napi::Value CountCorrect(const Args& args) {
   args.requireCount(2);
   TensorArg logits = args.tensor(0, "logits", 2);
   TensorArg labels = args.tensor(1, "labels", 1);
-  CheckLogitsAndLabels(args, logits, labels);
-  return Napi::Number::New(args.env(),
-                           static_cast<double>(cpu::CountCorrect(logits.dim(0), logits.dim(1), logits.data, labels.data)));
+  const Backend backend = CheckLogitsAndLabels(args, logits, labels);
+  const int64_t correct = RUN_ON(backend, CountCorrect, logits.dim(0), logits.dim(1), logits.data, labels.data);
+  return Napi::Number::New(args.env(), static_cast<double>(correct));
 }
 
 }  // namespace nc::ops

@@ -1,9 +1,8 @@
-// Allocation, host copies and reports.
+// Device selection, allocation, host copies and reports.
 #include <dnnl.h>
 
 #include <cstring>
 
-#include "cpu/cpu.h"
 #include "ops/ops.h"
 
 namespace nc::ops {
@@ -11,23 +10,7 @@ namespace nc::ops {
 namespace {
 // Far beyond any real tensor; stops a mistaken size before it reaches the allocator.
 constexpr int64_t kMaxAllocation = int64_t{1} << 40;
-}  // namespace
 
-void RequireBackend(const Args& args, const std::string& device) {
-  if (device != "cpu") {
-    args.rangeError("no backend for device '" + device + "' in this build (only 'cpu')");
-  }
-}
-
-Napi::Value Alloc(const Args& args) {
-  args.requireCount(2);
-  std::string device = args.string(0, "device");
-  RequireBackend(args, device);
-  int64_t bytes = args.integer(1, "byteLength", 1, kMaxAllocation);
-  return Storage::Allocate(args.env(), device, static_cast<size_t>(bytes));
-}
-
-namespace {
 // Reads a Float32Array argument (the host side of a copy).
 Napi::Float32Array ReadFloat32Array(const Args& args, Napi::Value v, const char* name) {
   if (!v.IsTypedArray() || v.As<Napi::TypedArray>().TypedArrayType() != napi_float32_array) {
@@ -37,6 +20,29 @@ Napi::Float32Array ReadFloat32Array(const Args& args, Napi::Value v, const char*
 }
 }  // namespace
 
+Backend BackendFor(const Args& args, const std::string& device) {
+  if (device == "cpu") return Backend::Cpu;
+#if NC_WITH_CUDA
+  if (device == "gpu:0") {
+    const cuda::Status& status = cuda::Probe();
+    if (!status.available) args.rangeError("the GPU cannot be used: " + status.reason);
+    return Backend::Gpu;
+  }
+  if (device.rfind("gpu:", 0) == 0) args.rangeError("device '" + device + "': this build drives gpu:0 only");
+  args.rangeError("unknown device '" + device + "' (expected 'cpu' or 'gpu:0')");
+#else
+  args.rangeError("no backend for device '" + device + "' in this build (it was compiled without CUDA: only 'cpu')");
+#endif
+}
+
+Napi::Value Alloc(const Args& args) {
+  args.requireCount(2);
+  std::string device = args.string(0, "device");
+  BackendFor(args, device);
+  int64_t bytes = args.integer(1, "byteLength", 1, kMaxAllocation);
+  return Storage::Allocate(args.env(), device, static_cast<size_t>(bytes));
+}
+
 Napi::Value Upload(const Args& args) {
   args.requireCount(2);
   Storage* dst = args.storage(0, "dst", false);
@@ -45,6 +51,12 @@ Napi::Value Upload(const Args& args) {
     args.rangeError("src holds " + std::to_string(src.ByteLength()) + " bytes but dst only " +
                     std::to_string(dst->bytes()));
   }
+#if NC_WITH_CUDA
+  if (BackendFor(args, dst->device()) == Backend::Gpu) {
+    cuda::Upload(dst->data(), src.Data(), src.ByteLength());
+    return args.env().Undefined();
+  }
+#endif
   std::memcpy(dst->data(), src.Data(), src.ByteLength());
   return args.env().Undefined();
 }
@@ -62,9 +74,15 @@ Napi::Value UploadBytes(const Args& args) {
     args.rangeError("src holds " + std::to_string(src.ElementLength()) + " values but dst only " +
                     std::to_string(dst->bytes() / sizeof(float)));
   }
-  RequireBackend(args, dst->device());
-  cpu::BytesToFloat(static_cast<int64_t>(src.ElementLength()), src.Data(), static_cast<float*>(dst->data()),
-                    static_cast<float>(scale));
+  const auto n = static_cast<int64_t>(src.ElementLength());
+  auto* out = static_cast<float*>(dst->data());
+#if NC_WITH_CUDA
+  if (BackendFor(args, dst->device()) == Backend::Gpu) {
+    cuda::UploadBytesAsFloat(out, src.Data(), n, static_cast<float>(scale));
+    return args.env().Undefined();
+  }
+#endif
+  cpu::BytesToFloat(n, src.Data(), out, static_cast<float>(scale));
   return args.env().Undefined();
 }
 
@@ -76,6 +94,12 @@ Napi::Value Download(const Args& args) {
     args.rangeError("dst asks for " + std::to_string(dst.ByteLength()) + " bytes but src holds only " +
                     std::to_string(src->bytes()));
   }
+#if NC_WITH_CUDA
+  if (BackendFor(args, src->device()) == Backend::Gpu) {
+    cuda::Download(dst.Data(), src->data(), dst.ByteLength());
+    return args.env().Undefined();
+  }
+#endif
   std::memcpy(dst.Data(), src->data(), dst.ByteLength());
   return args.env().Undefined();
 }
@@ -83,13 +107,35 @@ Napi::Value Download(const Args& args) {
 Napi::Value MemoryInfo(const Args& args) {
   args.requireCount(1);
   std::string device = args.string(0, "device");
+  const Backend backend = BackendFor(args, device);
   const MemoryStats& s = Storage::Stats(device);
   Napi::Object out = Napi::Object::New(args.env());
   out.Set("device", device);
   out.Set("liveBuffers", static_cast<double>(s.liveBuffers));
   out.Set("liveBytes", static_cast<double>(s.liveBytes));
   out.Set("peakBytes", static_cast<double>(s.peakBytes));
+#if NC_WITH_CUDA
+  if (backend == Backend::Gpu) {
+    const cuda::DeviceMemory m = cuda::MemoryReport();
+    out.Set("deviceFreeBytes", static_cast<double>(m.freeBytes));
+    out.Set("deviceTotalBytes", static_cast<double>(m.totalBytes));
+    out.Set("poolReservedBytes", static_cast<double>(m.poolReservedBytes));
+  }
+#else
+  static_cast<void>(backend);
+#endif
   return out;
+}
+
+Napi::Value SetGpuPrecision(const Args& args) {
+  args.requireCount(1);
+  const bool tf32 = args.choice(0, "precision", {"tf32", "fp32"}) == "tf32";
+#if NC_WITH_CUDA
+  cuda::SetAllowTf32(tf32);
+#else
+  static_cast<void>(tf32);
+#endif
+  return args.env().Undefined();
 }
 
 Napi::Value BackendInfo(const Args& args) {
@@ -100,14 +146,45 @@ Napi::Value BackendInfo(const Args& args) {
   cpuInfo.Set("engine", std::string(cpu::EngineName()) + " " + std::to_string(v->major) + "." +
                             std::to_string(v->minor) + "." + std::to_string(v->patch));
   cpuInfo.Set("threads", cpu::Threads());
-  Napi::Object cuda = Napi::Object::New(env);
-  cuda.Set("compiled", false);
-  cuda.Set("available", false);
-  cuda.Set("reason", "this build has no CUDA backend (it is not written yet)");
+  Napi::Object cudaInfo = Napi::Object::New(env);
+#if NC_WITH_CUDA
+  const cuda::Status& s = cuda::Probe();
+  cudaInfo.Set("compiled", true);
+  cudaInfo.Set("available", s.available);
+  cudaInfo.Set("reason", s.reason);
+  if (!s.warning.empty()) cudaInfo.Set("warning", s.warning);
+  cudaInfo.Set("precision", cuda::AllowTf32() ? "tf32" : "fp32");
+  cudaInfo.Set("runtimeVersion", s.runtimeVersion);
+  cudaInfo.Set("driverVersion", s.driverVersion);
+  cudaInfo.Set("deviceCount", s.deviceCount);
+  if (!s.deviceName.empty()) {
+    Napi::Object device = Napi::Object::New(env);
+    device.Set("name", s.deviceName);
+    device.Set("memoryBytes", static_cast<double>(s.totalMemory));
+    device.Set("computeCapability", std::to_string(s.computeCapability / 10) + "." + std::to_string(s.computeCapability % 10));
+    cudaInfo.Set("device", device);
+  }
+  if (s.cudnnVersion) {
+    Napi::Object cudnn = Napi::Object::New(env);
+    cudnn.Set("version", std::to_string(s.cudnnVersion / 10000) + "." + std::to_string(s.cudnnVersion / 100 % 100) + "." +
+                             std::to_string(s.cudnnVersion % 100));
+    cudnn.Set("path", s.cudnnPath);
+    cudaInfo.Set("cudnn", cudnn);
+    Napi::Object cublas = Napi::Object::New(env);
+    cublas.Set("version", std::to_string(s.cublasVersion / 10000) + "." + std::to_string(s.cublasVersion / 100 % 100) + "." +
+                              std::to_string(s.cublasVersion % 100));
+    cublas.Set("path", s.cublasPath);
+    cudaInfo.Set("cublas", cublas);
+  }
+#else
+  cudaInfo.Set("compiled", false);
+  cudaInfo.Set("available", false);
+  cudaInfo.Set("reason", "this build of the addon was compiled without CUDA (no nvcc was found by CMake)");
+#endif
   Napi::Object out = Napi::Object::New(env);
   out.Set("version", "0.1.0");
   out.Set("cpu", cpuInfo);
-  out.Set("cuda", cuda);
+  out.Set("cuda", cudaInfo);
   return out;
 }
 

@@ -5,12 +5,27 @@
 
 #include "args.h"
 
+#include "cpu/cpu.h"
+#if NC_WITH_CUDA
+#include "cuda/cuda.h"
+#endif
+
+// Runs backend function Fn (same name and signature in cpu/ and cuda/) on the chosen backend.
+#if NC_WITH_CUDA
+#define RUN_ON(backend, Fn, ...) \
+  ((backend) == ::nc::ops::Backend::Gpu ? ::nc::cuda::Fn(__VA_ARGS__) : ::nc::cpu::Fn(__VA_ARGS__))
+#else
+#define RUN_ON(backend, Fn, ...) ::nc::cpu::Fn(__VA_ARGS__)
+#endif
+
 namespace nc::ops {
 
 using Handler = Napi::Value (*)(const Args&);
 
-// Throws unless a backend for `device` is built into this addon.
-void RequireBackend(const Args& args, const std::string& device);
+enum class Backend { Cpu, Gpu };
+// The backend that runs work on `device` ('cpu' or 'gpu:0'); throws a RangeError naming the op and
+// the reason when that device cannot be used.
+Backend BackendFor(const Args& args, const std::string& device);
 
 // memory.cc
 Napi::Value Alloc(const Args&);
@@ -19,6 +34,7 @@ Napi::Value UploadBytes(const Args&);
 Napi::Value Download(const Args&);
 Napi::Value MemoryInfo(const Args&);
 Napi::Value BackendInfo(const Args&);
+Napi::Value SetGpuPrecision(const Args&);
 // conv.cc
 Napi::Value Conv2dForward(const Args&);
 Napi::Value Conv2dBackward(const Args&);

@@ -1,5 +1,4 @@
 // Pooling entry points. Max pooling in training returns a workspace Storage for the backward.
-#include "cpu/cpu.h"
 #include "ops/ops.h"
 
 namespace nc::ops {
@@ -33,7 +32,13 @@ Napi::Value Pool2dForward(const Args& args) {
   const bool training = args.boolean(6, "training");
   args.requireSameDevice({&x, &y});
   args.requireShape(y, {s.n, s.c, s.oh, s.ow});
-  RequireBackend(args, x.device);
+  const Backend backend = BackendFor(args, x.device);
+#if NC_WITH_CUDA
+  if (backend == Backend::Gpu) {
+    cuda::Pool2dForward(s, isMax, x.data, y.data);
+    return args.env().Null();  // cuDNN's backward works from x and y
+  }
+#endif
   if (!(isMax && training)) {
     cpu::Pool2dForward(s, isMax, x.data, y.data, nullptr);
     return args.env().Null();
@@ -44,17 +49,28 @@ Napi::Value Pool2dForward(const Args& args) {
 }
 
 Napi::Value Pool2dBackward(const Args& args) {
-  args.requireCount(7);
+  args.requireCount(9);
   const bool isMax = args.choice(0, "kind", {"max", "avg"}) == "max";
-  TensorArg dy = args.tensor(1, "dy", 4);
-  TensorArg dx = args.tensor(2, "dx", 4);
-  Storage* workspace = args.storage(3, "workspace", !isMax);
-  PoolShape s = ReadPoolShape(args, dx, 4);
-  args.requireSameDevice({&dy, &dx});
-  args.requireShape(dy, {s.n, s.c, s.oh, s.ow});
-  RequireBackend(args, dx.device);
-  if (isMax && (workspace->device() != dx.device || workspace->bytes() < cpu::MaxPoolWorkspaceBytes(s))) {
-    args.rangeError("workspace does not belong to a max-pooling forward of this shape");
+  TensorArg x = args.tensor(1, "x", 4);
+  TensorArg y = args.tensor(2, "y", 4);
+  TensorArg dy = args.tensor(3, "dy", 4);
+  TensorArg dx = args.tensor(4, "dx", 4);
+  Storage* workspace = args.storage(5, "workspace", true);
+  PoolShape s = ReadPoolShape(args, x, 6);
+  args.requireSameDevice({&x, &y, &dy, &dx});
+  args.requireShape(y, {s.n, s.c, s.oh, s.ow});
+  args.requireShape(dy, y.shape);
+  args.requireShape(dx, x.shape);
+  const Backend backend = BackendFor(args, x.device);
+#if NC_WITH_CUDA
+  if (backend == Backend::Gpu) {
+    cuda::Pool2dBackward(s, isMax, x.data, y.data, dy.data, dx.data);
+    return args.env().Undefined();
+  }
+#endif
+  if (isMax && (workspace == nullptr || workspace->device() != x.device ||
+                workspace->bytes() < cpu::MaxPoolWorkspaceBytes(s))) {
+    args.rangeError("max pooling's backward needs the workspace returned by its forward in training");
   }
   cpu::Pool2dBackward(s, isMax, dy.data, dx.data, isMax ? workspace->data() : nullptr);
   return args.env().Undefined();

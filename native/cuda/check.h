@@ -1,0 +1,31 @@
+// Errors from the CUDA runtime, cuDNN and cuBLAS. Each failed call throws GpuError with the call,
+// the status's name and text and where it happened; the addon's guard (addon.cc) turns it into a JS
+// Error prefixed with the operation's name. Nothing calls exit() or abort().
+#pragma once
+#include <cuda_runtime_api.h>
+
+#include <stdexcept>
+#include <string>
+
+namespace nc::cuda {
+
+class GpuError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+[[noreturn]] void ThrowCuda(cudaError_t status, const char* call, const char* file, int line);
+// "file.cc:123", for messages.
+std::string Where(const char* file, int line);
+
+}  // namespace nc::cuda
+
+#define CUDA_CHECK(call)                                                         \
+  do {                                                                           \
+    cudaError_t status_ = (call);                                                \
+    if (status_ != cudaSuccess) ::nc::cuda::ThrowCuda(status_, #call, __FILE__, __LINE__); \
+  } while (0)
+
+// After a kernel launch: reports a bad configuration at once (execution errors surface at the
+// next synchronising call).
+#define CUDA_CHECK_LAUNCH(kernel) CUDA_CHECK((static_cast<void>(#kernel), cudaGetLastError()))

@@ -1,0 +1,77 @@
+// The CUDA backend: the same operations as the CPU backend (cpu/cpu.h), on device pointers, all
+// queued on one stream. Only the functions that return host values synchronise.
+#pragma once
+#include <cstddef>
+#include <cstdint>
+#include <string>
+
+#include "shapes.h"
+
+namespace nc::cuda {
+
+// What backendInfo() reports: whether a GPU can be used, and if not, exactly why.
+struct Status {
+  bool available = false;
+  std::string reason;  // empty when available
+  int driverVersion = 0, runtimeVersion = 0, deviceCount = 0;
+  std::string deviceName;
+  size_t totalMemory = 0;
+  int computeCapability = 0;  // major*10 + minor
+  std::string cudnnPath, cublasPath;
+  std::string warning;  // e.g. cuDNN built for another CUDA major than the cuBLAS found
+  size_t cudnnVersion = 0;
+  int cublasVersion = 0;
+};
+// Probes once (driver, devices, libraries); later calls return the same answer.
+const Status& Probe();
+// Throws GpuError with Probe()'s reason unless the GPU is usable.
+void RequireAvailable();
+// Frees handles, cached plans and pools (env cleanup hook).
+void Shutdown();
+
+// Precision of convolutions and GEMMs: TF32 allowed (the default, as PyTorch) or full FP32.
+void SetAllowTf32(bool allow);
+bool AllowTf32();
+
+// memory.cc — stream-ordered allocations from CUDA's pool; copies through pinned staging buffers.
+void* Alloc(size_t bytes);
+void Free(void* p, size_t bytes);
+// Free for destructors and finalizers: never throws (a failure there has no one to report to).
+void FreeQuietly(void* p) noexcept;
+void Upload(void* dst, const void* hostSrc, size_t bytes);
+void UploadBytesAsFloat(float* dst, const uint8_t* hostSrc, int64_t n, float scale);
+void Download(void* hostDst, const void* src, size_t bytes);  // synchronises
+struct DeviceMemory {
+  size_t freeBytes, totalBytes, poolReservedBytes;
+};
+DeviceMemory MemoryReport();
+
+// cudnn_conv.cc
+void Conv2dForward(const ConvShape& s, const float* x, const float* w, const float* b, float* y, Activation act);
+void Conv2dBackward(const ConvShape& s, const float* x, const float* w, const float* y, const float* dy,
+                    Activation act, float* dx, float* dw, float* db);
+// cudnn_ops.cc — pooling (cuDNN's backward takes x and y instead of a workspace) and activations.
+void Pool2dForward(const PoolShape& s, bool isMax, const float* x, float* y);
+void Pool2dBackward(const PoolShape& s, bool isMax, const float* x, const float* y, const float* dy, float* dx);
+void ActivationForward(Activation act, int64_t n, const float* x, float* y);
+void ActivationBackward(Activation act, int64_t n, const float* y, const float* dy, float* dx);
+// cublas_gemm.cc — dense layers.
+void DenseForward(const DenseShape& s, const float* x, const float* w, const float* b, float* y, Activation act);
+void DenseBackward(const DenseShape& s, const float* x, const float* w, const float* dy, float* dx, float* dw,
+                   float* db);
+// elementwise.cc — custom kernels (kernels.cu) behind the CPU backend's signatures.
+void SoftmaxCrossEntropy(int64_t n, int64_t c, const float* logits, const float* labels, float* loss);
+void SoftmaxCrossEntropyBackward(int64_t n, int64_t c, const float* logits, const float* labels,
+                                 const float* dloss, float* dlogits);
+int64_t CountCorrect(int64_t n, int64_t c, const float* logits, const float* labels);  // synchronises
+int64_t FindBadLabel(int64_t n, int64_t c, const float* labels);  // -1 when all are valid; synchronises
+void FillConstant(int64_t n, float* y, float value);
+void FillUniform(int64_t n, float* y, float low, float high, uint64_t seed);
+void FillNormal(int64_t n, float* y, float mean, float std, uint64_t seed);
+void DropoutForward(int64_t n, const float* x, float* y, float* mask, float p, uint64_t seed);
+void Axpby(int64_t n, const float* x, float* y, float a, float b);
+void Multiply(int64_t n, const float* x1, const float* x2, float* y);
+void Sum(int64_t n, const float* x, float* out);  // out in device memory
+void SgdUpdate(int64_t n, float* w, const float* g, float lr);
+
+}  // namespace nc::cuda

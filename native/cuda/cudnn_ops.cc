@@ -1,0 +1,78 @@
+// Pooling and activations on cuDNN, descriptors cached per shape.
+#include <string>
+#include <unordered_map>
+
+#include "cuda/context.h"
+#include "cuda/cuda.h"
+#include "cuda/descriptors.h"
+
+namespace nc::cuda {
+
+namespace {
+
+constexpr float kOne = 1.0f, kZero = 0.0f;
+
+struct PoolPlan {
+  cudnnTensorDescriptor_t x, y;
+  cudnnPoolingDescriptor_t pool;
+};
+
+PoolPlan& PlanFor(const PoolShape& s, bool isMax) {
+  static std::unordered_map<std::string, PoolPlan> plans;
+  const std::string key = std::to_string(s.n) + "," + std::to_string(s.c) + "," + std::to_string(s.h) + "," +
+                          std::to_string(s.w) + "," + std::to_string(s.kh) + "," + std::to_string(s.kw) + "," +
+                          std::to_string(s.sh) + "," + std::to_string(s.sw) + "," + std::to_string(s.ph) + "," +
+                          std::to_string(s.pw) + (isMax ? ",max" : ",avg");
+  auto it = plans.find(key);
+  if (it != plans.end()) return it->second;
+  const CudnnApi& api = Ctx().libs->cudnn;
+  PoolPlan p;
+  p.x = NewTensor4d(s.n, s.c, s.h, s.w);
+  p.y = NewTensor4d(s.n, s.c, s.oh, s.ow);
+  CUDNN_CHECK(api.cudnnCreatePoolingDescriptor(&p.pool));
+  // Average pooling counts padded cells in the divisor, as the CPU backend, Gluon and PyTorch do.
+  CUDNN_CHECK(api.cudnnSetPooling2dDescriptor(p.pool,
+                                              isMax ? CUDNN_POOLING_MAX : CUDNN_POOLING_AVERAGE_COUNT_INCLUDE_PADDING,
+                                              CUDNN_NOT_PROPAGATE_NAN, static_cast<int>(s.kh), static_cast<int>(s.kw),
+                                              static_cast<int>(s.ph), static_cast<int>(s.pw), static_cast<int>(s.sh),
+                                              static_cast<int>(s.sw)));
+  return plans.emplace(key, p).first->second;
+}
+
+}  // namespace
+
+void Pool2dForward(const PoolShape& s, bool isMax, const float* x, float* y) {
+  Context& c = Ctx();
+  PoolPlan& p = PlanFor(s, isMax);
+  CUDNN_CHECK(c.libs->cudnn.cudnnPoolingForward(c.cudnn, p.pool, &kOne, p.x, x, &kZero, p.y, y));
+}
+
+void Pool2dBackward(const PoolShape& s, bool isMax, const float* x, const float* y, const float* dy, float* dx) {
+  Context& c = Ctx();
+  PoolPlan& p = PlanFor(s, isMax);
+  CUDNN_CHECK(c.libs->cudnn.cudnnPoolingBackward(c.cudnn, p.pool, &kOne, p.y, y, p.y, dy, p.x, x, &kZero, p.x, dx));
+}
+
+void ActivationForward(Activation act, int64_t n, const float* x, float* y) {
+  if (act == Activation::None) {
+    Axpby(n, x, y, 1.0f, 0.0f);
+    return;
+  }
+  Context& c = Ctx();
+  cudnnTensorDescriptor_t d = FlatTensor(n);
+  CUDNN_CHECK(c.libs->cudnn.cudnnActivationForward(c.cudnn, ActivationDesc(act), &kOne, d, x, &kZero, d, y));
+}
+
+void ActivationBackward(Activation act, int64_t n, const float* y, const float* dy, float* dx) {
+  if (act == Activation::None) {
+    Axpby(n, dy, dx, 1.0f, 0.0f);
+    return;
+  }
+  Context& c = Ctx();
+  cudnnTensorDescriptor_t d = FlatTensor(n);
+  // Relu, sigmoid and tanh derivatives are functions of y; y stands in for x.
+  CUDNN_CHECK(c.libs->cudnn.cudnnActivationBackward(c.cudnn, ActivationDesc(act), &kOne, d, y, d, dy, d, y, &kZero, d,
+                                                    dx));
+}
+
+}  // namespace nc::cuda

@@ -1,0 +1,20 @@
+// cuDNN descriptors built from our shapes. Descriptors are created once per shape and kept for the
+// process (they are small host objects).
+#pragma once
+#include <cstdint>
+
+#include "cuda/context.h"
+#include "shapes.h"
+
+namespace nc::cuda {
+
+// A float NCHW tensor descriptor (dimensions must fit in int).
+cudnnTensorDescriptor_t NewTensor4d(int64_t n, int64_t c, int64_t h, int64_t w);
+// The process-wide descriptor of an activation (null for Activation::None).
+cudnnActivationDescriptor_t ActivationDesc(Activation act);
+// Cached descriptors: a flat tensor of n elements (activations on any shape), and a (rows, cols)
+// matrix seen as (rows, cols, 1, 1) (dense layers' bias and its gradient).
+cudnnTensorDescriptor_t FlatTensor(int64_t n);
+cudnnTensorDescriptor_t MatrixTensor(int64_t rows, int64_t cols);
+
+}  // namespace nc::cuda

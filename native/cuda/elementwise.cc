@@ -1,0 +1,59 @@
+// The CPU backend's loops, as custom kernels (kernels.cu) queued on the context's stream.
+#include <climits>
+
+#include "cuda/context.h"
+#include "cuda/cuda.h"
+#include "cuda/kernels.h"
+#include "cuda/scratch.h"
+
+namespace nc::cuda {
+
+namespace {
+cudaStream_t Stream() { return Ctx().stream; }
+
+// Runs `launch` with a device scalar of type T and returns its value (synchronises).
+template <typename T, typename Launch>
+T ReadScalar(Launch launch) {
+  Scratch device(sizeof(T));
+  T host{};
+  launch(static_cast<T*>(device.data));
+  Download(&host, device.data, sizeof(T));
+  return host;
+}
+}  // namespace
+
+void SoftmaxCrossEntropy(int64_t n, int64_t c, const float* logits, const float* labels, float* loss) {
+  LaunchSoftmaxCrossEntropy(Stream(), n, c, logits, labels, loss);
+}
+
+void SoftmaxCrossEntropyBackward(int64_t n, int64_t c, const float* logits, const float* labels, const float* dloss,
+                                 float* dlogits) {
+  LaunchSoftmaxCrossEntropyBackward(Stream(), n, c, logits, labels, dloss, dlogits);
+}
+
+int64_t CountCorrect(int64_t n, int64_t c, const float* logits, const float* labels) {
+  return static_cast<int64_t>(ReadScalar<unsigned long long>(
+      [&](unsigned long long* count) { LaunchCountCorrect(Stream(), n, c, logits, labels, count); }));
+}
+
+int64_t FindBadLabel(int64_t n, int64_t c, const float* labels) {
+  long long bad = ReadScalar<long long>([&](long long* index) { LaunchFindBadLabel(Stream(), n, c, labels, index); });
+  return bad == LLONG_MAX || bad < 0 ? -1 : bad;
+}
+
+void FillConstant(int64_t n, float* y, float value) { LaunchFillConstant(Stream(), n, y, value); }
+void FillUniform(int64_t n, float* y, float low, float high, uint64_t seed) {
+  LaunchFillUniform(Stream(), n, y, low, high, seed);
+}
+void FillNormal(int64_t n, float* y, float mean, float std, uint64_t seed) {
+  LaunchFillNormal(Stream(), n, y, mean, std, seed);
+}
+void DropoutForward(int64_t n, const float* x, float* y, float* mask, float p, uint64_t seed) {
+  LaunchDropoutForward(Stream(), n, x, y, mask, p, seed);
+}
+void Axpby(int64_t n, const float* x, float* y, float a, float b) { LaunchAxpby(Stream(), n, x, y, a, b); }
+void Multiply(int64_t n, const float* x1, const float* x2, float* y) { LaunchMultiply(Stream(), n, x1, x2, y); }
+void Sum(int64_t n, const float* x, float* out) { LaunchSum(Stream(), n, x, out); }
+void SgdUpdate(int64_t n, float* w, const float* g, float lr) { LaunchSgdUpdate(Stream(), n, w, g, lr); }
+
+}  // namespace nc::cuda
