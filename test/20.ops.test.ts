@@ -3,12 +3,12 @@
 import { strict as assert } from 'assert';
 import { Tensor, ops } from '../lib';
 import * as ref from './reference';
-import { F32, forwardBackward, leaf, toArr, toTensor } from './helpers';
+import { F32, dev, forEachDevice, forwardBackward, leaf, toArr, toTensor } from './helpers';
 
 type Pair = [number, number];
 const activations = ['none', 'relu', 'sigmoid', 'tanh'] as const;
 
-describe('ops against the float64 reference', () => {
+forEachDevice('ops against the float64 reference', () => {
   describe('conv2d', () => {
     // The CPU backend has three paths: a direct kernel for a narrow receptive field (C·KH·KW ≤ 32),
     // oneDNN in channels-last for few channels, oneDNN in its blocked layouts otherwise.
@@ -118,20 +118,20 @@ describe('ops against the float64 reference', () => {
       const labels = [0, 3, 9, 1, 1, 7];
       const dloss = ref.randomArr([6], rng);
       const lt = leaf(logits);
-      const l = forwardBackward(() => ops.softmaxCrossEntropy(lt, Tensor.fromArray(labels)), dloss);
+      const l = forwardBackward(() => ops.softmaxCrossEntropy(lt, Tensor.fromArray(labels, undefined, dev())), dloss);
       ref.assertClose(l.toArray(), ref.softmaxCrossEntropy(logits, labels).data, { ...F32, name: 'loss' });
       ref.assertClose(lt.grad!.toArray(), ref.softmaxCrossEntropyBackward(logits, labels, dloss).data, { ...F32, name: 'dlogits' });
     });
 
     it('stays finite for huge logits', () => {
-      const l = ops.softmaxCrossEntropy(Tensor.fromArray([[1000, 0, -1000], [-1e30, 1e30, 0]]), Tensor.fromArray([1, 1]));
+      const l = ops.softmaxCrossEntropy(Tensor.fromArray([[1000, 0, -1000], [-1e30, 1e30, 0]], undefined, dev()), Tensor.fromArray([1, 1], undefined, dev()));
       const v = l.toArray();
       assert.ok(Math.abs(v[0] - 1000) < 1e-3, `loss ${v[0]}`);
       assert.equal(v[1], 0);
     });
 
     it('gives ln C for equal logits', () => {
-      const l = ops.softmaxCrossEntropy(Tensor.zeros([2, 10]), Tensor.fromArray([3, 4]));
+      const l = ops.softmaxCrossEntropy(Tensor.zeros([2, 10], dev()), Tensor.fromArray([3, 4], undefined, dev()));
       ref.assertClose(l.toArray(), [Math.log(10), Math.log(10)], { ...F32, name: 'loss' });
     });
   });
@@ -154,7 +154,7 @@ describe('ops against the float64 reference', () => {
 
     it('is the same mask for the same seed and another for another seed', async () => {
       const { autograd } = await import('../lib');
-      const x = Tensor.ones([1000]);
+      const x = Tensor.ones([1000], dev());
       const a = autograd.record(() => ops.dropout(x, 0.5, 1)).toArray();
       const b = autograd.record(() => ops.dropout(x, 0.5, 1)).toArray();
       const c = autograd.record(() => ops.dropout(x, 0.5, 2)).toArray();
@@ -163,7 +163,7 @@ describe('ops against the float64 reference', () => {
     });
 
     it('is the identity outside training mode', () => {
-      const x = Tensor.ones([10]);
+      const x = Tensor.ones([10], dev());
       assert.equal(ops.dropout(x, 0.5), x);
     });
   });
@@ -197,18 +197,18 @@ describe('ops against the float64 reference', () => {
   describe('fills', () => {
     it('uniform and normal are seeded, in range and have the right moments', async () => {
       const { binding } = await import('../lib/binding');
-      const u = Tensor.empty([100000]);
+      const u = Tensor.empty([100000], dev());
       binding.fillUniform(u, -2, 3, 42);
       const uv = toArr(u).data;
       assert.ok(uv.every((v) => v >= -2 && v < 3));
       assert.ok(Math.abs(ref.mean(toArr(u)) - 0.5) < 0.03);
-      const n = Tensor.empty([100000]);
+      const n = Tensor.empty([100000], dev());
       binding.fillNormal(n, 1, 2, 42);
       const nv = toArr(n);
       const m = ref.mean(nv);
       const sd = Math.sqrt(nv.data.reduce((a, v) => a + (v - m) ** 2, 0) / nv.data.length);
       assert.ok(Math.abs(m - 1) < 0.03 && Math.abs(sd - 2) < 0.03, `mean ${m} sd ${sd}`);
-      const again = Tensor.empty([100000]);
+      const again = Tensor.empty([100000], dev());
       binding.fillNormal(again, 1, 2, 42);
       assert.deepEqual(again.toArray(), n.toArray());
     });

@@ -2,9 +2,9 @@
 // for every op and every layer type. A wrong backward fails here even where the reference agrees
 // with itself.
 import { strict as assert } from 'assert';
-import { Tensor, autograd, nn, ops, init, random, loss } from '../lib';
+import { Tensor, Device, autograd, nn, ops, init, random, loss } from '../lib';
 import * as ref from './reference';
-import { toTensor } from './helpers';
+import { dev, forEachDevice, toTensor } from './helpers';
 
 // float32 central differences: h balances truncation (h²) against rounding (eps/h).
 const H = 1e-2;
@@ -29,7 +29,7 @@ function gradcheck(name: string, f: (...xs: Tensor[]) => Tensor, inputs: ref.Arr
     for (let i = 0; i < probe.length; i++) {
       const at = (v: number): number => {
         probe[i] = v;
-        const xs = leaves.map((t, j) => (j === k ? Tensor.fromArray(probe, input.shape) : t));
+        const xs = leaves.map((t, j) => (j === k ? Tensor.fromArray(probe, input.shape, dev()) : t));
         return objective(xs);
       };
       const x0 = input.data[i];
@@ -50,7 +50,7 @@ function distinct(shape: number[], rng: ref.Rng): ref.Arr {
   return ref.arr(shape, perm.map((v) => (v - n / 2) * (4 / n) + 0.05 * (v % 2 ? 1 : -1)));
 }
 
-describe('numerical gradients (float32 central differences vs autograd)', () => {
+forEachDevice('numerical gradients (float32 central differences vs autograd)', () => {
   const rng = new ref.Rng(21);
   const R = (shape: number[]) => ref.randomArr(shape, rng);
 
@@ -74,7 +74,7 @@ describe('numerical gradients (float32 central differences vs autograd)', () => 
       it(`${kind} pool 2/2`, () => gradcheck(`${kind}Pool`, (x) => ops.pool2d(kind, x, [2, 2], [2, 2]), [distinct([1, 3, 4, 4], rng)]));
     }
     it('softmaxCrossEntropy', () => {
-      const labels = Tensor.fromArray([2, 0, 4]);
+      const labels = Tensor.fromArray([2, 0, 4], undefined, dev());
       gradcheck('softmaxCrossEntropy', (x) => ops.softmaxCrossEntropy(x, labels), [R([3, 5])]);
     });
     it('dropout (fixed seed)', () => {
@@ -94,7 +94,7 @@ describe('numerical gradients (float32 central differences vs autograd)', () => 
     // Gradients with respect to each layer's parameters, through the layer's forward.
     function layerCheck(name: string, layer: nn.Block, xShape: number[]): void {
       random.seed(5);
-      layer.initialize(init.Xavier());
+      layer.initialize(init.Xavier(), dev());
       const x = toTensor(distinct(xShape, rng));
       layer.forward(x);  // completes deferred shapes
       const params = [...layer.collectParams().values()];
@@ -123,10 +123,10 @@ describe('numerical gradients (float32 central differences vs autograd)', () => 
       net.add(new nn.Conv2D(2, 3, { activation: 'sigmoid' }), new nn.MaxPool2D(2, 2),
         new nn.Dense(5, { activation: 'relu' }), new nn.Dense(3));
       const lossFn = new loss.SoftmaxCrossEntropyLoss();
-      const labels = Tensor.fromArray([0, 2]);
+      const labels = Tensor.fromArray([0, 2], undefined, dev());
       const head = { forward: (x: Tensor) => lossFn.forward(net.forward(x), labels) } as unknown as nn.Block;
       Object.setPrototypeOf(head, net);
-      layerCheck('LeNet-like', Object.assign(head, { collectParams: () => net.collectParams(), initialize: (i: init.Initializer) => net.initialize(i) }), [2, 1, 8, 8]);
+      layerCheck('LeNet-like', Object.assign(head, { collectParams: () => net.collectParams(), initialize: (i: init.Initializer, d: Device) => net.initialize(i, d) }), [2, 1, 8, 8]);
     });
   });
 });

@@ -1,10 +1,46 @@
-// Bridges between the float64 reference (reference.ts) and the library's float32 tensors.
-import { Tensor, autograd } from '../lib';
+// Bridges between the float64 reference (reference.ts) and the library's float32 tensors, and the
+// device the current suite runs on.
+import { Tensor, Device, autograd, cpu, gpu, backendInfo, setGpuPrecision } from '../lib';
 import * as ref from './reference';
 
-/** A float32 tensor holding a reference array. */
+let current: Device = cpu();
+
+/** The device of the suite being run (see forEachDevice). */
+export function dev(): Device {
+  return current;
+}
+
+/**
+ * Defines the suite `body` once per device: the CPU always, the GPU when one is usable. Without a
+ * GPU its suite shows as pending, titled with the reason. On the GPU the suite runs in full FP32
+ * (no TF32), so float32 tolerances hold.
+ */
+export function forEachDevice(title: string, body: () => void): void {
+  const { cuda } = backendInfo();
+  const targets: [string, () => Device, string][] = [['cpu', cpu, '']];
+  targets.push(['gpu', () => gpu(), cuda.available ? '' : cuda.reason]);
+  for (const [name, device, reason] of targets) {
+    describe(`${title} [${name}]`, function () {
+      if (reason) {
+        it(`not run: ${reason}`);
+        return;
+      }
+      before(() => {
+        current = device();
+        if (current.kind === 'gpu') setGpuPrecision('fp32');
+      });
+      after(() => {
+        if (current.kind === 'gpu') setGpuPrecision('tf32');
+        current = cpu();
+      });
+      body();
+    });
+  }
+}
+
+/** A float32 tensor on the current device holding a reference array. */
 export function toTensor(a: ref.Arr): Tensor {
-  return Tensor.fromArray(Float32Array.from(a.data), a.shape);
+  return Tensor.fromArray(Float32Array.from(a.data), a.shape, current);
 }
 
 /** A reference array holding a tensor's values. */
