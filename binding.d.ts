@@ -133,6 +133,8 @@ export interface Binding {
   softmaxCrossEntropyBackward(logits: TensorRef, labels: TensorRef, dloss: TensorRef, dlogits: TensorRef): void;
   /** Number of rows whose arg-max equals the label. */
   countCorrect(logits: TensorRef, labels: TensorRef): number;
+  /** total[0] += number of rows whose arg-max equals the label, without reading back to the host. */
+  accumulateCorrect(logits: TensorRef, labels: TensorRef, total: TensorRef): void;
 
   /** mask = (u >= p) / (1 - p) with u from the generator keyed by `seed`; y = x * mask. */
   dropoutForward(x: TensorRef, y: TensorRef, mask: TensorRef, p: number, seed: number): void;

@@ -7,23 +7,30 @@
 // single-threaded, torch.set_num_threads(2), the data set pre-converted in memory. Each side warms
 // up, then the best of `--epochs` timed epochs is reported.
 //
-// Run: node bench/lenet-epoch.js [--epochs 2] [--limit N] [--no-torch]
+// Run: node bench/lenet-epoch.js [--epochs 2] [--limit N] [--device cpu|gpu] [--python PATH] [--no-torch]
+// On a GPU the peer is PyTorch on CUDA with cudnn.benchmark on and the data set on the GPU.
 'use strict';
 const { spawnSync } = require('node:child_process');
 const path = require('node:path');
 const { parseArgs } = require('node:util');
-const { nn, init, autograd, loss, Trainer, data, random, backendInfo } = require('..');
+const fs = require('node:fs');
+const { nn, init, autograd, loss, Trainer, data, random, backendInfo, parseDevice } = require('..');
 
 const { values: flags } = parseArgs({
   options: {
     epochs: { type: 'string', default: '2' },
     limit: { type: 'string' },
     'no-torch': { type: 'boolean', default: false },
+    device: { type: 'string', default: 'cpu' },
+    python: { type: 'string' },
   },
 });
 const epochs = Number(flags.epochs);
 const limit = flags.limit === undefined ? undefined : Number(flags.limit);
 const batchSize = 256;
+let device;  // set in main(), where a bad --device is reported plainly
+// Debian's python3-torch on the CPU machines; elsewhere whichever python3 is on the PATH.
+const python = () => flags.python ?? (device.kind === 'cpu' && fs.existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3');
 
 function lenet() {
   const net = new nn.Sequential();
@@ -36,9 +43,9 @@ function lenet() {
 
 async function ours() {
   random.seed(0);
-  const [trainIter] = await data.loadDataFashionMNIST(batchSize, { limit, seed: 0 });
+  const [trainIter] = await data.loadDataFashionMNIST(batchSize, { limit, seed: 0, device });
   const net = lenet();
-  net.initialize(init.Xavier());
+  net.initialize(init.Xavier(), device);
   const trainer = new Trainer(net.collectParams(), 'sgd', { learningRate: 0.9 });
   const lossFn = new loss.SoftmaxCrossEntropyLoss();
   const step = (X, y) => {
@@ -54,15 +61,17 @@ async function ours() {
   for (let e = 0; e < epochs; e++) {
     const start = process.hrtime.bigint();
     for (const [X, y] of trainIter) step(X, y);
+    net.collectParams().values().next().value.data().toArray();  // waits for queued GPU work
     seconds.push(Number(process.hrtime.bigint() - start) / 1e9);
   }
   return { epochSeconds: seconds, best: Math.min(...seconds), images: trainIter.numExamples };
 }
 
 function pytorch() {
-  const args = [path.join(__dirname, 'lenet_torch.py'), '--epochs', String(epochs)];
+  const args = [path.join(__dirname, 'lenet_torch.py'), '--epochs', String(epochs),
+    '--device', device.kind === 'gpu' ? 'cuda' : 'cpu'];
   if (limit !== undefined) args.push('--limit', String(limit));
-  const run = spawnSync('/usr/bin/python3', args, { encoding: 'utf8' });
+  const run = spawnSync(python(), args, { encoding: 'utf8' });
   if (run.error || run.status !== 0) {
     const reason = run.error ? run.error.message : run.stderr.trim().split('\n').pop();
     return { skipped: `PyTorch not available (${reason}); apt-get install python3-torch libopenblas-dev` };
@@ -71,8 +80,11 @@ function pytorch() {
 }
 
 (async () => {
+  device = parseDevice(flags.device);
   const info = backendInfo();
-  console.log(`LeNet training epoch, batch ${batchSize}, CPU: ${info.cpu.engine}, ${info.cpu.threads} threads`);
+  const where = device.kind === 'gpu' ? `GPU: ${info.cuda.device.name}, cuDNN ${info.cuda.cudnn.version}` :
+    `CPU: ${info.cpu.engine}, ${info.cpu.threads} threads`;
+  console.log(`LeNet training epoch, batch ${batchSize}, ${where}`);
   const a = await ours();
   const gflop = 101 * a.images / 60000;  // a LeNet training epoch is about 101 GFLOP
   console.log(`node-cudnn  ${a.best.toFixed(3)} s/epoch  ${Math.round(a.images / a.best)} images/s  ` +
@@ -83,7 +95,7 @@ function pytorch() {
     console.log(t.skipped);
     return;
   }
-  console.log(`PyTorch ${t.version}  ${t.best_epoch_seconds.toFixed(3)} s/epoch  ${Math.round(t.images_per_second)} images/s  ` +
+  console.log(`PyTorch ${t.version} (${t.device})  ${t.best_epoch_seconds.toFixed(3)} s/epoch  ${Math.round(t.images_per_second)} images/s  ` +
     `${(gflop / t.best_epoch_seconds).toFixed(0)} GFLOP/s  (epochs: ${t.epoch_seconds.map((s) => s.toFixed(3)).join(', ')})`);
   console.log(`ratio ours/PyTorch (time per epoch): ${(a.best / t.best_epoch_seconds).toFixed(2)}`);
 })().catch((err) => {

@@ -12,7 +12,7 @@
 'use strict';
 const { parseArgs } = require('node:util');
 const {
-  nn, init, autograd, loss, Trainer, data, random, tryGpu, parseDevice, evaluateAccuracy, countCorrect,
+  nn, init, autograd, loss, Trainer, data, random, tryGpu, parseDevice, evaluateAccuracy, TrainingMetrics,
   ProgressBar, Tensor, formatShape,
 } = require('..');
 
@@ -30,10 +30,11 @@ const numEpochs = Number(flags.epochs);
 const batchSize = Number(flags['batch-size']);
 const lr = Number(flags.lr);
 const limit = flags.limit === undefined ? undefined : Number(flags.limit);
-const device = flags.device ? parseDevice(flags.device) : tryGpu();
-if (flags.seed !== undefined) random.seed(Number(flags.seed));
 
 async function main() {
+  const device = flags.device ? parseDevice(flags.device) : tryGpu();
+  if (flags.seed !== undefined) random.seed(Number(flags.seed));
+
   // The model: the article's LeNet, layer for layer.
   const net = new nn.Sequential();
   net.add(
@@ -65,26 +66,27 @@ async function main() {
   console.log(`training on ${device}`);
   for (let epoch = 1; epoch <= numEpochs; epoch++) {
     const start = process.hrtime.bigint();
-    let lossSum = 0;
-    let correct = 0;
-    let seen = 0;
+    // Loss and accuracy are summed on the device and read only for the progress bar, every 20 batches.
+    const metrics = new TrainingMetrics(device);
     const bar = new ProgressBar({ label: `epoch ${epoch}/${numEpochs}`, total: trainIter.numExamples });
+    let batch = 0;
     for (const [Xb, yb] of trainIter) {
       const yHat = autograd.record(() => net.forward(Xb));
       const l = autograd.record(() => lossFn.forward(yHat, yb));
       l.backward();
       trainer.step(yb.size);
-      lossSum += l.toArray().reduce((a, b) => a + b, 0);
-      correct += countCorrect(yHat, yb);
-      seen += yb.size;
-      bar.update(seen, { loss: lossSum / seen, acc: correct / seen });
+      metrics.add(l, yHat, yb);
+      if (++batch % 20 === 0) bar.update(metrics.examples, metrics.read());
       for (const t of [Xb, yb, yHat, l]) t.dispose();
     }
+    const { loss: trainLoss, acc: trainAcc, examples } = metrics.read();
+    metrics.dispose();
+    bar.update(examples, { loss: trainLoss, acc: trainAcc });
     bar.stop();
     const seconds = Number(process.hrtime.bigint() - start) / 1e9;
     const testAcc = evaluateAccuracy(net, testIter);
-    console.log(`epoch ${epoch}, loss ${(lossSum / seen).toFixed(3)}, train acc ${(correct / seen).toFixed(3)}, ` +
-      `test acc ${testAcc.toFixed(3)}, time ${seconds.toFixed(1)} sec, ${Math.round(seen / seconds)} examples/sec`);
+    console.log(`epoch ${epoch}, loss ${trainLoss.toFixed(3)}, train acc ${trainAcc.toFixed(3)}, ` +
+      `test acc ${testAcc.toFixed(3)}, time ${seconds.toFixed(1)} sec, ${Math.round(examples / seconds)} examples/sec`);
   }
 }
 

@@ -24,16 +24,19 @@ export function countCorrect(yHat: Tensor, y: Tensor): number {
  * @throws Error when the iterator yields no examples.
  */
 export function evaluateAccuracy(net: Block, dataIter: Iterable<[Tensor, Tensor]>): number {
-  let correct = 0;
+  let correct: Tensor | null = null;  // counted where the batches live, read once at the end
   let total = 0;
   for (const [X, y] of dataIter) {
     const yHat = pause(() => net.forward(X));
-    correct += countCorrect(yHat, y);
+    correct ??= Tensor.zeros([1], y.device);
+    binding.accumulateCorrect(yHat, y, correct);
     total += y.size;
     yHat.dispose();
     X.dispose();
     y.dispose();
   }
-  if (total === 0) throw new Error('evaluateAccuracy: the data iterator yielded no examples');
-  return correct / total;
+  if (total === 0 || !correct) throw new Error('evaluateAccuracy: the data iterator yielded no examples');
+  const accuracy = correct.item() / total;
+  correct.dispose();
+  return accuracy;
 }

@@ -10,6 +10,7 @@ export * as random from './random';
 export * as data from './data';
 export { Trainer, TrainerOptions } from './trainer';
 export { evaluateAccuracy, countCorrect } from './evaluate';
+export { TrainingMetrics } from './metrics';
 export { ProgressBar, ProgressOptions } from './progress';
 import { binding } from './binding';
 import { Device } from './device';

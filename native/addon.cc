@@ -46,6 +46,7 @@ const Entry kEntries[] = {
     {"softmaxCrossEntropy", ops::SoftmaxCrossEntropy},
     {"softmaxCrossEntropyBackward", ops::SoftmaxCrossEntropyBackward},
     {"countCorrect", ops::CountCorrect},
+    {"accumulateCorrect", ops::AccumulateCorrect},
     {"dropoutForward", ops::DropoutForward},
     {"sgdUpdate", ops::SgdUpdate},
 };

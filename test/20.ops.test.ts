@@ -130,6 +130,29 @@ forEachDevice('ops against the float64 reference', () => {
       assert.equal(v[1], 0);
     });
 
+    it('counts correct rows, on the host or into a running total on the device', async () => {
+      const { binding } = await import('../lib/binding');
+      const { TrainingMetrics } = await import('../lib');
+      const rng = new ref.Rng(12);
+      const logits = ref.randomArr([50, 10], rng);
+      const labels = Array.from({ length: 50 }, (_, i) => (i * 7) % 10);
+      const [lt, yt] = [toTensor(logits), Tensor.fromArray(labels, undefined, dev())];
+      const expected = ref.countCorrect(logits, labels);
+      assert.equal(binding.countCorrect(lt, yt), expected);
+      const total = Tensor.full([1], 3, dev());
+      binding.accumulateCorrect(lt, yt, total);
+      binding.accumulateCorrect(lt, yt, total);
+      assert.equal(total.item(), 3 + 2 * expected);
+      const metrics = new TrainingMetrics(dev());
+      const l = ops.softmaxCrossEntropy(lt, yt);
+      metrics.add(l, lt, yt);
+      metrics.add(l, lt, yt);
+      const read = metrics.read();
+      assert.equal(read.examples, 100);
+      assert.ok(Math.abs(read.acc - expected / 50) < 1e-6);
+      assert.ok(Math.abs(read.loss - ref.mean(ref.softmaxCrossEntropy(logits, labels))) < 1e-5);
+    });
+
     it('gives ln C for equal logits', () => {
       const l = ops.softmaxCrossEntropy(Tensor.zeros([2, 10], dev()), Tensor.fromArray([3, 4], undefined, dev()));
       ref.assertClose(l.toArray(), [Math.log(10), Math.log(10)], { ...F32, name: 'loss' });

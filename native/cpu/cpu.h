@@ -44,6 +44,8 @@ void SoftmaxCrossEntropy(int64_t n, int64_t c, const float* logits, const float*
 void SoftmaxCrossEntropyBackward(int64_t n, int64_t c, const float* logits, const float* labels,
                                  const float* dloss, float* dlogits);
 int64_t CountCorrect(int64_t n, int64_t c, const float* logits, const float* labels);
+// total[0] += CountCorrect(...): the same running count as the GPU keeps on the device.
+void AccumulateCorrect(int64_t n, int64_t c, const float* logits, const float* labels, float* total);
 
 // elementwise.cc — fills, random numbers, dropout, arithmetic and the SGD update (OpenMP loops).
 void FillConstant(int64_t n, float* y, float value);

@@ -58,4 +58,8 @@ int64_t CountCorrect(int64_t n, int64_t c, const float* logits, const float* lab
   return correct;
 }
 
+void AccumulateCorrect(int64_t n, int64_t c, const float* logits, const float* labels, float* total) {
+  total[0] += static_cast<float>(CountCorrect(n, c, logits, labels));
+}
+
 }  // namespace nc::cpu

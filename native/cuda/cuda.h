@@ -64,6 +64,7 @@ void SoftmaxCrossEntropy(int64_t n, int64_t c, const float* logits, const float*
 void SoftmaxCrossEntropyBackward(int64_t n, int64_t c, const float* logits, const float* labels,
                                  const float* dloss, float* dlogits);
 int64_t CountCorrect(int64_t n, int64_t c, const float* logits, const float* labels);  // synchronises
+void AccumulateCorrect(int64_t n, int64_t c, const float* logits, const float* labels, float* total);  // no sync
 int64_t FindBadLabel(int64_t n, int64_t c, const float* labels);  // -1 when all are valid; synchronises
 void FillConstant(int64_t n, float* y, float value);
 void FillUniform(int64_t n, float* y, float low, float high, uint64_t seed);

@@ -36,6 +36,13 @@ int64_t CountCorrect(int64_t n, int64_t c, const float* logits, const float* lab
       [&](unsigned long long* count) { LaunchCountCorrect(Stream(), n, c, logits, labels, count); }));
 }
 
+void AccumulateCorrect(int64_t n, int64_t c, const float* logits, const float* labels, float* total) {
+  Scratch count(sizeof(unsigned long long));
+  auto* counter = static_cast<unsigned long long*>(count.data);
+  LaunchCountCorrect(Stream(), n, c, logits, labels, counter);
+  LaunchAddCount(Stream(), counter, total);
+}
+
 int64_t FindBadLabel(int64_t n, int64_t c, const float* labels) {
   long long bad = ReadScalar<long long>([&](long long* index) { LaunchFindBadLabel(Stream(), n, c, labels, index); });
   return bad == LLONG_MAX || bad < 0 ? -1 : bad;

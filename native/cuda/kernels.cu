@@ -205,6 +205,11 @@ __global__ void FindBadLabelKernel(int64_t n, float classes, const float* labels
   if (threadIdx.x % 32 == 0 && first != ULLONG_MAX) atomicMin(badIndex, first);
 }
 
+// total[0] += count[0]: a running accuracy count kept on the device (exact below 2^24).
+__global__ void AddCountKernel(const unsigned long long* count, float* total) {
+  total[0] += static_cast<float>(count[0]);
+}
+
 unsigned GridFor(int64_t work, int64_t perBlock) {
   return static_cast<unsigned>(CEIL_DIV(work, perBlock) < kMaxBlocks ? CEIL_DIV(work, perBlock) : kMaxBlocks);
 }
@@ -320,6 +325,11 @@ void LaunchFindBadLabel(cudaStream_t stream, int64_t n, int64_t c, const float* 
   FindBadLabelKernel<<<GridFor(n, kBlock), kBlock, 0, stream>>>(n, static_cast<float>(c), labels,
                                                                  reinterpret_cast<unsigned long long*>(badIndex));
   CUDA_CHECK_LAUNCH(FindBadLabelKernel);
+}
+
+void LaunchAddCount(cudaStream_t stream, const unsigned long long* count, float* total) {
+  AddCountKernel<<<1, 1, 0, stream>>>(count, total);
+  CUDA_CHECK_LAUNCH(AddCountKernel);
 }
 
 }  // namespace nc::cuda

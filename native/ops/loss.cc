@@ -72,4 +72,16 @@ Napi::Value CountCorrect(const Args& args) {
   return Napi::Number::New(args.env(), static_cast<double>(correct));
 }
 
+Napi::Value AccumulateCorrect(const Args& args) {
+  args.requireCount(3);
+  TensorArg logits = args.tensor(0, "logits", 2);
+  TensorArg labels = args.tensor(1, "labels", 1);
+  TensorArg total = args.tensor(2, "total", 0);
+  args.requireSameDevice({&logits, &total});
+  if (total.size != 1) args.rangeError("expected a one-element tensor for total but its shape is " + total.shapeText());
+  const Backend backend = CheckLogitsAndLabels(args, logits, labels);
+  RUN_ON(backend, AccumulateCorrect, logits.dim(0), logits.dim(1), logits.data, labels.data, total.data);
+  return args.env().Undefined();
+}
+
 }  // namespace nc::ops

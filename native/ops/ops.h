@@ -51,6 +51,7 @@ Napi::Value DenseBackward(const Args&);
 Napi::Value SoftmaxCrossEntropy(const Args&);
 Napi::Value SoftmaxCrossEntropyBackward(const Args&);
 Napi::Value CountCorrect(const Args&);
+Napi::Value AccumulateCorrect(const Args&);
 // elementwise.cc
 Napi::Value FillConstant(const Args&);
 Napi::Value FillUniform(const Args&);

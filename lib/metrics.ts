@@ -1,0 +1,52 @@
+// Running sums of a training epoch kept where the tensors live, read back rarely: on a GPU a
+// read per batch would stall the queue every step.
+import { binding } from './binding';
+import type { Device } from './device';
+import { Tensor, requireTensor } from './tensor';
+
+/**
+ * Loss and accuracy over an epoch, accumulated on the device.
+ * @example
+ * const metrics = new TrainingMetrics(device);
+ * for (const [X, y] of trainIter) { ...; metrics.add(l, yHat, y); }
+ * const { loss, acc } = metrics.read();
+ */
+export class TrainingMetrics {
+  private readonly lossSum: Tensor;
+  private readonly correct: Tensor;
+  private readonly batchLoss: Tensor;
+  /** Examples added so far. */
+  examples = 0;
+
+  /** @param device - where the batches live. */
+  constructor(device: Device) {
+    this.lossSum = Tensor.zeros([1], device);
+    this.correct = Tensor.zeros([1], device);
+    this.batchLoss = Tensor.zeros([1], device);
+  }
+
+  /**
+   * Adds one batch without reading anything back.
+   * @param loss - per-example losses (N).
+   * @param yHat - scores (N, C).
+   * @param y - labels (N).
+   */
+  add(loss: Tensor, yHat: Tensor, y: Tensor): void {
+    requireTensor('TrainingMetrics.add', 'loss', loss);
+    binding.sum(loss, this.batchLoss);
+    binding.axpby(this.batchLoss, this.lossSum, 1, 1);
+    binding.accumulateCorrect(yHat, y, this.correct);
+    this.examples += y.size;
+  }
+
+  /** Mean loss and accuracy so far (reads two numbers back from the device). */
+  read(): { loss: number; acc: number; examples: number } {
+    const n = Math.max(this.examples, 1);
+    return { loss: this.lossSum.item() / n, acc: this.correct.item() / n, examples: this.examples };
+  }
+
+  /** Frees the device sums. */
+  dispose(): void {
+    for (const t of [this.lossSum, this.correct, this.batchLoss]) t.dispose();
+  }
+}

@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# The project's GPU check, run on a machine with an NVIDIA GPU from a tree prepared by
+# scripts/gpu-bundle.sh: the ABI check of our cuDNN/cuBLAS declarations against NVIDIA's headers,
+# the whole mocha suite (which then also runs on the GPU), the LeNet example on the GPU and the
+# LeNet benchmark against PyTorch on CUDA. Everything is written to the folder given (default
+# ./gpu-check-out), one file per step, and summarised in summary.txt.
+# Usage: scripts/gpu-check.sh [OUT]
+set -uo pipefail
+cd "$(dirname "$0")/.."
+out="${1:-gpu-check-out}"
+mkdir -p "$out"
+summary="$out/summary.txt"
+: > "$summary"
+step() { echo "== $1: exit $2" >> "$summary"; }
+
+# Node: the system's, else the bundled one.
+if command -v node >/dev/null; then NODE=node; else
+  [ -x .device/node ] || { xz -dk .device/node.xz && chmod +x .device/node; }
+  NODE="$PWD/.device/node"
+fi
+[ -d node_modules ] || tar -C . -xJf .device/node_modules.tar.xz
+export NODE_CUDNN_FASHION_MNIST="${NODE_CUDNN_FASHION_MNIST:-$PWD/.device/fashion-mnist}"
+
+# cuDNN and cuBLAS: wherever this machine has them (often PyTorch's nvidia-* wheels).
+cudnn_lib=$(find / -name 'libcudnn.so.9' -not -path '*/proc/*' 2>/dev/null | head -n 1)
+cublas_lib=$(find / \( -name 'libcublas.so.13' -o -name 'libcublas.so.12' \) -not -path '*/proc/*' 2>/dev/null | head -n 1)
+export NODE_CUDNN_LIBRARY_PATH="$(dirname "$cudnn_lib"):$(dirname "$cublas_lib")"
+python=$(for p in python3 python /usr/bin/python3; do $p -c 'import torch' 2>/dev/null && { echo $p; break; }; done)
+{
+  echo "date: $(date -u)"; nvidia-smi 2>&1 | head -n 15
+  echo "cudnn: $cudnn_lib"; echo "cublas: $cublas_lib"; echo "python with torch: ${python:-none}"
+  $NODE --version
+} > "$out/machine.txt" 2>&1
+step machine 0
+
+# ABI check: our declarations against the real headers, where a C++ compiler and the headers exist.
+inc() { find / -name "$1" -not -path '/proc/*' -not -path '/tmp/*' 2>/dev/null | head -n 1 | xargs -r dirname; }
+cudnn_inc=$(inc cudnn.h); cublas_inc=$(inc cublas_api.h); cudart_inc=$(inc cuda_runtime_api.h)
+if command -v g++ >/dev/null && [ -n "$cudnn_inc" ] && [ -n "$cublas_inc" ] && [ -n "$cudart_inc" ]; then
+  g++ -std=c++17 -fsyntax-only -I"$cudnn_inc" -I"$cublas_inc" -I"$cudart_inc" -Inative scripts/abi-check.cc \
+    > "$out/abi-check.txt" 2>&1
+  rc=$?; step "abi-check ($cudnn_inc, $cublas_inc)" $rc
+else
+  echo "skipped: g++ or the headers are missing (cudnn.h: ${cudnn_inc:-none}, cublas_api.h: ${cublas_inc:-none}, cuda_runtime_api.h: ${cudart_inc:-none})" > "$out/abi-check.txt"
+  step "abi-check skipped" 0
+fi
+
+$NODE -e "console.log(JSON.stringify(require('./dist').backendInfo(), null, 1))" > "$out/backend-info.json" 2>&1
+rc=$?; step backend-info $rc
+
+$NODE node_modules/mocha/bin/mocha.js --reporter spec > "$out/mocha.txt" 2>&1
+rc=$?; step "mocha ($(grep -E 'passing|failing|pending' "$out/mocha.txt" | tr -s ' ' | tr '\n' ' '))" $rc
+
+timeout 300 $NODE examples/lenet.js --device gpu --epochs 10 --seed 1 > "$out/lenet-gpu.txt" 2>&1
+rc=$?; step "lenet --device gpu --epochs 10 ($(grep -E '^epoch 10,' "$out/lenet-gpu.txt"))" $rc
+
+peer=(--no-torch)
+[ -n "$python" ] && peer=(--python "$python")
+timeout 300 $NODE bench/lenet-epoch.js --device gpu --epochs 3 "${peer[@]}" > "$out/bench-lenet-gpu.txt" 2>&1
+rc=$?; step "bench lenet gpu ($(tail -n 1 "$out/bench-lenet-gpu.txt"))" $rc
+cat "$summary"
