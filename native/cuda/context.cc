@@ -19,6 +19,7 @@ std::string VersionText(int v) { return std::to_string(v / 1000) + "." + std::to
 Status ProbeOnce() {
   Status s;
   cudaRuntimeGetVersion(&s.runtimeVersion);
+  const bool driver = cudaDriverGetVersion(&s.driverVersion) == cudaSuccess && s.driverVersion != 0;
   // Libraries are looked for even without a driver, so backendInfo() can say what it found.
   std::string libraryReason;
   const Libraries* libs = LoadLibraries(&libraryReason);
@@ -29,7 +30,7 @@ Status ProbeOnce() {
     s.cublasVersion = libs->cublasVersion;
     s.warning = libs->warning;
   }
-  if (cudaDriverGetVersion(&s.driverVersion) != cudaSuccess || s.driverVersion == 0) {
+  if (!driver) {
     s.reason = "no NVIDIA driver found (libcuda.so.1 is not loadable); install the NVIDIA driver for CUDA " +
                VersionText(s.runtimeVersion) + " or newer";
     if (!libs) s.reason += ". Also: " + libraryReason;

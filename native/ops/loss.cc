@@ -8,8 +8,11 @@ namespace nc::ops {
 namespace {
 // logits (N,C) and labels (N) with every label an integer class index in [0, C).
 // Returns the backend, after checking logits (N,C) against labels (N) whose every value is an
-// integer class index in [0, C). On a GPU the check reads back one number (a synchronisation).
-Backend CheckLogitsAndLabels(const Args& args, const TensorArg& logits, const TensorArg& labels) {
+// integer class index in [0, C). On a GPU the check reads back one number (a synchronisation), so
+// it is done where labels first meet the logits (`checkValues`), not again in the backward, whose
+// kernel in any case never reads outside a row.
+Backend CheckLogitsAndLabels(const Args& args, const TensorArg& logits, const TensorArg& labels,
+                             [[maybe_unused]] bool checkValues = true) {
   args.requireShape(labels, {logits.dim(0)});
   args.requireSameDevice({&logits, &labels});
   const Backend backend = BackendFor(args, logits.device);
@@ -17,7 +20,7 @@ Backend CheckLogitsAndLabels(const Args& args, const TensorArg& logits, const Te
   int64_t bad = -1;
   float value = 0;
 #if NC_WITH_CUDA
-  if (backend == Backend::Gpu) {
+  if (backend == Backend::Gpu && checkValues) {
     bad = cuda::FindBadLabel(labels.size, classes, labels.data);
     if (bad >= 0) cuda::Download(&value, labels.data + bad, sizeof value);
   }
@@ -57,7 +60,7 @@ Napi::Value SoftmaxCrossEntropyBackward(const Args& args) {
   args.requireSameDevice({&logits, &dloss, &dlogits});
   args.requireShape(dloss, {logits.dim(0)});
   args.requireShape(dlogits, logits.shape);
-  const Backend backend = CheckLogitsAndLabels(args, logits, labels);
+  const Backend backend = CheckLogitsAndLabels(args, logits, labels, /*checkValues=*/false);
   RUN_ON(backend, SoftmaxCrossEntropyBackward, logits.dim(0), logits.dim(1), logits.data, labels.data, dloss.data,
          dlogits.data);
   return args.env().Undefined();

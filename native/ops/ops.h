@@ -15,7 +15,7 @@
 #define RUN_ON(backend, Fn, ...) \
   ((backend) == ::nc::ops::Backend::Gpu ? ::nc::cuda::Fn(__VA_ARGS__) : ::nc::cpu::Fn(__VA_ARGS__))
 #else
-#define RUN_ON(backend, Fn, ...) ::nc::cpu::Fn(__VA_ARGS__)
+#define RUN_ON(backend, Fn, ...) (static_cast<void>(backend), ::nc::cpu::Fn(__VA_ARGS__))
 #endif
 
 namespace nc::ops {

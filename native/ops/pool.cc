@@ -32,7 +32,7 @@ Napi::Value Pool2dForward(const Args& args) {
   const bool training = args.boolean(6, "training");
   args.requireSameDevice({&x, &y});
   args.requireShape(y, {s.n, s.c, s.oh, s.ow});
-  const Backend backend = BackendFor(args, x.device);
+  [[maybe_unused]] const Backend backend = BackendFor(args, x.device);
 #if NC_WITH_CUDA
   if (backend == Backend::Gpu) {
     cuda::Pool2dForward(s, isMax, x.data, y.data);
@@ -61,7 +61,7 @@ Napi::Value Pool2dBackward(const Args& args) {
   args.requireShape(y, {s.n, s.c, s.oh, s.ow});
   args.requireShape(dy, y.shape);
   args.requireShape(dx, x.shape);
-  const Backend backend = BackendFor(args, x.device);
+  [[maybe_unused]] const Backend backend = BackendFor(args, x.device);
 #if NC_WITH_CUDA
   if (backend == Backend::Gpu) {
     cuda::Pool2dBackward(s, isMax, x.data, y.data, dy.data, dx.data);
