@@ -139,6 +139,14 @@ describe(`GPU backend: on the GPU${cuda.available ? '' : ` (not run: ${cuda.reas
     });
   });
 
+  it('reports a bad label at the next read (GPU checks run ahead of JavaScript), then works on', () => {
+    const logits = Tensor.zeros([3, 4], gpu());
+    const l = ops.softmaxCrossEntropy(logits, Tensor.fromArray([0, 9, 1], undefined, gpu()));
+    assert.throws(() => l.toArray(), /^RangeError: download: an earlier softmaxCrossEntropy on the GPU had labels\[1\]/);
+    const ok = ops.softmaxCrossEntropy(logits, Tensor.fromArray([0, 3, 1], undefined, gpu()));
+    assert.ok(Math.abs(ok.toArray()[0] - Math.log(4)) < 1e-6);
+  });
+
   it('refuses to mix devices in one op', () => {
     assert.throws(() => ops.dense(Tensor.zeros([1, 2], gpu()), Tensor.zeros([3, 2]), null),
       /^TypeError: denseForward: x is on gpu:0 but weight is on cpu$/);

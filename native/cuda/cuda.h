@@ -65,7 +65,10 @@ void SoftmaxCrossEntropyBackward(int64_t n, int64_t c, const float* logits, cons
                                  const float* dloss, float* dlogits);
 int64_t CountCorrect(int64_t n, int64_t c, const float* logits, const float* labels);  // synchronises
 void AccumulateCorrect(int64_t n, int64_t c, const float* logits, const float* labels, float* total);  // no sync
-int64_t FindBadLabel(int64_t n, int64_t c, const float* labels);  // -1 when all are valid; synchronises
+// Label checks that do not wait for the GPU: Record queues one, TakeRecorded (after a read that
+// synchronised) returns the first bad index found since the last take, or -1.
+void RecordBadLabels(int64_t n, int64_t c, const float* labels);
+int64_t TakeRecordedBadLabel();
 void FillConstant(int64_t n, float* y, float value);
 void FillUniform(int64_t n, float* y, float low, float high, uint64_t seed);
 void FillNormal(int64_t n, float* y, float mean, float std, uint64_t seed);

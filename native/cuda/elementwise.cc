@@ -1,6 +1,4 @@
 // The CPU backend's loops, as custom kernels (kernels.cu) queued on the context's stream.
-#include <climits>
-
 #include "cuda/context.h"
 #include "cuda/cuda.h"
 #include "cuda/kernels.h"
@@ -43,9 +41,25 @@ void AccumulateCorrect(int64_t n, int64_t c, const float* logits, const float* l
   LaunchAddCount(Stream(), counter, total);
 }
 
-int64_t FindBadLabel(int64_t n, int64_t c, const float* labels) {
-  long long bad = ReadScalar<long long>([&](long long* index) { LaunchFindBadLabel(Stream(), n, c, labels, index); });
-  return bad == LLONG_MAX || bad < 0 ? -1 : bad;
+namespace {
+// The first bad label found by checks that did not wait for the GPU; all bits set means none.
+long long* recordedBadLabel = nullptr;
+}  // namespace
+
+void RecordBadLabels(int64_t n, int64_t c, const float* labels) {
+  if (!recordedBadLabel) {
+    CUDA_CHECK(cudaMalloc(reinterpret_cast<void**>(&recordedBadLabel), sizeof(long long)));
+    CUDA_CHECK(cudaMemsetAsync(recordedBadLabel, 0xff, sizeof(long long), Stream()));
+  }
+  LaunchFindBadLabel(Stream(), n, c, labels, recordedBadLabel, /*reset=*/false);
+}
+
+int64_t TakeRecordedBadLabel() {
+  if (!recordedBadLabel) return -1;
+  long long bad = -1;
+  Download(&bad, recordedBadLabel, sizeof bad);
+  if (bad >= 0) CUDA_CHECK(cudaMemsetAsync(recordedBadLabel, 0xff, sizeof(long long), Stream()));
+  return bad;
 }
 
 void FillConstant(int64_t n, float* y, float value) { LaunchFillConstant(Stream(), n, y, value); }

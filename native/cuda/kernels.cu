@@ -318,8 +318,9 @@ void LaunchCountCorrect(cudaStream_t stream, int64_t n, int64_t c, const float* 
   CUDA_CHECK_LAUNCH(CountCorrectKernel);
 }
 
-void LaunchFindBadLabel(cudaStream_t stream, int64_t n, int64_t c, const float* labels, long long* badIndex) {
-  CUDA_CHECK(cudaMemsetAsync(badIndex, 0xff, sizeof(*badIndex), stream));  // -1: none found (yet)
+void LaunchFindBadLabel(cudaStream_t stream, int64_t n, int64_t c, const float* labels, long long* badIndex,
+                        bool reset) {
+  if (reset) CUDA_CHECK(cudaMemsetAsync(badIndex, 0xff, sizeof(*badIndex), stream));  // -1: none found (yet)
   if (n == 0) return;
   // static_cast<float>(c), as ops/loss.cc compares; unsigned view of the same 8 bytes for atomicMin.
   FindBadLabelKernel<<<GridFor(n, kBlock), kBlock, 0, stream>>>(n, static_cast<float>(c), labels,

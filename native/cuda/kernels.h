@@ -38,7 +38,9 @@ void LaunchCountCorrect(cudaStream_t stream, int64_t n, int64_t c, const float* 
                         unsigned long long* count);
 // total[0] += *count (a float running count on the device; exact below 2^24)
 void LaunchAddCount(cudaStream_t stream, const unsigned long long* count, float* total);
-// *badIndex (device int64, set to -1 here first) = smallest r whose label is not an integer in [0, c)
-void LaunchFindBadLabel(cudaStream_t stream, int64_t n, int64_t c, const float* labels, long long* badIndex);
+// *badIndex (device int64) = smallest r whose label is not an integer in [0, c), or -1. With `reset`
+// false it keeps the smallest over several calls (start it at -1, all bits set).
+void LaunchFindBadLabel(cudaStream_t stream, int64_t n, int64_t c, const float* labels, long long* badIndex,
+                        bool reset);
 
 }  // namespace nc::cuda

@@ -7,36 +7,33 @@ namespace nc::ops {
 
 namespace {
 // logits (N,C) and labels (N) with every label an integer class index in [0, C).
-// Returns the backend, after checking logits (N,C) against labels (N) whose every value is an
-// integer class index in [0, C). On a GPU the check reads back one number (a synchronisation), so
-// it is done where labels first meet the logits (`checkValues`), not again in the backward, whose
-// kernel in any case never reads outside a row.
+// Returns the backend, after checking logits (N,C) against labels (N) whose every value must be an
+// integer class index in [0, C). The CPU checks at once. A GPU check would have to wait for the
+// GPU, so there it is queued (`checkValues`: once per loss, in the forward) and a bad label is
+// reported at the next read that waits anyway (ReportRecordedLabelError); the kernels never read
+// outside a row meanwhile.
 Backend CheckLogitsAndLabels(const Args& args, const TensorArg& logits, const TensorArg& labels,
                              [[maybe_unused]] bool checkValues = true) {
   args.requireShape(labels, {logits.dim(0)});
   args.requireSameDevice({&logits, &labels});
   const Backend backend = BackendFor(args, logits.device);
   const int64_t classes = logits.dim(1);
-  int64_t bad = -1;
-  float value = 0;
 #if NC_WITH_CUDA
-  if (backend == Backend::Gpu && checkValues) {
-    bad = cuda::FindBadLabel(labels.size, classes, labels.data);
-    if (bad >= 0) cuda::Download(&value, labels.data + bad, sizeof value);
+  if (backend == Backend::Gpu) {
+    if (checkValues) cuda::RecordBadLabels(labels.size, classes, labels.data);
+    return backend;
   }
 #endif
-  if (backend == Backend::Cpu) {
-    for (int64_t i = 0; i < labels.size && bad < 0; ++i) {
-      const float v = labels.data[i];
-      if (!(v >= 0 && v < static_cast<float>(classes) && std::floor(v) == v)) bad = i, value = v;
+  for (int64_t i = 0; i < labels.size; ++i) {
+    const float v = labels.data[i];
+    if (!(v >= 0 && v < static_cast<float>(classes) && std::floor(v) == v)) {
+      args.rangeError("labels[" + std::to_string(i) + "] = " + std::to_string(v) + " is not a class index in [0, " +
+                      std::to_string(classes) + ")");
     }
-  }
-  if (bad >= 0) {
-    args.rangeError("labels[" + std::to_string(bad) + "] = " + std::to_string(value) + " is not a class index in [0, " +
-                    std::to_string(classes) + ")");
   }
   return backend;
 }
+
 }  // namespace
 
 Napi::Value SoftmaxCrossEntropy(const Args& args) {
@@ -72,6 +69,7 @@ Napi::Value CountCorrect(const Args& args) {
   TensorArg labels = args.tensor(1, "labels", 1);
   const Backend backend = CheckLogitsAndLabels(args, logits, labels);
   const int64_t correct = RUN_ON(backend, CountCorrect, logits.dim(0), logits.dim(1), logits.data, labels.data);
+  if (backend == Backend::Gpu) ReportRecordedLabelError(args);  // the count waited for the GPU
   return Napi::Number::New(args.env(), static_cast<double>(correct));
 }
 
@@ -82,7 +80,7 @@ Napi::Value AccumulateCorrect(const Args& args) {
   TensorArg total = args.tensor(2, "total", 0);
   args.requireSameDevice({&logits, &total});
   if (total.size != 1) args.rangeError("expected a one-element tensor for total but its shape is " + total.shapeText());
-  const Backend backend = CheckLogitsAndLabels(args, logits, labels);
+  const Backend backend = CheckLogitsAndLabels(args, logits, labels, /*checkValues=*/false);
   RUN_ON(backend, AccumulateCorrect, logits.dim(0), logits.dim(1), logits.data, labels.data, total.data);
   return args.env().Undefined();
 }

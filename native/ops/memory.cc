@@ -35,6 +35,16 @@ Backend BackendFor(const Args& args, const std::string& device) {
 #endif
 }
 
+void ReportRecordedLabelError([[maybe_unused]] const Args& args) {
+#if NC_WITH_CUDA
+  const int64_t bad = cuda::TakeRecordedBadLabel();
+  if (bad >= 0) {
+    args.rangeError("an earlier softmaxCrossEntropy on the GPU had labels[" + std::to_string(bad) +
+                    "] that is not a class index (GPU work runs ahead of JavaScript, so it is reported at this read)");
+  }
+#endif
+}
+
 Napi::Value Alloc(const Args& args) {
   args.requireCount(2);
   std::string device = args.string(0, "device");
@@ -97,6 +107,7 @@ Napi::Value Download(const Args& args) {
 #if NC_WITH_CUDA
   if (BackendFor(args, src->device()) == Backend::Gpu) {
     cuda::Download(dst.Data(), src->data(), dst.ByteLength());
+    ReportRecordedLabelError(args);
     return args.env().Undefined();
   }
 #endif

@@ -26,6 +26,9 @@ enum class Backend { Cpu, Gpu };
 // The backend that runs work on `device` ('cpu' or 'gpu:0'); throws a RangeError naming the op and
 // the reason when that device cannot be used.
 Backend BackendFor(const Args& args, const std::string& device);
+// After a read that waited for the GPU: throws the bad label that an earlier loss call queued a
+// check for (GPU work runs ahead of JavaScript, so that is where it surfaces).
+void ReportRecordedLabelError(const Args& args);
 
 // memory.cc
 Napi::Value Alloc(const Args&);
