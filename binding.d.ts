@@ -139,6 +139,15 @@ export interface Binding {
   /** mask = (u >= p) / (1 - p) with u from the generator keyed by `seed`; y = x * mask. */
   dropoutForward(x: TensorRef, y: TensorRef, mask: TensorRef, p: number, seed: number): void;
 
+  /**
+   * y[n,c,v,u] = bilinear sample of x[n,c] at (m0·u + m1·v + m2, m3·u + m4·v + m5), m = matrices[n]
+   * (N,6). clampEdges: coordinates clamp into the image (resizing, as PyTorch's align_corners=False);
+   * otherwise samples outside are 0.
+   */
+  affineSample(x: TensorRef, y: TensorRef, matrices: TensorRef, clampEdges: boolean): void;
+  /** y[n] = (x[n] − mean(x[n]))·contrast[n] + mean(x[n])·brightness[n], per image. */
+  colorJitter(x: TensorRef, y: TensorRef, brightness: TensorRef, contrast: TensorRef): void;
+
   /** w -= lr * g. */
   sgdUpdate(w: TensorRef, g: TensorRef, lr: number): void;
 }

@@ -1,6 +1,8 @@
 // The addon's export table. Every entry goes through Call(), which turns any C++ exception that a
 // backend throws into a JS error prefixed with the operation's name: nothing aborts the process.
 #include <malloc.h>
+
+#include <climits>
 #include <napi.h>
 
 #include <dnnl.hpp>
@@ -49,6 +51,8 @@ const Entry kEntries[] = {
     {"accumulateCorrect", ops::AccumulateCorrect},
     {"dropoutForward", ops::DropoutForward},
     {"sgdUpdate", ops::SgdUpdate},
+    {"affineSample", ops::AffineSample},
+    {"colorJitter", ops::ColorJitter},
 };
 
 Napi::Value Call(const Napi::CallbackInfo& info) {
@@ -72,11 +76,11 @@ Napi::Value Call(const Napi::CallbackInfo& info) {
 }  // namespace
 
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
-  // Tensors of a few MB are freed and reallocated every training step. glibc would serve each one
-  // with a fresh mmap, zeroed by the kernel on first touch (a third of a LeNet epoch); keeping them
-  // on the heap reuses the pages. 32 MiB is the largest threshold glibc accepts.
-  mallopt(M_MMAP_THRESHOLD, 32 << 20);
-  mallopt(M_TRIM_THRESHOLD, 1 << 30);
+  // Tensors of megabytes (LeNet) to hundreds of megabytes (AlexNet) are freed and reallocated every
+  // training step. glibc would serve each with a fresh mmap, zeroed by the kernel on first touch (a
+  // third of a LeNet epoch); serving all of them from the heap, and not trimming it, reuses the pages.
+  mallopt(M_MMAP_MAX, 0);
+  mallopt(M_TRIM_THRESHOLD, INT_MAX);
   Storage::Init(env);
 #if NC_WITH_CUDA
   // Handles, stream and pool go before the process does, while the driver is still there.

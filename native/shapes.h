@@ -1,6 +1,7 @@
 // Problem sizes shared by the binding layer and every backend.
 #pragma once
 #include <cstdint>
+#include <cmath>
 #include <string>
 
 namespace nc {
@@ -27,6 +28,43 @@ struct PoolShape {
 struct DenseShape {
   int64_t n, k, m;
 };
+
+// x (N,C,H,W) -> y (N,C,OH,OW), resampled image by image
+struct ImageShape {
+  int64_t n, c, h, w;
+  int64_t oh, ow;
+};
+
+// Bilinear sample of a (H,W) plane at (sx, sy), pixel centres at integers. clampEdges: sx, sy below
+// 0 count as 0 and neighbours past the last row or column repeat it (PyTorch's align_corners=False
+// resize); otherwise each neighbour outside the plane contributes 0.
+#if defined(__CUDACC__)
+__host__ __device__
+#endif
+inline float SampleBilinear(const float* plane, int64_t h, int64_t w, float sx, float sy, bool clampEdges) {
+  if (clampEdges) {
+    sx = sx < 0 ? 0 : sx;
+    sy = sy < 0 ? 0 : sy;
+  }
+  const float fx = floorf(sx), fy = floorf(sy);
+  const int64_t x0 = static_cast<int64_t>(fx), y0 = static_cast<int64_t>(fy);
+  const float ax = sx - fx, ay = sy - fy;
+  float sum = 0;
+  for (int dy = 0; dy < 2; ++dy) {
+    for (int dx = 0; dx < 2; ++dx) {
+      int64_t xi = x0 + dx, yi = y0 + dy;
+      if (clampEdges) {
+        xi = xi < w ? xi : w - 1;
+        yi = yi < h ? yi : h - 1;
+      } else if (xi < 0 || yi < 0 || xi >= w || yi >= h) {
+        continue;
+      }
+      const float weight = (dx ? ax : 1 - ax) * (dy ? ay : 1 - ay);
+      sum += weight * plane[yi * w + xi];
+    }
+  }
+  return sum;
+}
 
 // Output size of a sliding window, as PyTorch and Gluon compute it (floor).
 inline int64_t WindowOutput(int64_t in, int64_t kernel, int64_t stride, int64_t pad) {

@@ -121,6 +121,11 @@ export class DataLoader implements Iterable<[Tensor, Tensor]> {
   /** What happens to the last, smaller batch. */
   readonly lastBatch: 'keep' | 'discard';
   private epochs = 0;
+  /**
+   * Timing of the current (or last) epoch: batches handed out, seconds spent preparing batches
+   * (the caller waits for data then), seconds since the epoch began.
+   */
+  stats = { batches: 0, waitSeconds: 0, seconds: 0 };
 
   /**
    * @param dataset - the examples; its arrays are read, never copied or changed.
@@ -180,25 +185,60 @@ export class DataLoader implements Iterable<[Tensor, Tensor]> {
   }
 
   private *batches(order: Uint32Array | null): Generator<[Tensor, Tensor]> {
+    const epochSeed = fmix32((this.seed ^ Math.imul(this.epochs, 0x9e3779b9)) >>> 0);
+    const started = process.hrtime.bigint();
+    let waiting = 0n;
+    this.stats = { batches: 0, waitSeconds: 0, seconds: 0 };
+    // One batch of look-ahead: batch b+1 is gathered, uploaded and transformed before batch b is
+    // handed over, so on a GPU its preparation overlaps the step the caller queues for batch b.
+    let next = this.length > 0 ? this.prepare(order, 0, epochSeed) : null;
+    waiting += process.hrtime.bigint() - started;
+    try {
+      for (let b = 0; b < this.length; b++) {
+        const current = next!;
+        const t = process.hrtime.bigint();
+        next = b + 1 < this.length ? this.prepare(order, b + 1, epochSeed) : null;
+        waiting += process.hrtime.bigint() - t;
+        this.stats = {
+          batches: b + 1,
+          waitSeconds: Number(waiting) / 1e9,
+          seconds: Number(process.hrtime.bigint() - started) / 1e9,
+        };
+        yield current;
+      }
+    } finally {
+      // A loop left early would otherwise strand the batch prepared ahead.
+      next?.forEach((t) => t.dispose());
+      this.stats.seconds = Number(process.hrtime.bigint() - started) / 1e9;
+    }
+  }
+
+  /** Batch b of an epoch: its images through the transform, and its labels, as tensors. */
+  private prepare(order: Uint32Array | null, b: number, epochSeed: number): [Tensor, Tensor] {
     const { images, labels, channels, height, width } = this.dataset;
     const example = channels * height * width;
-    const count = this.length;
-    for (let b = 0; b < count; b++) {
-      const start = b * this.batchSize;
-      const size = Math.min(this.batchSize, this.dataset.length - start);
-      const bytes = new Uint8Array(size * example);
-      const y = new Float32Array(size);
-      for (let k = 0; k < size; k++) {
-        const i = order ? order[start + k] : start + k;
-        bytes.set(images.subarray(i * example, (i + 1) * example), k * example);
-        y[k] = labels[i];
-      }
-      const shape: ImageBatch['shape'] = [size, channels, height, width];
-      // The default ToTensor runs natively, while the bytes become the tensor.
-      const X = this.nativeToTensor ? Tensor.fromBytes(bytes, shape, this.device, 1 / 255)
-        : this.toTensor(this.transform({ data: bytes, shape }), size);
-      yield [X, Tensor.fromArray(y, [size], this.device)];
+    const start = b * this.batchSize;
+    const size = Math.min(this.batchSize, this.dataset.length - start);
+    const bytes = new Uint8Array(size * example);
+    const y = new Float32Array(size);
+    for (let k = 0; k < size; k++) {
+      const i = order ? order[start + k] : start + k;
+      bytes.set(images.subarray(i * example, (i + 1) * example), k * example);
+      y[k] = labels[i];
     }
+    const shape: ImageBatch['shape'] = [size, channels, height, width];
+    let X: Tensor;
+    if (this.nativeToTensor) {
+      X = Tensor.fromBytes(bytes, shape, this.device, 1 / 255);  // the default ToTensor, during upload
+    } else if (this.transform.onDevice) {
+      // Raw bytes go up as floats 0..255 and are transformed where the batch lives.
+      const raw = Tensor.fromBytes(bytes, shape, this.device);
+      X = this.transform.onDevice(raw, mulberry32((epochSeed + Math.imul(b, 0x85ebca6b)) >>> 0));
+      if (X !== raw) raw.dispose();
+    } else {
+      X = this.toTensor(this.transform({ data: bytes, shape }), size);
+    }
+    return [X, Tensor.fromArray(y, [size], this.device)];
   }
 
   private toTensor(batch: ImageBatch, size: number): Tensor {

@@ -8,5 +8,9 @@ export {
 export type { FashionMNISTDataset, FashionMNISTOptions, LoadDataOptions, DownloadOptions } from './fashion-mnist';
 export { DataLoader } from './dataloader';
 export type { ImageDataset, DataLoaderOptions } from './dataloader';
-export * as transforms from './transforms';
-export type { ImageBatch, Transform } from './transforms';
+import * as baseTransforms from './transforms';
+import * as augmentations from './augment';
+/** Batch transforms and random augmentations, as Gluon's `gluon.data.vision.transforms`. */
+export const transforms = { ...baseTransforms, ...augmentations };
+export type { ImageBatch, Transform, DeviceTransform } from './transforms';
+export type { RandomResizedCropOptions, ColorJitterOptions } from './augment';

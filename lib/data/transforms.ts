@@ -1,7 +1,10 @@
-// Batch transforms on host arrays, applied by the DataLoader before a batch is uploaded.
-// Style: every transform is made by a factory function (`Resize(224)`, no `new`) and is itself a
-// plain function from batch to batch, so transforms compose as functions.
+// Batch transforms. Every transform is made by a factory function (`Resize(224)`, no `new`) and is
+// itself a plain function from host batch to host batch, so transforms compose as functions. Most
+// also carry `onDevice`, the same transform on a batch tensor where it lives (native code on the
+// CPU, kernels on a GPU): the DataLoader then uploads the raw bytes and transforms them there.
 import { invalidArg, positiveInt } from '../check';
+import { binding } from '../binding';
+import { Tensor } from '../tensor';
 
 /** A batch of images on the host, NCHW, row-major. */
 export interface ImageBatch {
@@ -11,8 +14,32 @@ export interface ImageBatch {
   shape: [number, number, number, number];
 }
 
+/**
+ * The on-device form of a transform: from a batch tensor (N, C, H, W) to a new one, drawing any
+ * randomness from `random` (uniform in [0, 1), seeded by the DataLoader).
+ */
+export type DeviceTransform = (x: Tensor, random: () => number) => Tensor;
+
 /** A batch transform: returns a new batch (or the same one when there is nothing to do). */
-export type Transform = (batch: ImageBatch) => ImageBatch;
+export interface Transform {
+  (batch: ImageBatch): ImageBatch;
+  /** The same transform on a tensor, where it lives; absent for host-only transforms. */
+  onDevice?: DeviceTransform;
+}
+
+/**
+ * Resamples every image of x (N, C, H, W) into (N, C, outH, outW) through per-image affine maps from
+ * output to input pixel coordinates (`matrices`: 6 numbers per image).
+ * @param clampEdges - clamp coordinates into the image (resizing) instead of sampling 0 outside.
+ */
+export function affineSample(x: Tensor, outH: number, outW: number, matrices: Float32Array, clampEdges: boolean): Tensor {
+  const [n, c] = x.shape;
+  const m = Tensor.fromArray(matrices, [n, 6], x.device);
+  const y = Tensor.empty([n, c, outH, outW], x.device);
+  binding.affineSample(x, y, m, clampEdges);
+  m.dispose();
+  return y;
+}
 
 /** Checks that `batch` is an ImageBatch whose data fills its shape; returns the shape. */
 function checkBatch(op: string, batch: ImageBatch): [number, number, number, number] {
@@ -41,7 +68,7 @@ function checkBatch(op: string, batch: ImageBatch): [number, number, number, num
  * toTensor({ data: Uint8Array.of(0, 255), shape: [1, 1, 1, 2] }).data;  // Float32Array [0, 1]
  */
 export function ToTensor(): Transform {
-  return (batch) => {
+  const toTensor: Transform = (batch) => {
     const shape = checkBatch('ToTensor', batch);
     if (batch.data instanceof Float32Array) return batch;
     const src = batch.data;
@@ -49,6 +76,13 @@ export function ToTensor(): Transform {
     for (let i = 0; i < src.length; i++) out[i] = src[i] / 255;
     return { data: out, shape: [...shape] };
   };
+  // On a device the batch arrives as floats 0..255; scaling is one pass where it lives.
+  toTensor.onDevice = (x) => {
+    const y = Tensor.empty(x.shape, x.device);
+    binding.axpby(x, y, 1 / 255, 0);
+    return y;
+  };
+  return toTensor;
 }
 
 /** For one axis: the two source indices and their weights, per output index. */
@@ -113,7 +147,7 @@ export function Resize(size: number | [number, number]): Transform {
   } else {
     outH = outW = positiveInt('Resize', 'size', size);
   }
-  return (batch) => {
+  const resize: Transform = (batch) => {
     const [n, c, h, w] = checkBatch('Resize', batch);
     const src = batch.data;
     const out = src instanceof Uint8Array ? new Uint8Array(n * c * outH * outW) : new Float32Array(n * c * outH * outW);
@@ -155,6 +189,16 @@ export function Resize(size: number | [number, number]): Transform {
     }
     return { data: out, shape: [n, c, outH, outW] };
   };
+  // On a device: the same pixel-centre mapping, source = (out + 0.5)·in/out − 0.5, clamped at 0.
+  resize.onDevice = (x) => {
+    const [n, , h, w] = x.shape;
+    const sx = w / outW;
+    const sy = h / outH;
+    const m = new Float32Array(n * 6);
+    for (let i = 0; i < n; i++) m.set([sx, 0, 0.5 * sx - 0.5, 0, sy, 0.5 * sy - 0.5], i * 6);
+    return affineSample(x, outH, outW, m, true);
+  };
+  return resize;
 }
 
 /**
@@ -172,5 +216,14 @@ export function Compose(transforms: Transform[]): Transform {
     if (typeof t !== 'function') throw invalidArg('Compose', `transforms[${i}]`, 'a transform (a function)', t);
   });
   const list = [...transforms];
-  return (batch) => list.reduce((b, t) => t(b), batch);
+  const composed: Transform = (batch) => list.reduce((b, t) => t(b), batch);
+  // On a device only when every part can run there; each intermediate tensor is freed when used.
+  if (list.every((t) => t.onDevice)) {
+    composed.onDevice = (x, random) => list.reduce((input, t) => {
+      const out = t.onDevice!(input, random);
+      if (input !== x && out !== input) input.dispose();
+      return out;
+    }, x);
+  }
+  return composed;
 }

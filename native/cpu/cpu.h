@@ -47,6 +47,10 @@ int64_t CountCorrect(int64_t n, int64_t c, const float* logits, const float* lab
 // total[0] += CountCorrect(...): the same running count as the GPU keeps on the device.
 void AccumulateCorrect(int64_t n, int64_t c, const float* logits, const float* labels, float* total);
 
+// image.cc — resampling (resize, flips, crops, rotations) and colour jitter for the data pipeline.
+void AffineSample(const ImageShape& s, const float* x, const float* matrices, bool clampEdges, float* y);
+void ColorJitter(int64_t n, int64_t size, const float* x, const float* brightness, const float* contrast, float* y);
+
 // elementwise.cc — fills, random numbers, dropout, arithmetic and the SGD update (OpenMP loops).
 void FillConstant(int64_t n, float* y, float value);
 void FillUniform(int64_t n, float* y, float low, float high, uint64_t seed);

@@ -76,5 +76,11 @@ void Axpby(int64_t n, const float* x, float* y, float a, float b) { LaunchAxpby(
 void Multiply(int64_t n, const float* x1, const float* x2, float* y) { LaunchMultiply(Stream(), n, x1, x2, y); }
 void Sum(int64_t n, const float* x, float* out) { LaunchSum(Stream(), n, x, out); }
 void SgdUpdate(int64_t n, float* w, const float* g, float lr) { LaunchSgdUpdate(Stream(), n, w, g, lr); }
+void AffineSample(const ImageShape& s, const float* x, const float* matrices, bool clampEdges, float* y) {
+  LaunchAffineSample(Stream(), s, x, matrices, clampEdges, y);
+}
+void ColorJitter(int64_t n, int64_t size, const float* x, const float* brightness, const float* contrast, float* y) {
+  LaunchColorJitter(Stream(), n, size, x, brightness, contrast, y);
+}
 
 }  // namespace nc::cuda

@@ -6,6 +6,8 @@
 
 #include <cstdint>
 
+#include "shapes.h"
+
 namespace nc::cuda {
 
 // y[i] = value
@@ -42,5 +44,10 @@ void LaunchAddCount(cudaStream_t stream, const unsigned long long* count, float*
 // false it keeps the smallest over several calls (start it at -1, all bits set).
 void LaunchFindBadLabel(cudaStream_t stream, int64_t n, int64_t c, const float* labels, long long* badIndex,
                         bool reset);
+// Resampling and colour jitter for the data pipeline, as cpu/image.cc.
+void LaunchAffineSample(cudaStream_t stream, const ImageShape& s, const float* x, const float* matrices,
+                        bool clampEdges, float* y);
+void LaunchColorJitter(cudaStream_t stream, int64_t n, int64_t size, const float* x, const float* brightness,
+                       const float* contrast, float* y);
 
 }  // namespace nc::cuda

@@ -55,6 +55,9 @@ Napi::Value SoftmaxCrossEntropy(const Args&);
 Napi::Value SoftmaxCrossEntropyBackward(const Args&);
 Napi::Value CountCorrect(const Args&);
 Napi::Value AccumulateCorrect(const Args&);
+// image.cc
+Napi::Value AffineSample(const Args&);
+Napi::Value ColorJitter(const Args&);
 // elementwise.cc
 Napi::Value FillConstant(const Args&);
 Napi::Value FillUniform(const Args&);
