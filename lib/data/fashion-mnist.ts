@@ -12,6 +12,7 @@ import type { Device } from '../device';
 import type { DataLoader, ImageDataset } from './dataloader';
 import { readIdx, idxHeader, IdxArray } from './idx';
 import { Compose, Resize, ToTensor } from './transforms';
+import { RandomFlipLeftRight, RandomResizedCrop } from './augment';
 
 export type { ImageDataset } from './dataloader';
 
@@ -307,6 +308,11 @@ export interface LoadDataOptions {
   limit?: number;
   /** As {@link FashionMNISTOptions.download}; default true. */
   download?: boolean;
+  /**
+   * Augment the training images: a random resized crop (90–100% of the area) and a random
+   * left-right flip, on the training device. Default false (the article trains without).
+   */
+  augment?: boolean;
 }
 
 /** The first `limit` examples of a split (views, no copy). */
@@ -332,8 +338,12 @@ export async function loadDataFashionMNIST(batchSize: number, options: LoadDataO
   const op = 'loadDataFashionMNIST';
   positiveInt(op, 'batchSize', batchSize);
   if (!options || typeof options !== 'object') throw invalidArg(op, 'options', 'an object', options);
-  const transform = options.resize === undefined ? undefined  // the DataLoader's native ToTensor
-    : Compose([Resize(positiveInt(op, 'resize', options.resize)), ToTensor()]);
+  const size = options.resize === undefined ? undefined : positiveInt(op, 'resize', options.resize);
+  const transform = size === undefined ? undefined  // the DataLoader's native ToTensor
+    : Compose([Resize(size), ToTensor()]);
+  const trainTransform = options.augment
+    ? Compose([RandomResizedCrop(size ?? 28, { scale: [0.9, 1] }), RandomFlipLeftRight(), ToTensor()])
+    : transform;
   if (options.limit !== undefined) positiveInt(op, 'limit', options.limit);
   const load = (train: boolean) => loadFashionMNIST({ train, root: options.root, download: options.download });
   const [train, test] = [await load(true), await load(false)];
@@ -341,7 +351,7 @@ export async function loadDataFashionMNIST(batchSize: number, options: LoadDataO
   const { DataLoader } = await import('./dataloader');
   const common = { batchSize, transform, device: options.device };
   return [
-    new DataLoader(head(train, options.limit), { ...common, shuffle: true, seed: options.seed }),
+    new DataLoader(head(train, options.limit), { ...common, transform: trainTransform, shuffle: true, seed: options.seed }),
     new DataLoader(head(test, options.limit), { ...common, shuffle: false }),
   ];
 }
