@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The project's GPU check, run on a machine with an NVIDIA GPU from a tree prepared by
 # scripts/gpu-bundle.sh: the ABI check of our cuDNN/cuBLAS declarations against NVIDIA's headers,
-# the whole mocha suite (which then also runs on the GPU), the LeNet example on the GPU and the
-# LeNet benchmark against PyTorch on CUDA. Everything is written to the folder given (default
+# the whole mocha suite (which then also runs on the GPU), the LeNet and AlexNet examples on the GPU
+# and their benchmarks against PyTorch on CUDA. Everything is written to the folder given (default
 # ./gpu-check-out), one file per step, and summarised in summary.txt.
 # Usage: scripts/gpu-check.sh [OUT]
 set -uo pipefail
@@ -58,4 +58,9 @@ peer=(--no-torch)
 [ -n "$python" ] && peer=(--python "$python")
 timeout 300 $NODE bench/lenet-epoch.js --device gpu --epochs 3 "${peer[@]}" > "$out/bench-lenet-gpu.txt" 2>&1
 rc=$?; step "bench lenet gpu ($(tail -n 1 "$out/bench-lenet-gpu.txt"))" $rc
+timeout 300 $NODE bench/alexnet-step.js --device gpu --steps 5 "${peer[@]}" > "$out/bench-alexnet-gpu.txt" 2>&1
+rc=$?; step "bench alexnet gpu ($(tail -n 1 "$out/bench-alexnet-gpu.txt"))" $rc
+
+timeout 420 $NODE examples/alexnet.js --device gpu --epochs 10 --seed 1 > "$out/alexnet-gpu.txt" 2>&1
+rc=$?; step "alexnet --device gpu --epochs 10 ($(grep -E '^epoch 10,' "$out/alexnet-gpu.txt"))" $rc
 cat "$summary"

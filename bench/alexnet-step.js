@@ -1,0 +1,92 @@
+#!/usr/bin/env node
+// Benchmark: AlexNet training throughput (images/s) at batch 128 and 224×224, ours against PyTorch
+// in the same run. Both sides train on one fixed random batch, so the figure is the network's
+// compute (the data pipeline is measured by examples/alexnet.js, which reports its share).
+// An AlexNet training image is about 5.63 GFLOP.
+//
+// Run: node bench/alexnet-step.js [--batch-size 128] [--steps 3] [--device cpu|gpu] [--python PATH] [--no-torch]
+'use strict';
+const { spawnSync } = require('node:child_process');
+const fs = require('node:fs');
+const path = require('node:path');
+const { parseArgs } = require('node:util');
+const { nn, init, autograd, loss, Trainer, Tensor, random, backendInfo, parseDevice } = require('..');
+
+const { values: flags } = parseArgs({
+  options: {
+    'batch-size': { type: 'string', default: '128' },
+    steps: { type: 'string', default: '3' },
+    device: { type: 'string', default: 'cpu' },
+    python: { type: 'string' },
+    'no-torch': { type: 'boolean', default: false },
+  },
+});
+const batchSize = Number(flags['batch-size']);
+const steps = Number(flags.steps);
+const GFLOP_PER_IMAGE = 5.63;
+
+function alexnet() {
+  const net = new nn.Sequential();
+  net.add(
+    new nn.Conv2D(96, 11, { strides: 4, activation: 'relu' }), new nn.MaxPool2D(3, 2),
+    new nn.Conv2D(256, 5, { padding: 2, activation: 'relu' }), new nn.MaxPool2D(3, 2),
+    new nn.Conv2D(384, 3, { padding: 1, activation: 'relu' }), new nn.Conv2D(384, 3, { padding: 1, activation: 'relu' }),
+    new nn.Conv2D(256, 3, { padding: 1, activation: 'relu' }), new nn.MaxPool2D(3, 2),
+    new nn.Dense(4096, { activation: 'relu' }), new nn.Dropout(0.5),
+    new nn.Dense(4096, { activation: 'relu' }), new nn.Dropout(0.5), new nn.Dense(10));
+  return net;
+}
+
+function ours(device) {
+  random.seed(0);
+  const net = alexnet();
+  net.initialize(init.Xavier(), device);
+  const X = Tensor.empty([batchSize, 1, 224, 224], device);
+  init.Uniform(1).fill(X);
+  const y = Tensor.fromArray(Array.from({ length: batchSize }, (_, i) => i % 10), undefined, device);
+  const trainer = new Trainer(net.collectParams(), 'sgd', { learningRate: 0.01 });
+  const lossFn = new loss.SoftmaxCrossEntropyLoss();
+  const step = () => {
+    const l = autograd.record(() => lossFn.forward(net.forward(X), y));
+    l.backward();
+    trainer.step(batchSize);
+    l.toArray();  // waits for the GPU, as PyTorch's synchronize
+    l.dispose();
+  };
+  step();
+  step();
+  const seconds = [];
+  for (let i = 0; i < steps; i++) {
+    const start = process.hrtime.bigint();
+    step();
+    seconds.push(Number(process.hrtime.bigint() - start) / 1e9);
+  }
+  return { seconds, imagesPerSecond: batchSize / Math.min(...seconds) };
+}
+
+function pytorch(device) {
+  const python = flags.python ?? (device.kind === 'cpu' && fs.existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3');
+  const args = [path.join(__dirname, 'alexnet_torch.py'), '--batch-size', String(batchSize), '--steps', String(steps),
+    '--device', device.kind === 'gpu' ? 'cuda' : 'cpu'];
+  const run = spawnSync(python, args, { encoding: 'utf8' });
+  if (run.error || run.status !== 0) {
+    return { skipped: `PyTorch not available (${run.error ? run.error.message : run.stderr.trim().split('\n').pop()})` };
+  }
+  return JSON.parse(run.stdout.trim().split('\n').pop());
+}
+
+(() => {
+  const device = parseDevice(flags.device);
+  const info = backendInfo();
+  const where = device.kind === 'gpu' ? `GPU: ${info.cuda.device.name}` : `CPU: ${info.cpu.engine}, ${info.cpu.threads} threads`;
+  console.log(`AlexNet training step, batch ${batchSize}, 224x224, ${where}`);
+  const a = ours(device);
+  console.log(`node-cudnn  ${a.imagesPerSecond.toFixed(1)} images/s  ${(a.imagesPerSecond * GFLOP_PER_IMAGE).toFixed(0)} GFLOP/s` +
+    `  (steps: ${a.seconds.map((s) => s.toFixed(2)).join(', ')} s)`);
+  if (flags['no-torch']) return;
+  const t = pytorch(device);
+  if (t.skipped) return console.log(t.skipped);
+  console.log(`PyTorch ${t.version} (${t.device})  ${t.images_per_second.toFixed(1)} images/s  ` +
+    `${(t.images_per_second * GFLOP_PER_IMAGE).toFixed(0)} GFLOP/s  (steps: ${t.step_seconds.join(', ')} s)`);
+  console.log(`ratio ours/PyTorch (images/s): ${(a.imagesPerSecond / t.images_per_second).toFixed(2)}`);
+})();
