@@ -12,6 +12,7 @@ export { Trainer, TrainerOptions } from './trainer';
 export { evaluateAccuracy, countCorrect } from './evaluate';
 export { TrainingMetrics } from './metrics';
 export { ProgressBar, ProgressOptions } from './progress';
+export type { BackendInfo, MemoryInfo, Activation, PoolKind } from '../binding';
 import { binding } from './binding';
 import { Device } from './device';
 
