@@ -11,7 +11,8 @@ import {
 import { lenet } from './lenet';
 
 const root = path.join(__dirname, '..', '..');
-const addon = path.join(root, 'build', 'Release', 'node_cudnn.node');
+// The binary the library loads: a local build, else the prebuild.
+const addon: string = require('node-gyp-build').path(root);
 const { cuda } = backendInfo();
 const hasNvcc = spawnSync('nvcc', ['--version']).status === 0;
 
