@@ -6,9 +6,7 @@
 //
 // Run: node bench/alexnet-step.js [--batch-size 128] [--steps 3] [--device cpu|gpu] [--python PATH] [--no-torch]
 'use strict';
-const { spawnSync } = require('node:child_process');
-const fs = require('node:fs');
-const path = require('node:path');
+const { runPytorchPeer } = require('./pytorch-peer');
 const { parseArgs } = require('node:util');
 const { nn, init, autograd, loss, Trainer, Tensor, random, backendInfo, parseDevice } = require('..');
 
@@ -65,14 +63,8 @@ function ours(device) {
 }
 
 function pytorch(device) {
-  const python = flags.python ?? (device.kind === 'cpu' && fs.existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3');
-  const args = [path.join(__dirname, 'alexnet_torch.py'), '--batch-size', String(batchSize), '--steps', String(steps),
-    '--device', device.kind === 'gpu' ? 'cuda' : 'cpu'];
-  const run = spawnSync(python, args, { encoding: 'utf8' });
-  if (run.error || run.status !== 0) {
-    return { skipped: `PyTorch not available (${run.error ? run.error.message : run.stderr.trim().split('\n').pop()})` };
-  }
-  return JSON.parse(run.stdout.trim().split('\n').pop());
+  return runPytorchPeer('alexnet_torch.py', ['--batch-size', String(batchSize), '--steps', String(steps)], device,
+    flags.python);
 }
 
 (() => {

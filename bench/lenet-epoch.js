@@ -10,10 +10,8 @@
 // Run: node bench/lenet-epoch.js [--epochs 2] [--limit N] [--device cpu|gpu] [--python PATH] [--no-torch]
 // On a GPU the peer is PyTorch on CUDA with cudnn.benchmark on and the data set on the GPU.
 'use strict';
-const { spawnSync } = require('node:child_process');
-const path = require('node:path');
 const { parseArgs } = require('node:util');
-const fs = require('node:fs');
+const { runPytorchPeer } = require('./pytorch-peer');
 const { nn, init, autograd, loss, Trainer, data, random, backendInfo, parseDevice } = require('..');
 
 const { values: flags } = parseArgs({
@@ -29,8 +27,6 @@ const epochs = Number(flags.epochs);
 const limit = flags.limit === undefined ? undefined : Number(flags.limit);
 const batchSize = 256;
 let device;  // set in main(), where a bad --device is reported plainly
-// Debian's python3-torch on the CPU machines; elsewhere whichever python3 is on the PATH.
-const python = () => flags.python ?? (device.kind === 'cpu' && fs.existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3');
 
 function lenet() {
   const net = new nn.Sequential();
@@ -68,15 +64,9 @@ async function ours() {
 }
 
 function pytorch() {
-  const args = [path.join(__dirname, 'lenet_torch.py'), '--epochs', String(epochs),
-    '--device', device.kind === 'gpu' ? 'cuda' : 'cpu'];
+  const args = ['--epochs', String(epochs)];
   if (limit !== undefined) args.push('--limit', String(limit));
-  const run = spawnSync(python(), args, { encoding: 'utf8' });
-  if (run.error || run.status !== 0) {
-    const reason = run.error ? run.error.message : run.stderr.trim().split('\n').pop();
-    return { skipped: `PyTorch not available (${reason}); apt-get install python3-torch libopenblas-dev` };
-  }
-  return JSON.parse(run.stdout.trim().split('\n').pop());
+  return runPytorchPeer('lenet_torch.py', args, device, flags.python);
 }
 
 (async () => {
