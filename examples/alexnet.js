@@ -7,12 +7,12 @@
 // long the chosen run will take; `--limit 2048 --epochs 1` shows it learning in minutes.
 //
 // Run:   node examples/alexnet.js [--epochs 10] [--batch-size 128] [--lr 0.01] [--device cpu|gpu]
-//                                 [--limit N] [--augment] [--seed S]
+//                                 [--limit N] [--augment] [--seed S] [--checkpoint alexnet.ckpt]
+//                                 [--resume] [--plot curves.svg] [--save alexnet.safetensors]
 'use strict';
 const { parseArgs } = require('node:util');
 const {
-  nn, init, autograd, loss, Trainer, data, random, tryGpu, parseDevice, evaluateAccuracy, TrainingMetrics,
-  ProgressBar, Tensor, formatShape,
+  nn, init, autograd, loss, Trainer, data, random, tryGpu, parseDevice, fit, Tensor, formatShape,
 } = require('..');
 
 const { values: flags } = parseArgs({
@@ -24,6 +24,10 @@ const { values: flags } = parseArgs({
     limit: { type: 'string' },
     augment: { type: 'boolean', default: false },
     seed: { type: 'string' },
+    checkpoint: { type: 'string', default: 'alexnet.ckpt' },
+    resume: { type: 'boolean', default: false },
+    plot: { type: 'string' },
+    save: { type: 'string' },
   },
 });
 const numEpochs = Number(flags.epochs);
@@ -62,6 +66,7 @@ async function main() {
     X = layer.forward(X);
     console.log(`${layer.name} output shape:\t${formatShape(X.shape)}`);
   }
+  console.log(net.summary([1, 1, 224, 224]).text);
 
   // The data: Fashion-MNIST resized to 224 on the training device (optionally augmented).
   const [trainIter, testIter] = await data.loadDataFashionMNIST(batchSize, {
@@ -71,6 +76,7 @@ async function main() {
   net.initialize(init.Xavier(), device, { forceReinit: true });
   const trainer = new Trainer(net.collectParams(), 'sgd', { learningRate: lr });
   const lossFn = new loss.SoftmaxCrossEntropyLoss();
+  // One step, for the CPU time estimate below.
   const step = (Xb, yb) => {
     const yHat = autograd.record(() => net.forward(Xb));
     const l = autograd.record(() => lossFn.forward(yHat, yb));
@@ -94,27 +100,13 @@ async function main() {
     console.log(`training on ${device}`);
   }
 
-  for (let epoch = 1; epoch <= numEpochs; epoch++) {
-    const start = process.hrtime.bigint();
-    const metrics = new TrainingMetrics(device);
-    const bar = new ProgressBar({ label: `epoch ${epoch}/${numEpochs}`, total: trainIter.numExamples });
-    let batch = 0;
-    for (const [Xb, yb] of trainIter) {
-      const [yHat, l] = step(Xb, yb);
-      metrics.add(l, yHat, yb);
-      if (++batch % 5 === 0) bar.update(metrics.examples, metrics.read());
-      for (const t of [Xb, yb, yHat, l]) t.dispose();
-    }
-    const { loss: trainLoss, acc: trainAcc, examples } = metrics.read();
-    metrics.dispose();
-    bar.update(examples, { loss: trainLoss, acc: trainAcc });
-    bar.stop();
-    const seconds = Number(process.hrtime.bigint() - start) / 1e9;
-    const waiting = trainIter.stats.waitSeconds / seconds;
-    const testAcc = evaluateAccuracy(net, testIter);
-    console.log(`epoch ${epoch}, loss ${trainLoss.toFixed(3)}, train acc ${trainAcc.toFixed(3)}, ` +
-      `test acc ${testAcc.toFixed(3)}, time ${seconds.toFixed(1)} sec, ${Math.round(examples / seconds)} images/sec, ` +
-      `${(100 * waiting).toFixed(1)}% of it waiting for data`);
+  // Training as the article's train_ch6; a checkpoint after every epoch and on Ctrl-C (--resume).
+  const { interrupted } = await fit(net, trainIter, testIter, {
+    epochs: numEpochs, trainer, checkpoint: flags.checkpoint, resume: flags.resume, plot: flags.plot,
+  });
+  if (!interrupted && flags.save) {
+    net.saveParameters(flags.save);
+    console.log(`parameters saved to ${flags.save}`);
   }
 }
 

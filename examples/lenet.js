@@ -6,14 +6,16 @@
 // 0.473 / 0.823 / 0.827), at a few seconds per epoch on a 2-core CPU.
 //
 // Run:   node examples/lenet.js [--epochs 10] [--batch-size 256] [--lr 0.9] [--device cpu|gpu]
-//                               [--limit N] [--seed S]
+//                               [--limit N] [--seed S] [--checkpoint lenet.ckpt] [--resume]
+//                               [--plot curves.svg] [--save lenet.safetensors]
+//        A checkpoint (default lenet.ckpt) is saved after every epoch; Ctrl-C stops after the current
+//        step and saves it; --resume continues from it.
 // Data:  Fashion-MNIST is found in $NODE_CUDNN_FASHION_MNIST, the cache folder, or
 //        /usr/share/datasets/fashion-mnist (apt-get install dataset-fashion-mnist); else downloaded.
 'use strict';
 const { parseArgs } = require('node:util');
 const {
-  nn, init, autograd, loss, Trainer, data, random, tryGpu, parseDevice, evaluateAccuracy, TrainingMetrics,
-  ProgressBar, Tensor, formatShape,
+  nn, init, Trainer, data, random, tryGpu, parseDevice, fit, Tensor, formatShape,
 } = require('..');
 
 const { values: flags } = parseArgs({
@@ -24,6 +26,10 @@ const { values: flags } = parseArgs({
     device: { type: 'string' },
     limit: { type: 'string' },
     seed: { type: 'string' },
+    checkpoint: { type: 'string', default: 'lenet.ckpt' },
+    resume: { type: 'boolean', default: false },
+    plot: { type: 'string' },
+    save: { type: 'string' },
   },
 });
 const numEpochs = Number(flags.epochs);
@@ -55,38 +61,23 @@ async function main() {
     X = layer.forward(X);
     console.log(`${layer.name} output shape:\t${formatShape(X.shape)}`);
   }
+  console.log(net.summary([1, 1, 28, 28]).text);
 
   // The data: batches of (batch, 1, 28, 28) images in [0, 1] and their labels.
   const [trainIter, testIter] = await data.loadDataFashionMNIST(batchSize, { device, limit, seed: flags.seed && Number(flags.seed) });
 
-  // Training, as the article's train_ch5: re-initialise with Xavier, SGD, softmax cross-entropy.
+  // Training, as the article's train_ch6: re-initialise with Xavier, SGD, softmax cross-entropy.
+  // fit() prints one line per epoch, saves a checkpoint each epoch (--checkpoint), resumes from it
+  // (--resume), stops cleanly on Ctrl-C and draws the curves (--plot curves.svg).
   net.initialize(init.Xavier(), device, { forceReinit: true });
   const trainer = new Trainer(net.collectParams(), 'sgd', { learningRate: lr });
-  const lossFn = new loss.SoftmaxCrossEntropyLoss();
   console.log(`training on ${device}`);
-  for (let epoch = 1; epoch <= numEpochs; epoch++) {
-    const start = process.hrtime.bigint();
-    // Loss and accuracy are summed on the device and read only for the progress bar, every 20 batches.
-    const metrics = new TrainingMetrics(device);
-    const bar = new ProgressBar({ label: `epoch ${epoch}/${numEpochs}`, total: trainIter.numExamples });
-    let batch = 0;
-    for (const [Xb, yb] of trainIter) {
-      const yHat = autograd.record(() => net.forward(Xb));
-      const l = autograd.record(() => lossFn.forward(yHat, yb));
-      l.backward();
-      trainer.step(yb.size);
-      metrics.add(l, yHat, yb);
-      if (++batch % 20 === 0) bar.update(metrics.examples, metrics.read());
-      for (const t of [Xb, yb, yHat, l]) t.dispose();
-    }
-    const { loss: trainLoss, acc: trainAcc, examples } = metrics.read();
-    metrics.dispose();
-    bar.update(examples, { loss: trainLoss, acc: trainAcc });
-    bar.stop();
-    const seconds = Number(process.hrtime.bigint() - start) / 1e9;
-    const testAcc = evaluateAccuracy(net, testIter);
-    console.log(`epoch ${epoch}, loss ${trainLoss.toFixed(3)}, train acc ${trainAcc.toFixed(3)}, ` +
-      `test acc ${testAcc.toFixed(3)}, time ${seconds.toFixed(1)} sec, ${Math.round(examples / seconds)} examples/sec`);
+  const { interrupted } = await fit(net, trainIter, testIter, {
+    epochs: numEpochs, trainer, checkpoint: flags.checkpoint, resume: flags.resume, plot: flags.plot,
+  });
+  if (!interrupted && flags.save) {
+    net.saveParameters(flags.save);
+    console.log(`parameters saved to ${flags.save}`);
   }
 }
 

@@ -45,6 +45,18 @@ export class TrainingMetrics {
     return { loss: this.lossSum.item() / n, acc: this.correct.item() / n, examples: this.examples };
   }
 
+  /** The raw sums, for a checkpoint taken mid-epoch (reads them back). */
+  snapshot(): { lossSum: number; correct: number; examples: number } {
+    return { lossSum: this.lossSum.item(), correct: this.correct.item(), examples: this.examples };
+  }
+
+  /** Continues from a {@link TrainingMetrics.snapshot}. */
+  restore(saved: { lossSum: number; correct: number; examples: number }): void {
+    binding.fillConstant(this.lossSum, saved.lossSum);
+    binding.fillConstant(this.correct, saved.correct);
+    this.examples = saved.examples;
+  }
+
   /** Frees the device sums. */
   dispose(): void {
     for (const t of [this.lossSum, this.correct, this.batchLoss]) t.dispose();

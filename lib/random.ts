@@ -24,3 +24,19 @@ export function nextSeed(): number {
   z ^= z >> 31n;
   return Number(z >> 11n);
 }
+
+/** The generator's state, to be saved with a checkpoint (a decimal string). */
+export function getState(): string {
+  return state.toString();
+}
+
+/**
+ * Restores a state from {@link getState}.
+ * @throws RangeError for anything that is not such a state.
+ */
+export function setState(saved: string): void {
+  if (typeof saved !== 'string' || !/^\d+$/.test(saved) || BigInt(saved) > 0xffffffffffffffffn) {
+    throw new RangeError(`random.setState: expected a state from random.getState() but received ${String(saved)}`);
+  }
+  state = BigInt(saved);
+}

@@ -3,6 +3,7 @@ import { binding } from './binding';
 import type { Parameter } from './nn/parameter';
 import type { ParameterDict } from './nn/block';
 import { invalidArg, numberInRange, oneOf, positiveInt } from './check';
+import type { Tensor } from './tensor';
 
 /** Options of {@link Trainer}. */
 export interface TrainerOptions {
@@ -38,6 +39,25 @@ export class Trainer {
       throw invalidArg('Trainer', 'options', 'an object such as { learningRate: 0.1 }', options);
     }
     this.learningRate = numberInRange('Trainer', 'learningRate', options.learningRate, 0, Infinity);
+  }
+
+  /**
+   * What a checkpoint keeps of the optimizer: its settings and per-parameter state tensors (none
+   * for plain SGD; momentum and Adam keep theirs here), keyed `<parameter>.<slot>`.
+   */
+  state(): { optimizer: string; learningRate: number; slots: Map<string, Tensor> } {
+    return { optimizer: this.optimizer, learningRate: this.learningRate, slots: new Map() };
+  }
+
+  /**
+   * Restores what {@link Trainer.state} returned.
+   * @throws Error when the saved optimizer is another one.
+   */
+  loadState(saved: { optimizer: string; learningRate: number }): void {
+    if (saved.optimizer !== this.optimizer) {
+      throw new Error(`Trainer.loadState: the checkpoint was made with '${saved.optimizer}', this trainer uses '${this.optimizer}'`);
+    }
+    this.learningRate = saved.learningRate;
   }
 
   /**

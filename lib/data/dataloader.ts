@@ -111,8 +111,8 @@ export class DataLoader implements Iterable<[Tensor, Tensor]> {
   readonly batchSize: number;
   /** Whether each epoch visits the examples in a new random order. */
   readonly shuffle: boolean;
-  /** Seed of the shuffle orders (drawn at random when not given). */
-  readonly seed: number;
+  /** Seed of the shuffle orders and augmentations (drawn at random when not given). */
+  seed: number;
   /** Applied to each batch of bytes before it becomes a tensor. */
   readonly transform: Transform;
   private readonly nativeToTensor: boolean;
@@ -179,28 +179,51 @@ export class DataLoader implements Iterable<[Tensor, Tensor]> {
 
   /** Starts an epoch: fixes its order now, then yields its batches lazily. */
   [Symbol.iterator](): Iterator<[Tensor, Tensor]> {
-    const order = this.shuffle ? permutation(this.dataset.length, this.seed, this.epochs) : null;
-    this.epochs++;
-    return this.batches(order);
+    return this.iterate(0);
   }
 
-  private *batches(order: Uint32Array | null): Generator<[Tensor, Tensor]> {
-    const epochSeed = fmix32((this.seed ^ Math.imul(this.epochs, 0x9e3779b9)) >>> 0);
+  /**
+   * Starts an epoch at batch `from` (to resume an interrupted one): the order is the epoch's as
+   * always, so the batches are the ones an uninterrupted epoch would have given from there.
+   * @throws RangeError when `from` is not a batch index.
+   */
+  iterate(from: number): Iterator<[Tensor, Tensor]> & Iterable<[Tensor, Tensor]> {
+    if (!Number.isInteger(from) || from < 0 || from > this.length) {
+      throw invalidArg('DataLoader.iterate', 'from', `a batch index in [0, ${this.length}]`, from, RangeError);
+    }
+    const epoch = this.epochs++;
+    const order = this.shuffle ? permutation(this.dataset.length, this.seed, epoch) : null;
+    return this.batches(order, from, fmix32((this.seed ^ Math.imul(epoch, 0x9e3779b9)) >>> 0));
+  }
+
+  /** Replaces the seed (resuming a run that was shuffled with another). */
+  setSeed(seed: number): void {
+    if (!Number.isSafeInteger(seed)) throw invalidArg('DataLoader.setSeed', 'seed', 'a safe integer', seed, RangeError);
+    this.seed = seed;
+  }
+
+  /** Sets the number of epochs begun, so that the next one is epoch `n` (resuming training). */
+  setEpoch(n: number): void {
+    if (!Number.isInteger(n) || n < 0) throw invalidArg('DataLoader.setEpoch', 'n', 'a non-negative integer', n, RangeError);
+    this.epochs = n;
+  }
+
+  private *batches(order: Uint32Array | null, from: number, epochSeed: number): Generator<[Tensor, Tensor]> {
     const started = process.hrtime.bigint();
     let waiting = 0n;
     this.stats = { batches: 0, waitSeconds: 0, seconds: 0 };
     // One batch of look-ahead: batch b+1 is gathered, uploaded and transformed before batch b is
     // handed over, so on a GPU its preparation overlaps the step the caller queues for batch b.
-    let next = this.length > 0 ? this.prepare(order, 0, epochSeed) : null;
+    let next = from < this.length ? this.prepare(order, from, epochSeed) : null;
     waiting += process.hrtime.bigint() - started;
     try {
-      for (let b = 0; b < this.length; b++) {
+      for (let b = from; b < this.length; b++) {
         const current = next!;
         const t = process.hrtime.bigint();
         next = b + 1 < this.length ? this.prepare(order, b + 1, epochSeed) : null;
         waiting += process.hrtime.bigint() - t;
         this.stats = {
-          batches: b + 1,
+          batches: b + 1 - from,
           waitSeconds: Number(waiting) / 1e9,
           seconds: Number(process.hrtime.bigint() - started) / 1e9,
         };

@@ -1,11 +1,25 @@
 // Block: the unit networks are built from — forward, parameters, children, names (as Gluon's).
 import { Device, cpu } from '../device';
-import { Tensor } from '../tensor';
+import { Tensor, formatShape } from '../tensor';
+import { pause } from '../autograd';
 import { Initializer, Uniform } from '../init';
 import { Parameter } from './parameter';
+import { loadParameters, saveParameters } from './persistence';
 
 /** Parameters by full name (`conv0.weight`), in network order. */
 export type ParameterDict = Map<string, Parameter>;
+
+/** What {@link Block.summary} reports. */
+export interface ModelSummary {
+  rows: { name: string; type: string; outputShape: number[]; parameters: number }[];
+  totalParameters: number;
+  /** float32 bytes of the parameters. */
+  parameterBytes: number;
+  /** float32 bytes of every layer's output for the given input. */
+  activationBytes: number;
+  /** The table, ready to print. */
+  text: string;
+}
 
 /**
  * Base class of layers and containers. Subclasses define `forward` and register their parameters
@@ -68,6 +82,78 @@ export abstract class Block {
       throw new TypeError(`initialize: expected a Device (cpu(), tryGpu()) for device but received ${String(device)}`);
     }
     for (const p of this.collectParams().values()) p.initialize(init, device, options.forceReinit ?? false);
+  }
+
+  /**
+   * The forward pass for inference: not recorded, in prediction mode (dropout off).
+   * @example const scores = net.predict(X);
+   */
+  predict(x: Tensor): Tensor {
+    return pause(() => this.forward(x));
+  }
+
+  /**
+   * Saves every parameter to a safetensors file (names such as `conv0.weight`, float32, exact
+   * shapes), readable by PyTorch's and Hugging Face's tools. Written atomically: a crash never
+   * leaves a half-written file in place.
+   * @throws Error naming a parameter that has no values yet, or the file.
+   */
+  saveParameters(file: string): void {
+    saveParameters(this.collectParams(), file);
+  }
+
+  /**
+   * Loads parameters saved by {@link Block.saveParameters} (or any safetensors file with the same
+   * names and shapes). Every mismatch (missing, unexpected, shape, dtype) is reported by name, and
+   * nothing is changed unless all match.
+   * @throws Error listing the mismatches, or naming a truncated or corrupt file.
+   */
+  loadParameters(file: string): void {
+    loadParameters(this.collectParams(), file);
+  }
+
+  /**
+   * Gluon's and Keras's summary: runs one forward pass of zeros of `inputShape` (in prediction
+   * mode, on the parameters' device) and lists each child's name, type, output shape and
+   * parameter count, with totals and the memory the parameters and the activations take.
+   * @param inputShape - e.g. [1, 1, 28, 28].
+   * @returns the table (`text`) and its figures.
+   * @throws Error before `initialize()`.
+   * @example console.log(net.summary([1, 1, 28, 28]).text)
+   */
+  summary(inputShape: number[]): ModelSummary {
+    const params = [...this.collectParams().values()];
+    const device = params[0]?.device ?? cpu();
+    const layers = this.children().length > 0 ? this.children() : [this];
+    const rows: ModelSummary['rows'] = [];
+    let activationBytes = 0;
+    pause(() => {
+      let x = Tensor.zeros(inputShape, device);
+      for (const layer of layers) {
+        const y = layer.forward(x);
+        activationBytes += 4 * y.size;
+        rows.push({
+          name: layer.name, type: layer.constructor.name, outputShape: [...y.shape],
+          parameters: [...layer.collectParams().values()].reduce((a, p) => a + p.data().size, 0),
+        });
+        if (x.data !== y.data) x.dispose();
+        x = y;
+      }
+      x.dispose();
+    });
+    const totalParameters = rows.reduce((a, r) => a + r.parameters, 0);
+    const widths = [12, 12, 20, 12];
+    const line = (cells: string[]) => cells.map((c, i) => (i === 3 ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join('  ');
+    const mb = (bytes: number) => `${(bytes / 2 ** 20).toFixed(2)} MB`;
+    const text = [
+      line(['Layer', 'Type', 'Output shape', 'Parameters']),
+      '-'.repeat(62),
+      ...rows.map((r) => line([r.name, r.type, formatShape(r.outputShape), r.parameters.toLocaleString('en-US')])),
+      '-'.repeat(62),
+      `Trainable parameters: ${totalParameters.toLocaleString('en-US')}`,
+      `Parameter memory: ${mb(4 * totalParameters)}; activations for input ${formatShape(inputShape)}: ${mb(activationBytes)}`,
+    ].join('\n');
+    return { rows, totalParameters, parameterBytes: 4 * totalParameters, activationBytes, text };
   }
 
   /** A one-line description, e.g. `Conv2D(6, kernel_size=(5,5), stride=(1,1), Activation(sigmoid))`. */

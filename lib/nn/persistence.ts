@@ -1,0 +1,133 @@
+// Saving and loading a network's parameters as safetensors, by full parameter name (`conv0.weight`),
+// so files are readable by other tools (PyTorch's `safetensors.torch.load_file`, ...).
+import { readSafetensors, readSafetensorsHeader, writeSafetensors, TensorToWrite } from '../io/safetensors';
+import type { ParameterDict } from './block';
+import type { Parameter } from './parameter';
+
+/** Options of {@link loadParameters}. */
+export interface LoadOptions {
+  /** Leave parameters that the file lacks as they are instead of failing. Default false. */
+  allowMissing?: boolean;
+  /** Skip tensors of the file that the network does not have instead of failing. Default false. */
+  ignoreExtra?: boolean;
+}
+
+/** `(6,?,5,5)`: 0 marks a dimension not known until the first forward. */
+const formatDims = (shape: readonly number[]): string => `(${shape.map((d) => d || '?').join(',')})`;
+
+/**
+ * True when `initialize()` was called but the shape is still deferred. Parameter has no public flag
+ * for it; the index access to the private field is type-checked, so renaming it breaks the build
+ * rather than this check.
+ */
+function isPending(p: Parameter): boolean {
+  return p['pending'] !== null;
+}
+
+/**
+ * Saves every parameter to a safetensors file (float32, exact shapes, named by full name), atomically.
+ *
+ * @param params - `net.collectParams()`.
+ * @param file - destination, e.g. `lenet.safetensors`; an existing file is replaced.
+ * @param metadata - optional strings stored in the file's `__metadata__`.
+ * @throws Error naming the parameters that have no values yet (call `net.initialize()` and run one
+ *   forward pass so that deferred shapes are known), or naming `file` when writing fails.
+ * @example
+ * net.initialize(init.Xavier());
+ * net.forward(X);                    // completes the deferred shapes
+ * saveParameters(net.collectParams(), 'lenet.safetensors', { epochs: '10' });
+ */
+export function saveParameters(params: ParameterDict, file: string, metadata?: Record<string, string>): void {
+  const notReady = [...params].filter(([, p]) => !p.initialized)
+    .map(([name, p]) => `${name} ${formatDims(p.shape)}`);
+  if (notReady.length > 0) {
+    throw new Error(`saveParameters: cannot save ${file}: ${notReady.join(', ')} ` +
+      `${notReady.length === 1 ? 'has' : 'have'} no values yet; call net.initialize() and run one forward pass first`);
+  }
+  const tensors = new Map<string, TensorToWrite>();
+  for (const [name, p] of params) {
+    const t = p.data();
+    tensors.set(name, { shape: [...t.shape], data: t.toArray() });
+  }
+  writeSafetensors(file, tensors, metadata);
+}
+
+/**
+ * Loads parameters saved by {@link saveParameters} (or any safetensors file with the same names).
+ * Checks everything first and reports all problems in one error; only when everything matches are
+ * the values set, so a failed load leaves the network unchanged. Deferred shapes (a network
+ * initialized but not yet run) are completed from the file.
+ *
+ * @param params - `net.collectParams()`, after `net.initialize()`.
+ * @param file - a `.safetensors` file.
+ * @param options.allowMissing - keep parameters the file lacks instead of failing.
+ * @param options.ignoreExtra - skip tensors of the file the network lacks instead of failing.
+ * @throws Error naming the parameters when `net.initialize()` was not called; Error naming `file`,
+ *   one line per parameter, for tensors missing in the file, unexpected in it, of another shape
+ *   (`conv0.weight: file has (6,1,5,5) but the network has (6,1,3,3)`) or of a dtype other than F32;
+ *   the errors of {@link readSafetensors} for a corrupt file.
+ * @example
+ * const net = lenet();
+ * net.initialize();                  // shapes may stay deferred: the file completes them
+ * loadParameters(net.collectParams(), 'lenet.safetensors');
+ */
+export function loadParameters(params: ParameterDict, file: string, options: LoadOptions = {}): void {
+  const uninitialized = [...params].filter(([, p]) => !p.initialized && !isPending(p)).map(([name]) => name);
+  if (uninitialized.length > 0) {
+    throw new Error(`loadParameters: cannot load ${file}: ${uninitialized.join(', ')} ` +
+      `${uninitialized.length === 1 ? 'is' : 'are'} not initialized; call net.initialize() first`);
+  }
+  // The header alone tells every mismatch; the data is read only once all is well.
+  const header = readSafetensorsHeader(file);
+  const problems: string[] = [];
+  const toLoad: { name: string; p: Parameter; shape: number[] }[] = [];
+  for (const [name, p] of params) {
+    const entry = header.tensors.get(name);
+    const netShape = p.initialized ? p.data().shape : p.shape;
+    if (!entry) {
+      if (!options.allowMissing) problems.push(`${name}: missing in the file (the network has ${formatDims(netShape)})`);
+      continue;
+    }
+    let ok = true;
+    if (entry.dtype !== 'F32') {
+      problems.push(`${name}: file has dtype ${entry.dtype} but the network has F32`);
+      ok = false;
+    }
+    // A deferred dimension (0) accepts any positive size; known ones must be equal.
+    const fits = entry.shape.length === netShape.length &&
+      entry.shape.every((d, i) => d > 0 && (netShape[i] === 0 || netShape[i] === d));
+    if (!fits) {
+      problems.push(`${name}: file has ${formatDims(entry.shape)} but the network has ${formatDims(netShape)}`);
+      ok = false;
+    }
+    if (ok) toLoad.push({ name, p, shape: entry.shape });
+  }
+  if (!options.ignoreExtra) {
+    for (const [name, entry] of header.tensors) {
+      if (!params.has(name)) {
+        problems.push(`${name}: unexpected in the file (${entry.dtype} ${formatDims(entry.shape)}), ` +
+          'not a parameter of the network');
+      }
+    }
+  }
+  if (problems.length > 0) {
+    const hint = problems.some((l) => / (missing|unexpected) in the file/.test(l))
+      ? '\n(loadParameters options: allowMissing, ignoreExtra)' : '';
+    throw new Error(`loadParameters: ${file} does not match the network ` +
+      `(${problems.length} problem${problems.length === 1 ? '' : 's'}):\n  ${problems.join('\n  ')}${hint}`);
+  }
+
+  const { tensors } = readSafetensors(file, { names: toLoad.map((l) => l.name) });
+  // The file may have been replaced since its header was read: check again before touching anything.
+  const values = toLoad.map(({ name, p, shape }) => {
+    const t = tensors.get(name)!;
+    if (t.shape.join(',') !== shape.join(',')) {
+      throw new Error(`loadParameters: ${file} changed while being loaded (${name}); try again`);
+    }
+    return [p, t] as const;
+  });
+  for (const [p, t] of values) {
+    if (!p.initialized) p.inferShape(t.shape); // creates the tensor on the device given at initialize()
+    p.setData(t.data);
+  }
+}

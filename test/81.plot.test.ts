@@ -1,0 +1,259 @@
+// Training curves: the history and its JSON form, the SVG through vega-lite/vega, the text chart.
+import { strict as assert } from 'assert';
+import { execFileSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { EpochRecord, TrainingHistory, terminalChart, writeCurvesSvg } from '../lib/plot';
+
+/** A LeNet-like run: loss falling from 2.3, accuracies rising towards 0.8 and more. */
+function fakeRun(epochs: number, testEvery = 1): EpochRecord[] {
+  const records: EpochRecord[] = [];
+  for (let epoch = 1; epoch <= epochs; epoch++) {
+    const decay = Math.exp(-(epoch - 1) / 3);
+    const record: EpochRecord = { epoch, trainLoss: 0.45 + 1.85 * decay, trainAcc: 0.85 - 0.75 * decay };
+    if (testEvery > 0 && epoch % testEvery === 0) record.testAcc = 0.83 - 0.6 * decay;
+    records.push(record);
+  }
+  return records;
+}
+
+const SERIES = ['train loss', 'train acc', 'test acc'];
+
+/** The `d` of each line-mark path of an SVG, by series name (vega labels each mark for screen readers). */
+function linePaths(svg: string): Map<string, string[]> {
+  const lines = new Map<string, string[]>();
+  for (const [tag] of svg.matchAll(/<path [^>]*aria-roledescription="line mark"[^>]*>/g)) {
+    const series = /series: ([^";]+)/.exec(tag)?.[1] ?? '?';
+    const d = /\sd="([^"]*)"/.exec(tag)?.[1] ?? '';
+    lines.set(series, [...(lines.get(series) ?? []), d]);
+  }
+  return lines;
+}
+
+/** Points drawn by an SVG path: one M and one L per point. */
+const pathPoints = (d: string) => (d.match(/[ML]/g) ?? []).length;
+
+/** Visible columns of a line of text (colour codes removed). */
+// eslint-disable-next-line no-control-regex
+const columns = (line: string) => Array.from(line.replace(/\x1b\[[0-9;]*m/g, '')).length;
+
+describe('plot', () => {
+  describe('TrainingHistory', () => {
+    it('records epochs in order as frozen copies, with testAcc only where given', () => {
+      const history = new TrainingHistory();
+      const first = { epoch: 1, trainLoss: 2.3, trainAcc: 0.1, testAcc: 0.2 };
+      assert.equal(history.add(first), history);
+      history.add({ epoch: 2, trainLoss: 1.1, trainAcc: 0.6 });
+      first.trainLoss = 99;
+      assert.equal(history.length, 2);
+      assert.deepEqual(history.records, [
+        { epoch: 1, trainLoss: 2.3, trainAcc: 0.1, testAcc: 0.2 },
+        { epoch: 2, trainLoss: 1.1, trainAcc: 0.6 },
+      ]);
+      assert.ok(!('testAcc' in history.records[1]));
+      assert.ok(Object.isFrozen(history.records[0]));
+      assert.equal(new TrainingHistory(fakeRun(5)).length, 5);
+    });
+
+    it('rejects malformed records and epochs that do not increase', () => {
+      const history = new TrainingHistory(fakeRun(3));
+      assert.throws(() => history.add({ epoch: 3, trainLoss: 1, trainAcc: 0.5 }), (err: Error) =>
+        err instanceof RangeError && /TrainingHistory\.add: expected an epoch after 3 for record\.epoch/.test(err.message));
+      assert.throws(() => history.add({ epoch: 4, trainLoss: '1' as unknown as number, trainAcc: 0.5 }),
+        (err: Error) => err instanceof TypeError && /record\.trainLoss/.test(err.message));
+      assert.throws(() => history.add({ epoch: NaN, trainLoss: 1, trainAcc: 0.5 }), RangeError);
+      assert.throws(() => history.add(null as unknown as EpochRecord), TypeError);
+      assert.equal(history.length, 3);
+      // A diverged epoch is a record like any other.
+      history.add({ epoch: 4, trainLoss: NaN, trainAcc: 0.1 });
+      assert.equal(history.length, 4);
+    });
+
+    it('survives a JSON round trip, missing test accuracies and non-finite losses included', () => {
+      const history = new TrainingHistory(fakeRun(7, 2));
+      history.add({ epoch: 8, trainLoss: NaN, trainAcc: 0.1, testAcc: 0.1 });
+      const text = JSON.stringify({ checkpoint: 'x', history });
+      const again = TrainingHistory.fromJSON(JSON.parse(text).history);
+      assert.ok(again instanceof TrainingHistory);
+      assert.deepEqual(again.records, history.records);
+      assert.ok(Number.isNaN(again.records[7].trainLoss));
+      assert.ok(!('testAcc' in again.records[0]));
+      assert.deepEqual(history.toJSON()[7], { epoch: 8, trainLoss: null, trainAcc: 0.1, testAcc: 0.1 });
+      // The restored history goes on recording.
+      again.add({ epoch: 9, trainLoss: 0.4, trainAcc: 0.85 });
+      assert.equal(again.length, 9);
+    });
+
+    it('fromJSON names what is wrong', () => {
+      assert.throws(() => TrainingHistory.fromJSON({ records: [] }), /fromJSON: expected an array/);
+      assert.throws(() => TrainingHistory.fromJSON([{ epoch: 1, trainLoss: 1, trainAcc: 'x' }]),
+        (err: Error) => err instanceof TypeError && /json\[0\]\.trainAcc/.test(err.message));
+      assert.throws(() => TrainingHistory.fromJSON([{ epoch: 2, trainLoss: 1, trainAcc: 1 }, { epoch: 1, trainLoss: 1, trainAcc: 1 }]),
+        (err: Error) => err instanceof RangeError && /json\[1\]\.epoch/.test(err.message));
+    });
+  });
+
+  describe('writeCurvesSvg', function () {
+    this.timeout(30000);
+    let dir: string;
+    beforeEach(() => {
+      dir = fs.mkdtempSync(path.join(os.tmpdir(), 'node-cudnn-plot-'));
+    });
+    afterEach(() => {
+      fs.rmSync(dir, { recursive: true, force: true });
+    });
+
+    it('draws the three series of 10 epochs, one line each, with a legend and y from 0', async () => {
+      const file = path.join(dir, 'curves.svg');
+      await writeCurvesSvg(file, new TrainingHistory(fakeRun(10)), { title: 'LeNet' });
+      const svg = fs.readFileSync(file, 'utf8');
+      assert.ok(svg.startsWith('<svg'), svg.slice(0, 80));
+      assert.ok(svg.trimEnd().endsWith('</svg>'));
+      assert.match(svg, /width="480" height="320"/);
+      const lines = linePaths(svg);
+      assert.deepEqual([...lines.keys()].sort(), [...SERIES].sort());
+      for (const name of SERIES) {
+        assert.equal(lines.get(name)!.length, 1, `one line for ${name}`);
+        assert.equal(pathPoints(lines.get(name)![0]), 10, `10 points for ${name}`);
+        assert.ok(svg.includes(`>${name}</text>`), `legend label ${name}`);
+      }
+      assert.ok(svg.includes('>LeNet</text>'));
+      assert.ok(svg.includes('>epoch</text>'));
+      assert.match(svg, /Y-axis[^"]*values from 0\.0 to/);
+      assert.deepEqual(fs.readdirSync(dir), ['curves.svg']);
+    });
+
+    it('draws a single epoch (as markers) and 30 epochs, from plain arrays too', async () => {
+      const one = path.join(dir, 'one.svg');
+      await writeCurvesSvg(one, fakeRun(1), { width: 300, height: 200 });
+      const svg1 = fs.readFileSync(one, 'utf8');
+      assert.ok(svg1.startsWith('<svg'));
+      assert.match(svg1, /width="300" height="200"/);
+      for (const name of SERIES) {
+        assert.equal(linePaths(svg1).get(name)?.length, 1, name);
+        assert.ok(svg1.includes(`aria-roledescription="point"`) && svg1.includes(`series: ${name}`), `marker for ${name}`);
+      }
+      const many = path.join(dir, 'many.svg');
+      await writeCurvesSvg(many, fakeRun(30));
+      const lines = linePaths(fs.readFileSync(many, 'utf8'));
+      for (const name of SERIES) assert.equal(pathPoints(lines.get(name)![0]), 30, name);
+    });
+
+    it('leaves test acc out where it is missing', async () => {
+      const none = path.join(dir, 'none.svg');
+      await writeCurvesSvg(none, fakeRun(10, 0));
+      const svg = fs.readFileSync(none, 'utf8');
+      assert.deepEqual([...linePaths(svg).keys()].sort(), ['train acc', 'train loss']);
+      assert.ok(!svg.includes('test acc'));
+
+      const some = path.join(dir, 'some.svg');
+      const records = fakeRun(30, 5);
+      records[3].trainLoss = NaN;
+      await writeCurvesSvg(some, records);
+      const lines = linePaths(fs.readFileSync(some, 'utf8'));
+      assert.equal(pathPoints(lines.get('test acc')![0]), 6);
+      assert.equal(pathPoints(lines.get('train acc')![0]), 30);
+      assert.equal(pathPoints(lines.get('train loss')![0]), 29);
+    });
+
+    it('writes atomically: a failed write names the file and leaves nothing behind', async () => {
+      const missing = path.join(dir, 'no-such-folder', 'curves.svg');
+      await assert.rejects(writeCurvesSvg(missing, fakeRun(3)), (err: Error) => {
+        assert.ok(err.message.includes(missing), err.message);
+        assert.equal((err.cause as NodeJS.ErrnoException).code, 'ENOENT');
+        return true;
+      });
+      assert.deepEqual(fs.readdirSync(dir), []);
+
+      // The rename fails (the target is a folder): the temporary file is removed.
+      const blocked = path.join(dir, 'blocked.svg');
+      fs.mkdirSync(blocked);
+      await assert.rejects(writeCurvesSvg(blocked, fakeRun(3)), (err: Error) => err.message.includes(blocked));
+      assert.deepEqual(fs.readdirSync(dir), ['blocked.svg']);
+      assert.deepEqual(fs.readdirSync(blocked), []);
+
+      // An existing picture is replaced whole.
+      const file = path.join(dir, 'curves.svg');
+      fs.writeFileSync(file, 'old');
+      await writeCurvesSvg(file, fakeRun(3));
+      assert.ok(fs.readFileSync(file, 'utf8').startsWith('<svg'));
+      assert.deepEqual(fs.readdirSync(dir).sort(), ['blocked.svg', 'curves.svg']);
+    });
+
+    it('rejects an empty history, malformed records and bad options, naming the file', async () => {
+      const file = path.join(dir, 'x.svg');
+      await assert.rejects(writeCurvesSvg(file, new TrainingHistory()),
+        (err: Error) => err instanceof RangeError && err.message.includes(file) && /no epochs/.test(err.message));
+      await assert.rejects(writeCurvesSvg(file, [{ epoch: 2, trainLoss: 1, trainAcc: 1 }, { epoch: 2, trainLoss: 1, trainAcc: 1 }]),
+        (err: Error) => err instanceof RangeError && err.message.includes(file) && /history\[1\]\.epoch/.test(err.message));
+      await assert.rejects(writeCurvesSvg(file, fakeRun(2), { width: 20 }),
+        (err: Error) => err instanceof RangeError && err.message.includes(file) && /options\.width/.test(err.message));
+      assert.deepEqual(fs.readdirSync(dir), []);
+    });
+  });
+
+  describe('terminalChart', () => {
+    it('draws 10 epochs in 60 columns with an epoch axis and a legend of last values', () => {
+      const records = fakeRun(10);
+      const chart = terminalChart(new TrainingHistory(records));
+      const lines = chart.split('\n');
+      assert.equal(lines.length, 11 + 2, chart);
+      for (const line of lines) assert.ok(columns(line) <= 60, `${columns(line)} columns: ${line}`);
+      assert.ok(lines.some((line) => columns(line) >= 55), 'uses the width');
+      const last = records[9];
+      assert.equal(lines[12],
+        `─ train loss ${last.trainLoss.toFixed(3)}  ═ train acc ${last.trainAcc.toFixed(3)}  ┄ test acc ${last.testAcc!.toFixed(3)}`);
+      assert.match(lines[11], /^\s+1\s+epoch\s+10$/);
+      assert.match(lines[10], /^0\.00[┼┤]/);
+      assert.match(lines[0], /^2\.30[┼┤]/);
+      for (const glyph of ['─', '═', '┄']) assert.ok(lines.slice(0, 11).some((line) => line.includes(glyph)), glyph);
+      assert.ok(!chart.includes('\x1b'));
+    });
+
+    it('draws a single epoch as flat lines', () => {
+      const chart = terminalChart(fakeRun(1));
+      const lines = chart.split('\n');
+      assert.ok(lines.length > 3);
+      for (const line of lines) assert.ok(columns(line) <= 60, line);
+      assert.match(lines.at(-1)!, /train loss 2\.300 .*train acc 0\.100 .*test acc 0\.230/);
+      assert.ok(lines.some((line) => /─{40}/.test(line)), chart);
+    });
+
+    it('samples 30 and 1000 epochs down to the width and height asked for', () => {
+      const chart = terminalChart(fakeRun(30, 5), { width: 40, height: 6 });
+      const lines = chart.split('\n');
+      assert.equal(lines.length, 7 + 2, chart);
+      for (const line of lines) assert.ok(columns(line) <= 40, `${columns(line)} columns: ${line}`);
+      assert.match(lines.at(-1)!, /loss .*train .*test /);
+      assert.match(lines.at(-2)!, /1\s+epoch\s+30$/);
+
+      const big = terminalChart(fakeRun(1000, 10)).split('\n');
+      for (const line of big) assert.ok(columns(line) <= 60, line);
+    });
+
+    it('leaves out test acc where it is missing, and colours only when asked', () => {
+      const plain = terminalChart(fakeRun(10, 0));
+      assert.ok(!plain.includes('test acc'));
+      assert.match(plain.split('\n').at(-1)!, /^─ train loss [\d.]+ {2}═ train acc [\d.]+$/);
+      const coloured = terminalChart(fakeRun(10), { colors: true });
+      assert.ok(coloured.includes('\x1b[34m'));
+      for (const line of coloured.split('\n')) assert.ok(columns(line) <= 60, line);
+    });
+
+    it('rejects an empty history and bad options', () => {
+      assert.throws(() => terminalChart([]), (err: Error) => err instanceof RangeError && /terminalChart: .*no epochs/.test(err.message));
+      assert.throws(() => terminalChart(fakeRun(3), { width: 10 }), (err: Error) => err instanceof RangeError && /options\.width/.test(err.message));
+      assert.throws(() => terminalChart(fakeRun(3), { height: 1.5 }), RangeError);
+    });
+  });
+
+  it('loads no native addon', () => {
+    const plotModule = path.join(__dirname, '..', 'lib', 'plot.js');
+    const out = execFileSync(process.execPath, ['-e',
+      `require(${JSON.stringify(plotModule)});` +
+      'console.log(JSON.stringify(Object.keys(require.cache).filter((f) => f.endsWith(".node") || /binding/.test(f))))',
+    ], { encoding: 'utf8' });
+    assert.deepEqual(JSON.parse(out), []);
+  });
+});
