@@ -51,6 +51,32 @@ export function Xavier(options: XavierOptions = {}): Initializer {
   };
 }
 
+/** Options of {@link MSRAPrelu}. */
+export interface MSRAPreluOptions {
+  /** 'avg' (default, as Gluon), 'in' or 'out'. */
+  factorType?: 'avg' | 'in' | 'out';
+  /** The PReLU slope the gain accounts for; default 0.25 (0 for plain ReLU: He initialisation). */
+  slope?: number;
+}
+
+/**
+ * He/Kaiming initialisation for rectifier networks, as Gluon's `init.MSRAPrelu`: N(0, s²) with
+ * s = sqrt(2 / ((1 + slope²) · factor)).
+ * @example `net.initialize(init.MSRAPrelu({ factorType: 'in', slope: 0 }))`
+ */
+export function MSRAPrelu(options: MSRAPreluOptions = {}): Initializer {
+  const factorType = oneOf('init.MSRAPrelu', 'factorType', options.factorType ?? 'avg', ['avg', 'in', 'out']);
+  const slope = numberInRange('init.MSRAPrelu', 'slope', options.slope ?? 0.25, 0, Infinity);
+  return {
+    name: `MSRAPrelu(${factorType}, ${slope})`,
+    fill(weight: Tensor): void {
+      const [fanIn, fanOut] = fans(weight.shape);
+      const factor = factorType === 'avg' ? (fanIn + fanOut) / 2 : factorType === 'in' ? fanIn : fanOut;
+      binding.fillNormal(weight, 0, Math.sqrt(2 / ((1 + slope * slope) * factor)), nextSeed());
+    },
+  };
+}
+
 /** U(−scale, scale); Gluon's default initializer with scale 0.07. */
 export function Uniform(scale = 0.07): Initializer {
   numberInRange('init.Uniform', 'scale', scale, 0, Infinity);

@@ -62,6 +62,25 @@ describe('nn', () => {
     assert.deepEqual(w, b.weight.data().toArray());
   });
 
+  it('initializers: MSRAPrelu has He\'s spread; per-layer and per-parameter initializers win over the net\'s', () => {
+    random.seed(3);
+    const he = new nn.Dense(400, { inUnits: 300, useBias: false });
+    he.initialize(init.MSRAPrelu({ factorType: 'in', slope: 0 }));
+    const w = he.weight.data().toArray();
+    const sd = Math.sqrt(w.reduce((a, v) => a + v * v, 0) / w.length);
+    assert.ok(Math.abs(sd - Math.sqrt(2 / 300)) < 0.02 * Math.sqrt(2 / 300), `sd ${sd}`);
+    const net = new nn.Sequential();
+    net.add(new nn.Dense(3, { inUnits: 2, weightInitializer: init.Constant(0.5), biasInitializer: init.One() }),
+      new nn.Dense(2, { inUnits: 3 }));
+    net.initialize(init.Constant(-1));
+    const [w0, b0, w1] = [...net.collectParams().values()].map((p) => Array.from(p.data().toArray()));
+    assert.deepEqual(w0, new Array(6).fill(0.5));
+    assert.deepEqual(b0, [1, 1, 1]);
+    assert.deepEqual(w1, new Array(6).fill(-1));
+    net.collectParams().get('dense1.weight')!.initialize(init.Zero(), cpu(), true);
+    assert.deepEqual(Array.from(net.collectParams().get('dense1.weight')!.data().toArray()), new Array(6).fill(0));
+  });
+
   it('backward writes (not adds) parameter gradients, and a non-scalar head gets implicit ones', () => {
     const d = new nn.Dense(2, { inUnits: 3 });
     d.initialize(init.Constant(1));

@@ -2,7 +2,7 @@
 import { conv2d } from '../ops/conv';
 import { Tensor, formatShape, requireTensor } from '../tensor';
 import { nonNegativeInt, pair, positiveInt } from '../check';
-import { Zero } from '../init';
+import { Initializer, Zero } from '../init';
 import { Block } from './block';
 import { Parameter } from './parameter';
 import { ActivationName, activationOption } from './activation-option';
@@ -17,6 +17,10 @@ export interface Conv2DOptions {
   activation?: ActivationName;
   /** Default true. */
   useBias?: boolean;
+  /** Initializer of the weight, instead of the one given to `initialize` (Gluon's weight_initializer). */
+  weightInitializer?: Initializer;
+  /** Initializer of the bias; default zeros (Gluon's bias_initializer). */
+  biasInitializer?: Initializer;
   /** Input channels; default inferred at the first forward. */
   inChannels?: number;
 }
@@ -49,8 +53,8 @@ export class Conv2D extends Block {
     this.padding = pair('Conv2D', 'padding', options.padding ?? 0, nonNegativeInt);
     this.activation = activationOption('Conv2D', options.activation);
     const inChannels = options.inChannels === undefined ? 0 : positiveInt('Conv2D', 'inChannels', options.inChannels);
-    this.weight = this.addParameter('weight', [channels, inChannels, ...this.kernelSize]);
-    this.bias = options.useBias === false ? null : this.addParameter('bias', [channels], Zero());
+    this.weight = this.addParameter('weight', [channels, inChannels, ...this.kernelSize], options.weightInitializer ?? null);
+    this.bias = options.useBias === false ? null : this.addParameter('bias', [channels], options.biasInitializer ?? Zero());
   }
 
   /** act(x ⋆ weight + bias) for x (N, C, H, W); C is inferred at the first call. */

@@ -3,7 +3,7 @@ import { dense } from '../ops/dense';
 import { flatten } from '../ops/shape';
 import { Tensor, requireTensor } from '../tensor';
 import { positiveInt } from '../check';
-import { Zero } from '../init';
+import { Initializer, Zero } from '../init';
 import { Block } from './block';
 import { Parameter } from './parameter';
 import { ActivationName, activationOption } from './activation-option';
@@ -14,6 +14,10 @@ export interface DenseOptions {
   activation?: ActivationName;
   /** Default true. */
   useBias?: boolean;
+  /** Initializer of the weight, instead of the one given to `initialize` (Gluon's weight_initializer). */
+  weightInitializer?: Initializer;
+  /** Initializer of the bias; default zeros (Gluon's bias_initializer). */
+  biasInitializer?: Initializer;
   /** Input features; default inferred at the first forward. */
   inUnits?: number;
 }
@@ -34,8 +38,8 @@ export class Dense extends Block {
     this.units = positiveInt('Dense', 'units', units);
     this.activation = activationOption('Dense', options.activation);
     const inUnits = options.inUnits === undefined ? 0 : positiveInt('Dense', 'inUnits', options.inUnits);
-    this.weight = this.addParameter('weight', [units, inUnits]);
-    this.bias = options.useBias === false ? null : this.addParameter('bias', [units], Zero());
+    this.weight = this.addParameter('weight', [units, inUnits], options.weightInitializer ?? null);
+    this.bias = options.useBias === false ? null : this.addParameter('bias', [units], options.biasInitializer ?? Zero());
   }
 
   /** act(flatten(x) weightᵀ + bias); the input size is inferred at the first call. */
