@@ -27,6 +27,11 @@ export interface TensorRef {
 }
 
 export type Activation = 'none' | 'relu' | 'sigmoid' | 'tanh';
+/**
+ * What activationForward/Backward compute: the fusable {@link Activation}s, plus leaky relu (negative
+ * slope alpha), ELU (alpha) and the exact GELU x·Φ(x), whose backward needs the input x.
+ */
+export type ActivationKind = Activation | 'leaky_relu' | 'elu' | 'gelu';
 export type PoolKind = 'max' | 'avg';
 
 export interface MemoryInfo {
@@ -117,9 +122,35 @@ export interface Binding {
     window: readonly [number, number], stride: readonly [number, number], pad: readonly [number, number]): void;
 
   /** y = act(x). */
-  activationForward(kind: Activation, x: TensorRef, y: TensorRef): void;
-  /** dx = dy * act'(x), computed from the forward's output y. */
-  activationBackward(kind: Activation, y: TensorRef, dy: TensorRef, dx: TensorRef): void;
+  activationForward(kind: ActivationKind, x: TensorRef, y: TensorRef, alpha: number): void;
+  /**
+   * dx = dy * act'(x): relu, sigmoid and tanh work from the forward's output y, leaky_relu, elu and
+   * gelu from its input x; the one not needed may be null. `alpha` as in the forward (ignored by the
+   * kinds without one).
+   */
+  activationBackward(kind: ActivationKind, x: TensorRef | null, y: TensorRef | null, dy: TensorRef, dx: TensorRef,
+    alpha: number): void;
+
+  /**
+   * Batch normalization per channel (axis 1) of x (N,C,H,W), or (N,C) taken as (N,C,1,1), into y:
+   * y = gamma·(x − mean)/sqrt(var + epsilon) + beta; gamma, beta and the other per-channel tensors are (C).
+   * - `training`: mean and var are the batch's (biased var, over N·H·W > 1 values), written to
+   *   saveMean and saveInvStd = 1/sqrt(var + epsilon) (both required); the running statistics are
+   *   updated in place, running = momentum·running + (1 − momentum)·batch (Gluon's momentum), with the
+   *   unbiased batch variance (× M/(M−1)) for runningVar, as cuDNN and PyTorch.
+   * - otherwise: runningMean and runningVar normalise and are left unchanged; saveMean and saveInvStd
+   *   may be null, or receive runningMean and 1/sqrt(runningVar + epsilon) for a later backward.
+   */
+  batchNormForward(x: TensorRef, gamma: TensorRef, beta: TensorRef, runningMean: TensorRef, runningVar: TensorRef,
+    y: TensorRef, saveMean: TensorRef | null, saveInvStd: TensorRef | null, training: boolean, momentum: number,
+    epsilon: number): void;
+  /**
+   * The backward of batchNormForward, from what its forward saved: dx, dgamma and dbeta (all
+   * overwritten). `training` as in that forward: true differentiates through the batch statistics,
+   * false treats them as constants (dx = dy·gamma·invStd). `epsilon` as in the forward.
+   */
+  batchNormBackward(x: TensorRef, gamma: TensorRef, dy: TensorRef, saveMean: TensorRef, saveInvStd: TensorRef,
+    dx: TensorRef, dgamma: TensorRef, dbeta: TensorRef, training: boolean, epsilon: number): void;
 
   /** y = act(x wᵀ + b); x (N,K), w (M,K), b (M) or null, y (N,M). */
   denseForward(x: TensorRef, w: TensorRef, b: TensorRef | null, y: TensorRef, activation: Activation): void;
@@ -150,4 +181,54 @@ export interface Binding {
 
   /** w -= lr * g. */
   sgdUpdate(w: TensorRef, g: TensorRef, lr: number): void;
+
+  /**
+   * One fused optimizer update of `w` in place (PyTorch's rules), from g = rescale·grad, scaled by
+   * min(1, maxNorm / (|rescale|·sqrt(normSq) + 1e-6)) when `hyper.maxNorm` > 0, clamped to
+   * ±clipValue when `hyper.clipValue` > 0, plus weightDecay·w (L2) unless decoupled (then w is first
+   * multiplied by 1 − lr·weightDecay, as AdamW). The states, updated in place, are:
+   * - 'sgd': state1 = momentum buffer (when momentum ≠ 0; `firstStep` sets it to g);
+   * - 'adam': state1 = first moment, state2 = second moment, state3 = max second moment (amsgrad);
+   * - 'rmsprop': state1 = square average, state2 = momentum buffer (momentum > 0), state3 = gradient
+   *   average (centered);
+   * - 'adagrad': state1 = sum of squared gradients.
+   * States a rule does not use must be null. `normSq` (one element, Σ grad² over every parameter,
+   * see sumSquares) is read on the device, so clipping never waits for it; null unless maxNorm > 0.
+   */
+  optimizerUpdate(rule: 'sgd' | 'adam' | 'rmsprop' | 'adagrad', w: TensorRef, grad: TensorRef,
+    state1: TensorRef | null, state2: TensorRef | null, state3: TensorRef | null, hyper: OptimizerHyper,
+    normSq: TensorRef | null): void;
+  /** y[0] = Σ x² (+ y[0] when `accumulate`), summed in double, without reading back to the host. */
+  sumSquares(x: TensorRef, y: TensorRef, accumulate: boolean): void;
+}
+
+/** The hyperparameters of {@link Binding.optimizerUpdate}; absent optional fields are 0 or false. */
+export interface OptimizerHyper {
+  /** Step size (AdaGrad: already decayed; Adam: before bias correction). */
+  lr: number;
+  /** Gradient multiplier, e.g. 1/batchSize. */
+  rescale: number;
+  clipValue?: number;
+  maxNorm?: number;
+  weightDecay?: number;
+  /** Decay w by 1 − lr·weightDecay before the update (AdamW) instead of adding weightDecay·w to g. */
+  decoupledWeightDecay?: boolean;
+  /** SGD and RMSProp. */
+  momentum?: number;
+  /** SGD. */
+  dampening?: number;
+  nesterov?: boolean;
+  /** SGD: the momentum buffer is new and starts as the gradient. */
+  firstStep?: boolean;
+  /** Adam (required there). */
+  beta1?: number;
+  beta2?: number;
+  /** 1-based step count, for Adam's bias corrections (required there). */
+  step?: number;
+  amsgrad?: boolean;
+  /** Adam, RMSProp and AdaGrad (required there). */
+  epsilon?: number;
+  /** RMSProp (required there). */
+  alpha?: number;
+  centered?: boolean;
 }

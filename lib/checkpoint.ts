@@ -2,7 +2,7 @@
 // (written atomically), so an interrupted run resumes exactly where it stopped.
 import * as fs from 'fs';
 import type { Block } from './nn/block';
-import type { Trainer } from './trainer';
+import type { Trainer, TrainerState } from './trainer';
 import { loadParameters } from './nn/persistence';
 import { readSafetensors, writeSafetensors } from './io/safetensors';
 import * as random from './random';
@@ -21,7 +21,7 @@ export interface TrainingState {
   partial: { lossSum: number; correct: number; examples: number } | null;
   /** Finished epochs' figures (for the curves). */
   history: unknown[];
-  optimizer: { optimizer: string; learningRate: number };
+  optimizer: Omit<TrainerState, 'slots'>;
 }
 
 const STATE_KEY = 'node-cudnn.training-state';
@@ -49,11 +49,13 @@ export function saveCheckpoint(file: string, net: Block, trainer: Trainer, state
  * @throws Error naming the file when it is not a checkpoint of this network.
  */
 export function loadCheckpoint(file: string, net: Block, trainer: Trainer): TrainingState {
-  const { metadata } = readSafetensors(file);
+  const { tensors, metadata } = readSafetensors(file);
   if (!metadata[STATE_KEY]) throw new Error(`loadCheckpoint: ${file} is a parameter file, not a checkpoint (no training state)`);
   const state = JSON.parse(metadata[STATE_KEY]) as TrainingState;
   loadParameters(net.collectParams(), file, { ignoreExtra: true });
-  trainer.loadState(state.optimizer);
+  const slots = new Map([...tensors].filter(([name]) => name.startsWith(OPTIMIZER_PREFIX))
+    .map(([name, t]) => [name.slice(OPTIMIZER_PREFIX.length), t] as const));
+  trainer.loadState({ ...state.optimizer, slots });
   random.setState(state.random);
   return state;
 }

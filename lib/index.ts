@@ -8,7 +8,9 @@ export * as init from './init';
 export * as loss from './loss';
 export * as random from './random';
 export * as data from './data';
-export { Trainer, TrainerOptions } from './trainer';
+export { Trainer, TrainerOptions, TrainerOwnOptions, TrainerState, ScheduleUnit } from './trainer';
+export * as optim from './optim';
+export * as schedule from './schedule';
 export { evaluateAccuracy, countCorrect } from './evaluate';
 export { TrainingMetrics } from './metrics';
 export { TrainingHistory, EpochRecord, writeCurvesSvg, terminalChart } from './plot';
@@ -16,6 +18,7 @@ export { fit, FitOptions, FitResult } from './train';
 export { saveCheckpoint, loadCheckpoint, TrainingState } from './checkpoint';
 export { ProgressBar, ProgressOptions } from './progress';
 export type { BackendInfo, MemoryInfo, Activation, PoolKind } from '../binding';
+export type { ActivationKind } from '../binding';
 import { binding } from './binding';
 import { Device } from './device';
 

@@ -109,6 +109,7 @@ export async function fit(net: Block, trainIter: DataLoader, testIter: DataLoade
           return { history, interrupted: true };
         }
       }
+      options.trainer.endEpoch();
       const { loss, acc, examples } = metrics.read();
       metrics.dispose();
       bar?.update(examples, { loss, acc });

@@ -43,6 +43,8 @@ const Entry kEntries[] = {
     {"pool2dBackward", ops::Pool2dBackward},
     {"activationForward", ops::ActivationForward},
     {"activationBackward", ops::ActivationBackward},
+    {"batchNormForward", ops::BatchNormForward},
+    {"batchNormBackward", ops::BatchNormBackward},
     {"denseForward", ops::DenseForward},
     {"denseBackward", ops::DenseBackward},
     {"softmaxCrossEntropy", ops::SoftmaxCrossEntropy},
@@ -51,6 +53,8 @@ const Entry kEntries[] = {
     {"accumulateCorrect", ops::AccumulateCorrect},
     {"dropoutForward", ops::DropoutForward},
     {"sgdUpdate", ops::SgdUpdate},
+    {"optimizerUpdate", ops::OptimizerUpdate},
+    {"sumSquares", ops::SumSquares},
     {"affineSample", ops::AffineSample},
     {"colorJitter", ops::ColorJitter},
 };

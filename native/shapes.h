@@ -6,8 +6,15 @@
 
 namespace nc {
 
-enum class Activation { None, Relu, Sigmoid, Tanh };
+// None..Tanh can be fused into convolutions and dense layers, and their derivatives are functions
+// of the output y. LeakyRelu, Elu and Gelu (exact, with erf) run only as standalone activations with
+// a parameter alpha (the negative slope, ELU's alpha; unused by Gelu), and their backward needs x.
+enum class Activation { None, Relu, Sigmoid, Tanh, LeakyRelu, Elu, Gelu };
 Activation ParseActivation(const std::string& name);  // name already validated
+// True for the activations whose backward works from the input x rather than the output y.
+inline bool BackwardNeedsInput(Activation act) {
+  return act == Activation::LeakyRelu || act == Activation::Elu || act == Activation::Gelu;
+}
 
 // x (N,C,H,W) * w (O,C,KH,KW) -> y (N,O,OH,OW)
 struct ConvShape {
@@ -33,6 +40,11 @@ struct DenseShape {
 struct ImageShape {
   int64_t n, c, h, w;
   int64_t oh, ow;
+};
+
+// Batch normalization per channel: x (N,C,H,W), or (N,C) seen as (N,C,1,1); statistics over N,H,W.
+struct BatchNormShape {
+  int64_t n, c, h, w;
 };
 
 // Bilinear sample of a (H,W) plane at (sx, sy), pixel centres at integers. clampEdges: sx, sy below

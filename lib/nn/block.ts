@@ -3,7 +3,7 @@ import { Device, cpu } from '../device';
 import { Tensor, formatShape } from '../tensor';
 import { pause } from '../autograd';
 import { Initializer, Uniform } from '../init';
-import { Parameter } from './parameter';
+import { Parameter, ParameterOptions } from './parameter';
 import { loadParameters, saveParameters } from './persistence';
 
 /** Parameters by full name (`conv0.weight`), in network order. */
@@ -43,9 +43,10 @@ export abstract class Block {
     return [];
   }
 
-  /** Registers a parameter under `local` ('weight', 'bias'). */
-  protected addParameter(local: string, shape: number[], defaultInit: Initializer | null = null): Parameter {
-    const p = new Parameter(`${this.name}.${local}`, shape, defaultInit);
+  /** Registers a parameter under `local` ('weight', 'bias'; `{ trainable: false }` for state). */
+  protected addParameter(local: string, shape: number[], defaultInit: Initializer | null = null,
+    options: ParameterOptions = {}): Parameter {
+    const p = new Parameter(`${this.name}.${local}`, shape, defaultInit, options);
     this.params.set(local, p);
     return p;
   }
@@ -142,6 +143,8 @@ export abstract class Block {
       x.dispose();
     });
     const totalParameters = rows.reduce((a, r) => a + r.parameters, 0);
+    // State such as batch norm's running statistics counts in the rows and the memory, not as trainable.
+    const frozen = params.filter((p) => !p.trainable).reduce((a, p) => a + p.data().size, 0);
     const widths = [12, 12, 20, 12];
     const line = (cells: string[]) => cells.map((c, i) => (i === 3 ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join('  ');
     const mb = (bytes: number) => `${(bytes / 2 ** 20).toFixed(2)} MB`;
@@ -150,7 +153,8 @@ export abstract class Block {
       '-'.repeat(62),
       ...rows.map((r) => line([r.name, r.type, formatShape(r.outputShape), r.parameters.toLocaleString('en-US')])),
       '-'.repeat(62),
-      `Trainable parameters: ${totalParameters.toLocaleString('en-US')}`,
+      `Trainable parameters: ${(totalParameters - frozen).toLocaleString('en-US')}`,
+      ...(frozen > 0 ? [`Non-trainable parameters: ${frozen.toLocaleString('en-US')}`] : []),
       `Parameter memory: ${mb(4 * totalParameters)}; activations for input ${formatShape(inputShape)}: ${mb(activationBytes)}`,
     ].join('\n');
     return { rows, totalParameters, parameterBytes: 4 * totalParameters, activationBytes, text };

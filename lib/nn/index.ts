@@ -1,9 +1,11 @@
 // Gluon-like layers and containers.
 export { Block, ParameterDict } from './block';
-export { Parameter } from './parameter';
+export { Parameter, ParameterOptions } from './parameter';
 export { Sequential } from './sequential';
 export { Conv2D, Conv2DOptions } from './conv';
-export { MaxPool2D, AvgPool2D } from './pool';
+export { MaxPool2D, AvgPool2D, GlobalAvgPool2D } from './pool';
+export { BatchNorm, BatchNormOptions } from './batchnorm';
+export { Activation, ActivationLayerKind, LeakyReLU, ELU, GELU } from './activation';
 export { Dense, DenseOptions } from './dense';
 export { Dropout } from './dropout';
 export { Flatten } from './flatten';

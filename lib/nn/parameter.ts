@@ -1,22 +1,43 @@
-// Parameter: a named, trainable tensor whose shape may be known only at the first forward.
+// Parameter: a named tensor of a layer, trainable or state (batch norm's running statistics), whose
+// shape may be known only at the first forward.
 import { Device, cpu } from '../device';
 import { Tensor, formatShape } from '../tensor';
 import type { Initializer } from '../init';
 
-/** A trainable tensor of a layer (`conv0.weight`), with its gradient. */
+/** Options of {@link Parameter}. */
+export interface ParameterOptions {
+  /**
+   * Default true. False makes the parameter state rather than a weight (Gluon's `grad_req='null'`):
+   * it gets no gradient, the Trainer leaves it alone, and it is still saved and loaded with the
+   * others (batch norm's `running_mean` and `running_var`).
+   */
+  trainable?: boolean;
+}
+
+/** A tensor of a layer (`conv0.weight`), with its gradient when trainable. */
 export class Parameter {
   /** Dimensions; 0 marks one inferred at the first forward (Gluon's deferred initialisation). */
   shape: number[];
   private value: Tensor | null = null;
   private pending: { init: Initializer; device: Device } | null = null;
+  /** False for state that is saved but not trained (see {@link ParameterOptions.trainable}). */
+  readonly trainable: boolean;
 
   /**
    * @param name - the full name once the layer is in a network, e.g. `conv0.weight`.
    * @param shape - dimensions, 0 where unknown until the first forward.
    * @param defaultInit - used instead of the network's initializer (biases: zeros).
+   * @param options.trainable - default true; false for state such as running statistics.
    */
-  constructor(public name: string, shape: number[], readonly defaultInit: Initializer | null = null) {
+  constructor(public name: string, shape: number[], readonly defaultInit: Initializer | null = null,
+    options: ParameterOptions = {}) {
     this.shape = [...shape];
+    this.trainable = options.trainable ?? true;
+  }
+
+  /** Gluon's name for {@link Parameter.trainable}: 'write' (gradients written) or 'null' (none). */
+  get gradReq(): 'write' | 'null' {
+    return this.trainable ? 'write' : 'null';
   }
 
   /** True once the tensor exists. */
@@ -41,9 +62,14 @@ export class Parameter {
     throw new Error(`${this.name}: not initialized; call net.initialize() first`);
   }
 
-  /** The gradient written by `backward()`. */
+  /**
+   * The gradient written by `backward()`.
+   * @throws Error for a parameter that is not trainable (it has no gradient).
+   */
   grad(): Tensor {
-    return this.data().grad!;
+    const t = this.data();
+    if (!t.grad) throw new Error(`${this.name}: not trainable (gradReq 'null'), so it has no gradient`);
+    return t.grad;
   }
 
   /**
@@ -68,7 +94,7 @@ export class Parameter {
   /** Replaces the values (same shape) from an array, e.g. to load weights. */
   setData(values: ArrayLike<number>): void {
     const t = Tensor.fromArray(values, this.data().shape, this.device);
-    t.attachGrad();
+    if (this.trainable) t.attachGrad();
     this.value!.dispose();
     this.value = t;
   }
@@ -77,7 +103,7 @@ export class Parameter {
     const { init, device } = this.pending!;
     const t = Tensor.empty(this.shape, device);
     init.fill(t);
-    t.attachGrad();
+    if (this.trainable) t.attachGrad();
     this.value = t;
     this.pending = null;
   }

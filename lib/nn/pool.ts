@@ -1,7 +1,7 @@
-// MaxPool2D and AvgPool2D layers.
+// MaxPool2D, AvgPool2D and GlobalAvgPool2D layers.
 import type { PoolKind } from '../../binding';
 import { pool2d } from '../ops/pool';
-import { Tensor, formatShape } from '../tensor';
+import { Tensor, formatShape, requireTensor } from '../tensor';
 import { nonNegativeInt, pair, positiveInt } from '../check';
 import { Block } from './block';
 
@@ -51,5 +51,29 @@ export class MaxPool2D extends Pool2D {
 export class AvgPool2D extends Pool2D {
   constructor(poolSize: number | [number, number] = 2, strides?: number | [number, number], padding: number | [number, number] = 0) {
     super('avg', 'AvgPool2D', poolSize, strides, padding);
+  }
+}
+
+/**
+ * Average over each whole feature map, as Gluon's `nn.GlobalAvgPool2D()`: (N, C, H, W) → (N, C, 1, 1)
+ * (a pooling window of the input's size).
+ * @example `net.add(new nn.Conv2D(10, 1), new nn.GlobalAvgPool2D(), new nn.Flatten())`
+ */
+export class GlobalAvgPool2D extends Block {
+  constructor() {
+    super('pool');
+  }
+
+  /** The mean of each channel of each example, shape (N, C, 1, 1). */
+  forward(x: Tensor): Tensor {
+    requireTensor(this.name, 'x', x);
+    if (x.ndim !== 4) throw new RangeError(`${this.name}: expected a 4-d x (N,C,H,W) but received ${formatShape(x.shape)}`);
+    const window: [number, number] = [x.shape[2], x.shape[3]];
+    return pool2d('avg', x, window, window, [0, 0]);
+  }
+
+  /** `GlobalAvgPool2D(size=(1,1))`: the output size. */
+  describe(): string {
+    return 'GlobalAvgPool2D(size=(1,1))';
   }
 }

@@ -60,12 +60,19 @@ export class Sequential extends Block implements Iterable<Block> {
    */
   forward(x: Tensor): Tensor {
     const input = x;
+    // The first of the consecutive results that share one storage: a layer may return its input or
+    // a view of it (Flatten, Dropout in evaluation). On the tape that first tensor is the last of
+    // them that `backward` reaches, so it is the one whose storage is released then (releasing a
+    // later view would free what an earlier layer's backward still reads, e.g. pooling's output).
+    let owner = x;
     for (const layer of this.layers) {
       const out = layer.forward(x);
-      // A layer may return its input or a view of it (Flatten, Dropout in evaluation): keep those.
-      if (x !== input && out.data !== x.data) {
-        if (isRecording()) x.releaseAfterBackward = true;
-        else x.dispose();
+      if (out.data !== x.data) {
+        if (owner.data !== input.data) {
+          if (isRecording()) owner.releaseAfterBackward = true;
+          else owner.dispose();
+        }
+        owner = out;
       }
       x = out;
     }

@@ -26,7 +26,7 @@ export function dense(x: Tensor, weight: Tensor, bias: Tensor | null, activation
     let dz = dy;
     if (activation !== 'none') {
       dz = Tensor.empty(dy.shape, dy.device);
-      binding.activationBackward(activation, y, dy, dz);
+      binding.activationBackward(activation, null, y, dy, dz, 0);
     }
     const dx = requiresGrad(x) ? Tensor.empty(x.shape, x.device) : null;
     const dw = Tensor.empty(weight.shape, weight.device);

@@ -1,7 +1,8 @@
 // Differentiable operations: each is one forward call into the binding plus its backward.
 export { conv2d, Conv2dOptions } from './conv';
 export { pool2d } from './pool';
-export { activation, relu, sigmoid, tanh } from './activation';
+export { activation, relu, sigmoid, tanh, leakyRelu, elu, gelu } from './activation';
+export { batchNorm, BatchNormOpOptions } from './batchnorm';
 export { dense } from './dense';
 export { softmaxCrossEntropy } from './loss';
 export { dropout } from './dropout';

@@ -148,6 +148,7 @@ NARROW_TARGET void LoadGrad(PaddedGrad& g, const ConvShape& s, const float* dy /
         case Activation::Relu: for (int64_t i = 0; i < s.ow; ++i) row[i] = out[i] > 0 ? d[i] : 0.0f; break;
         case Activation::Sigmoid: for (int64_t i = 0; i < s.ow; ++i) row[i] = d[i] * out[i] * (1 - out[i]); break;
         case Activation::Tanh: for (int64_t i = 0; i < s.ow; ++i) row[i] = d[i] * (1 - out[i] * out[i]); break;
+        default: break;  // leaky relu, elu and gelu are never fused (the entry points refuse them)
       }
     }
   }

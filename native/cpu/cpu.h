@@ -5,6 +5,7 @@
 #include <cstdint>
 
 #include "shapes.h"
+#include "optim.h"
 
 namespace nc::cpu {
 
@@ -33,6 +34,17 @@ void Pool2dBackward(const PoolShape& s, bool isMax, const float* dy, float* dx, 
 // eltwise.cc — activations; the backward uses the forward's output.
 void ActivationForward(Activation act, int64_t n, const float* x, float* y);
 void ActivationBackward(Activation act, int64_t n, const float* y, const float* dy, float* dx);
+// Leaky relu (negative slope alpha), ELU (alpha) and exact GELU; their backward uses the input x.
+void InputActivationForward(Activation act, float alpha, int64_t n, const float* x, float* y);
+void InputActivationBackward(Activation act, float alpha, int64_t n, const float* x, const float* dy, float* dx);
+
+// batchnorm.cc — oneDNN batch normalization (see the file for the running-statistics conventions).
+void BatchNormForward(const BatchNormShape& s, const float* x, const float* gamma, const float* beta,
+                      float* runningMean, float* runningVar, float* y, float* saveMean, float* saveInvStd,
+                      bool training, double momentum, double epsilon);
+void BatchNormBackward(const BatchNormShape& s, const float* x, const float* gamma, const float* dy,
+                       const float* saveMean, const float* saveInvStd, bool training, double epsilon, float* dx,
+                       float* dgamma, float* dbeta);
 
 // dense.cc — oneDNN inner product with bias and activation fused.
 void DenseForward(const DenseShape& s, const float* x, const float* w, const float* b, float* y, Activation act);
@@ -61,5 +73,10 @@ void Multiply(int64_t n, const float* x1, const float* x2, float* y);
 void Sum(int64_t n, const float* x, float* out);  // out[0] = Σ x
 void SgdUpdate(int64_t n, float* w, const float* g, float lr);
 void BytesToFloat(int64_t n, const uint8_t* src, float* dst, float scale);
+
+// optim.cc — the fused optimizer update (rules in optim.h) and Σ x² for gradient clipping.
+void OptimizerUpdate(const OptimizerStep& h, int64_t n, float* w, const float* g, float* s1, float* s2, float* s3,
+                     const float* normSq);
+void SumSquares(int64_t n, const float* x, float* out, bool accumulate);  // out[0] = Σ x² (+ out[0])
 
 }  // namespace nc::cpu

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "shapes.h"
+#include "optim.h"
 
 namespace nc::cuda {
 
@@ -55,6 +56,16 @@ void Pool2dForward(const PoolShape& s, bool isMax, const float* x, float* y);
 void Pool2dBackward(const PoolShape& s, bool isMax, const float* x, const float* y, const float* dy, float* dx);
 void ActivationForward(Activation act, int64_t n, const float* x, float* y);
 void ActivationBackward(Activation act, int64_t n, const float* y, const float* dy, float* dx);
+// Leaky relu, ELU and GELU on custom kernels (activations.cu); their backward uses the input x.
+void InputActivationForward(Activation act, float alpha, int64_t n, const float* x, float* y);
+void InputActivationBackward(Activation act, float alpha, int64_t n, const float* x, const float* dy, float* dx);
+// cudnn_batchnorm.cc — batch normalization (spatial), as cpu/batchnorm.cc.
+void BatchNormForward(const BatchNormShape& s, const float* x, const float* gamma, const float* beta,
+                      float* runningMean, float* runningVar, float* y, float* saveMean, float* saveInvStd,
+                      bool training, double momentum, double epsilon);
+void BatchNormBackward(const BatchNormShape& s, const float* x, const float* gamma, const float* dy,
+                       const float* saveMean, const float* saveInvStd, bool training, double epsilon, float* dx,
+                       float* dgamma, float* dbeta);
 // cublas_gemm.cc — dense layers.
 void DenseForward(const DenseShape& s, const float* x, const float* w, const float* b, float* y, Activation act);
 void DenseBackward(const DenseShape& s, const float* x, const float* w, const float* dy, float* dx, float* dw,
@@ -79,5 +90,10 @@ void Sum(int64_t n, const float* x, float* out);  // out in device memory
 void SgdUpdate(int64_t n, float* w, const float* g, float lr);
 void AffineSample(const ImageShape& s, const float* x, const float* matrices, bool clampEdges, float* y);
 void ColorJitter(int64_t n, int64_t size, const float* x, const float* brightness, const float* contrast, float* y);
+
+// optim.cu — the fused optimizer update (one kernel per tensor) and Σ x² (normSq, out: device memory).
+void OptimizerUpdate(const OptimizerStep& h, int64_t n, float* w, const float* g, float* s1, float* s2, float* s3,
+                     const float* normSq);
+void SumSquares(int64_t n, const float* x, float* out, bool accumulate);
 
 }  // namespace nc::cuda

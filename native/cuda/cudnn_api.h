@@ -181,6 +181,13 @@ enum cudnnDeterminism_t : int {
   CUDNN_DETERMINISTIC = 1,
 };
 
+// §4.2 (the whole type is marked deprecated in 9.6: an attribute only, §2)
+enum cudnnBatchNormMode_t : int {
+  CUDNN_BATCHNORM_PER_ACTIVATION = 0,
+  CUDNN_BATCHNORM_SPATIAL = 1,
+  CUDNN_BATCHNORM_SPATIAL_PERSISTENT = 2,
+};
+
 // ---- Algorithm search results (§3): 48 bytes, caller allocates an array, filled best-first ----
 
 struct cudnnConvolutionFwdAlgoPerf_t {
@@ -285,6 +292,16 @@ struct CudnnApi {
 
   // §5 Tensor arithmetic: C = alpha*A + beta*C, A broadcast over C (e.g. a 1xCx1x1 bias)
   cudnnStatus_t (*cudnnAddTensor)(cudnnHandle_t handle, const void* alpha, cudnnTensorDescriptor_t aDesc, const void* A, const void* beta, cudnnTensorDescriptor_t cDesc, void* C) = nullptr;
+
+  // §5 Batch normalization. One descriptor serves scale, bias, means and variances (derived from xDesc:
+  // (1,C,1,1) in SPATIAL mode). alpha/beta (host floats) blend the result into y or dx,
+  // alphaParamDiff/betaParamDiff into the scale and bias gradients. Running statistics follow
+  // running = (1 − exponentialAverageFactor)·running + factor·batch; resultSaveInvVariance is
+  // 1/sqrt(var + epsilon) of the batch, and Backward takes what ForwardTraining saved.
+  cudnnStatus_t (*cudnnDeriveBNTensorDescriptor)(cudnnTensorDescriptor_t derivedBnDesc, cudnnTensorDescriptor_t xDesc, cudnnBatchNormMode_t mode) = nullptr;
+  cudnnStatus_t (*cudnnBatchNormalizationForwardInference)(cudnnHandle_t handle, cudnnBatchNormMode_t mode, const void* alpha, const void* beta, cudnnTensorDescriptor_t xDesc, const void* x, cudnnTensorDescriptor_t yDesc, void* y, cudnnTensorDescriptor_t bnScaleBiasMeanVarDesc, const void* bnScale, const void* bnBias, const void* estimatedMean, const void* estimatedVariance, double epsilon) = nullptr;
+  cudnnStatus_t (*cudnnBatchNormalizationForwardTraining)(cudnnHandle_t handle, cudnnBatchNormMode_t mode, const void* alpha, const void* beta, cudnnTensorDescriptor_t xDesc, const void* x, cudnnTensorDescriptor_t yDesc, void* y, cudnnTensorDescriptor_t bnScaleBiasMeanVarDesc, const void* bnScale, const void* bnBias, double exponentialAverageFactor, void* resultRunningMean, void* resultRunningVariance, double epsilon, void* resultSaveMean, void* resultSaveInvVariance) = nullptr;
+  cudnnStatus_t (*cudnnBatchNormalizationBackward)(cudnnHandle_t handle, cudnnBatchNormMode_t mode, const void* alphaDataDiff, const void* betaDataDiff, const void* alphaParamDiff, const void* betaParamDiff, cudnnTensorDescriptor_t xDesc, const void* x, cudnnTensorDescriptor_t dyDesc, const void* dy, cudnnTensorDescriptor_t dxDesc, void* dx, cudnnTensorDescriptor_t dBnScaleBiasDesc, const void* bnScale, void* dBnScaleResult, void* dBnBiasResult, double epsilon, const void* savedMean, const void* savedInvVariance) = nullptr;
 };
 
 }  // namespace nc::cuda

@@ -1,7 +1,9 @@
-// Pooling and activations on cuDNN, descriptors cached per shape.
+// Pooling and activations on cuDNN, descriptors cached per shape; leaky relu, ELU and GELU, which
+// cuDNN lacks (or cannot differentiate from x), on our own kernels (activations.cu).
 #include <string>
 #include <unordered_map>
 
+#include "cuda/activations.h"
 #include "cuda/context.h"
 #include "cuda/cuda.h"
 #include "cuda/descriptors.h"
@@ -73,6 +75,14 @@ void ActivationBackward(Activation act, int64_t n, const float* y, const float* 
   // Relu, sigmoid and tanh derivatives are functions of y; y stands in for x.
   CUDNN_CHECK(c.libs->cudnn.cudnnActivationBackward(c.cudnn, ActivationDesc(act), &kOne, d, y, d, dy, d, y, &kZero, d,
                                                     dx));
+}
+
+void InputActivationForward(Activation act, float alpha, int64_t n, const float* x, float* y) {
+  LaunchInputActivationForward(Ctx().stream, act, alpha, n, x, y);
+}
+
+void InputActivationBackward(Activation act, float alpha, int64_t n, const float* x, const float* dy, float* dx) {
+  LaunchInputActivationBackward(Ctx().stream, act, alpha, n, x, dy, dx);
 }
 
 }  // namespace nc::cuda

@@ -25,6 +25,8 @@ cudnnActivationDescriptor_t ActivationDesc(Activation act) {
   static cudnnActivationDescriptor_t descs[4] = {};
   const int i = static_cast<int>(act);
   if (act == Activation::None) return nullptr;
+  // Leaky relu, ELU and GELU run on our own kernels (activations.cu), never through cuDNN.
+  if (i >= 4) throw GpuError("no cuDNN activation descriptor for activation " + std::to_string(i));
   if (!descs[i]) {
     const CudnnApi& api = Ctx().libs->cudnn;
     const cudnnActivationMode_t mode = act == Activation::Relu      ? CUDNN_ACTIVATION_RELU

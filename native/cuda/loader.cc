@@ -56,7 +56,9 @@ constexpr int kCublasMajors[] = {13, 12};  // preferred first
   X(cudnnConvolutionBackwardFilter) X(cudnnConvolutionBackwardBias) X(cudnnCreatePoolingDescriptor)              \
   X(cudnnSetPooling2dDescriptor) X(cudnnDestroyPoolingDescriptor) X(cudnnPoolingForward) X(cudnnPoolingBackward) \
   X(cudnnCreateActivationDescriptor) X(cudnnSetActivationDescriptor) X(cudnnDestroyActivationDescriptor)         \
-  X(cudnnActivationForward) X(cudnnActivationBackward) X(cudnnAddTensor)
+  X(cudnnActivationForward) X(cudnnActivationBackward) X(cudnnAddTensor) X(cudnnDeriveBNTensorDescriptor)        \
+  X(cudnnBatchNormalizationForwardInference) X(cudnnBatchNormalizationForwardTraining)                           \
+  X(cudnnBatchNormalizationBackward)
 #define NC_CUBLAS_FUNCTIONS(X)                                                                    \
   X(cublasCreate_v2) X(cublasDestroy_v2) X(cublasSetStream_v2) X(cublasSetMathMode) X(cublasGetProperty) \
   X(cublasSgemm_v2) X(cublasGetStatusString)

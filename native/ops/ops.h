@@ -47,6 +47,9 @@ Napi::Value Pool2dBackward(const Args&);
 // activation.cc
 Napi::Value ActivationForward(const Args&);
 Napi::Value ActivationBackward(const Args&);
+// batchnorm.cc
+Napi::Value BatchNormForward(const Args&);
+Napi::Value BatchNormBackward(const Args&);
 // dense.cc
 Napi::Value DenseForward(const Args&);
 Napi::Value DenseBackward(const Args&);
@@ -67,5 +70,8 @@ Napi::Value Multiply(const Args&);
 Napi::Value Sum(const Args&);
 Napi::Value DropoutForward(const Args&);
 Napi::Value SgdUpdate(const Args&);
+// optim.cc
+Napi::Value OptimizerUpdate(const Args&);
+Napi::Value SumSquares(const Args&);
 
 }  // namespace nc::ops

@@ -1,0 +1,111 @@
+// Leaky relu, ELU and exact GELU (see activations.h), elementwise in grid-stride loops. They follow
+// oneDNN's definitions on the CPU: leaky relu' = alpha at x ≤ 0, elu' = alpha·eˣ at x ≤ 0,
+// gelu(x) = x·Φ(x) with Φ(x) = (1 + erf(x/√2))/2 and gelu'(x) = Φ(x) + x·φ(x).
+#include "cuda/activations.h"
+#include "cuda/check.h"
+
+#define CEIL_DIV(M, N) (((M) + (N) - 1) / (N))
+
+namespace nc::cuda {
+
+namespace {
+
+constexpr int kBlock = 256;
+constexpr int64_t kMaxBlocks = 65535;  // grid-stride loops cover the rest
+constexpr float kSqrtHalf = 0.70710678118654752f;     // 1/√2
+constexpr float kInvSqrt2Pi = 0.39894228040143268f;   // 1/√(2π)
+
+#define GRID_STRIDE_LOOP(i, n)                                                           \
+  for (int64_t i = static_cast<int64_t>(blockIdx.x) * blockDim.x + threadIdx.x; i < (n); \
+       i += static_cast<int64_t>(gridDim.x) * blockDim.x)
+
+unsigned GridFor(int64_t n) {
+  return static_cast<unsigned>(CEIL_DIV(n, kBlock) < kMaxBlocks ? CEIL_DIV(n, kBlock) : kMaxBlocks);
+}
+
+__global__ void LeakyReluForwardKernel(int64_t n, const float* x, float* y, float alpha) {
+  GRID_STRIDE_LOOP(i, n) {
+    const float v = x[i];
+    y[i] = v > 0.0f ? v : alpha * v;
+  }
+}
+
+__global__ void LeakyReluBackwardKernel(int64_t n, const float* x, const float* dy, float* dx, float alpha) {
+  GRID_STRIDE_LOOP(i, n) dx[i] = x[i] > 0.0f ? dy[i] : alpha * dy[i];
+}
+
+__global__ void EluForwardKernel(int64_t n, const float* x, float* y, float alpha) {
+  GRID_STRIDE_LOOP(i, n) {
+    const float v = x[i];
+    y[i] = v > 0.0f ? v : alpha * expm1f(v);
+  }
+}
+
+__global__ void EluBackwardKernel(int64_t n, const float* x, const float* dy, float* dx, float alpha) {
+  GRID_STRIDE_LOOP(i, n) {
+    const float v = x[i];
+    dx[i] = v > 0.0f ? dy[i] : dy[i] * alpha * expf(v);
+  }
+}
+
+__global__ void GeluForwardKernel(int64_t n, const float* x, float* y) {
+  GRID_STRIDE_LOOP(i, n) {
+    const float v = x[i];
+    y[i] = v * (0.5f * (1.0f + erff(v * kSqrtHalf)));
+  }
+}
+
+__global__ void GeluBackwardKernel(int64_t n, const float* x, const float* dy, float* dx) {
+  GRID_STRIDE_LOOP(i, n) {
+    const float v = x[i];
+    const float cdf = 0.5f * (1.0f + erff(v * kSqrtHalf));
+    const float pdf = kInvSqrt2Pi * expf(-0.5f * v * v);
+    dx[i] = dy[i] * (cdf + v * pdf);
+  }
+}
+
+}  // namespace
+
+void LaunchInputActivationForward(cudaStream_t stream, Activation act, float alpha, int64_t n, const float* x,
+                                  float* y) {
+  if (n == 0) return;
+  switch (act) {
+    case Activation::LeakyRelu:
+      LeakyReluForwardKernel<<<GridFor(n), kBlock, 0, stream>>>(n, x, y, alpha);
+      CUDA_CHECK_LAUNCH(LeakyReluForwardKernel);
+      return;
+    case Activation::Elu:
+      EluForwardKernel<<<GridFor(n), kBlock, 0, stream>>>(n, x, y, alpha);
+      CUDA_CHECK_LAUNCH(EluForwardKernel);
+      return;
+    case Activation::Gelu:
+      GeluForwardKernel<<<GridFor(n), kBlock, 0, stream>>>(n, x, y);
+      CUDA_CHECK_LAUNCH(GeluForwardKernel);
+      return;
+    default:
+      throw GpuError("LaunchInputActivationForward: not an activation of x (leaky relu, elu, gelu)");
+  }
+}
+
+void LaunchInputActivationBackward(cudaStream_t stream, Activation act, float alpha, int64_t n, const float* x,
+                                   const float* dy, float* dx) {
+  if (n == 0) return;
+  switch (act) {
+    case Activation::LeakyRelu:
+      LeakyReluBackwardKernel<<<GridFor(n), kBlock, 0, stream>>>(n, x, dy, dx, alpha);
+      CUDA_CHECK_LAUNCH(LeakyReluBackwardKernel);
+      return;
+    case Activation::Elu:
+      EluBackwardKernel<<<GridFor(n), kBlock, 0, stream>>>(n, x, dy, dx, alpha);
+      CUDA_CHECK_LAUNCH(EluBackwardKernel);
+      return;
+    case Activation::Gelu:
+      GeluBackwardKernel<<<GridFor(n), kBlock, 0, stream>>>(n, x, dy, dx);
+      CUDA_CHECK_LAUNCH(GeluBackwardKernel);
+      return;
+    default:
+      throw GpuError("LaunchInputActivationBackward: not an activation of x (leaky relu, elu, gelu)");
+  }
+}
+
+}  // namespace nc::cuda
