@@ -12,6 +12,7 @@ import { readSafetensorsHeader } from '../lib/io/safetensors';
 import * as ref from './reference';
 import * as refx from './reference_extra';
 import { F32, dev, forEachDevice, forwardBackward, leaf, toArr, toTensor } from './helpers';
+import { gradcheck } from './gradcheck';
 
 // ---------------------------------------------------------------------------------------------
 // The references themselves
@@ -266,37 +267,6 @@ forEachDevice('batch norm and activations against the float64 reference', () => 
 
 // ---------------------------------------------------------------------------------------------
 // Numerical gradients of the layers (float32 central differences, as test/30)
-
-const H = 1e-2;
-const TOLERANCE = 2e-2;
-
-/** d/dx Σ r·f(x) from autograd against central differences for each input (as test/30's gradcheck). */
-function gradcheck(name: string, f: (...xs: Tensor[]) => Tensor, inputs: ref.Arr[], seed = 1): void {
-  const rng = new ref.Rng(seed);
-  const leaves = inputs.map((a) => leaf(a));
-  const y = autograd.record(() => f(...leaves));
-  const r = ref.randomArr(y.shape, rng);
-  y.backward(toTensor(r));
-  const objective = (xs: Tensor[]): number => ref.dot(autograd.pause(() => f(...xs)).toArray(), r);
-  inputs.forEach((input, k) => {
-    const analytic = leaves[k].grad!.toArray();
-    const numeric = new Float64Array(input.data.length);
-    const probe = Float32Array.from(input.data);
-    for (let i = 0; i < probe.length; i++) {
-      const at = (v: number): number => {
-        probe[i] = v;
-        return objective(leaves.map((t, j) => (j === k ? Tensor.fromArray(probe, input.shape, dev()) : t)));
-      };
-      const x0 = input.data[i];
-      numeric[i] = (at(x0 + H) - at(x0 - H)) / (2 * H);
-      probe[i] = x0;
-    }
-    const err = ref.relativeError(analytic, numeric);
-    assert.ok(err < TOLERANCE, `${name}: input ${k} gradient error ${err.toExponential(2)} ` +
-      `(analytic ${Array.from(analytic.slice(0, 4)).map((v) => v.toFixed(4))} ` +
-      `numeric ${Array.from(numeric.slice(0, 4)).map((v) => v.toFixed(4))})`);
-  });
-}
 
 /** Values pairwise apart and away from 0 (the kinks of leaky relu and elu). */
 function spread(shape: number[], rng: ref.Rng): ref.Arr {
