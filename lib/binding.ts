@@ -14,6 +14,8 @@ function packageRoot(): string {
 }
 
 function load(): Binding {
+  // A specific build, e.g. the sanitizer build that scripts/sanitize-test.sh makes.
+  if (process.env.NODE_CUDNN_ADDON) return require(path.resolve(process.env.NODE_CUDNN_ADDON)) as Binding;
   const root = packageRoot();
   try {
     // node-gyp-build looks in build/Release (cmake-js's output) and then prebuilds/<platform>-<arch>.
