@@ -179,8 +179,6 @@ export interface Binding {
   /** y[n] = (x[n] − mean(x[n]))·contrast[n] + mean(x[n])·brightness[n], per image. */
   colorJitter(x: TensorRef, y: TensorRef, brightness: TensorRef, contrast: TensorRef): void;
 
-  /** w -= lr * g. */
-  sgdUpdate(w: TensorRef, g: TensorRef, lr: number): void;
 
   /**
    * One fused optimizer update of `w` in place (PyTorch's rules), from g = rescale·grad, scaled by

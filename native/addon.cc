@@ -52,7 +52,6 @@ const Entry kEntries[] = {
     {"countCorrect", ops::CountCorrect},
     {"accumulateCorrect", ops::AccumulateCorrect},
     {"dropoutForward", ops::DropoutForward},
-    {"sgdUpdate", ops::SgdUpdate},
     {"optimizerUpdate", ops::OptimizerUpdate},
     {"sumSquares", ops::SumSquares},
     {"affineSample", ops::AffineSample},

@@ -237,13 +237,13 @@ forEachDevice('ops against the float64 reference', () => {
     });
   });
 
-  it('sgdUpdate matches w - lr g', async () => {
+  it('an SGD step matches w - lr g', async () => {
     const { binding } = await import('../lib/binding');
     const rng = new ref.Rng(6);
     const w = ref.randomArr([50], rng);
     const g = ref.randomArr([50], rng);
     const wt = toTensor(w);
-    binding.sgdUpdate(wt, toTensor(g), 0.37);
+    binding.optimizerUpdate('sgd', wt, toTensor(g), null, null, null, { lr: 0.37, rescale: 1 }, null);
     ref.assertClose(wt.toArray(), ref.sgdUpdate(w, g, 0.37).data, { ...F32, name: 'w' });
   });
 });

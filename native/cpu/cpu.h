@@ -71,7 +71,6 @@ void DropoutForward(int64_t n, const float* x, float* y, float* mask, float p, u
 void Axpby(int64_t n, const float* x, float* y, float a, float b);
 void Multiply(int64_t n, const float* x1, const float* x2, float* y);
 void Sum(int64_t n, const float* x, float* out);  // out[0] = Σ x
-void SgdUpdate(int64_t n, float* w, const float* g, float lr);
 void BytesToFloat(int64_t n, const uint8_t* src, float* dst, float scale);
 
 // optim.cc — the fused optimizer update (rules in optim.h) and Σ x² for gradient clipping.

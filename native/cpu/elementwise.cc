@@ -55,11 +55,6 @@ void Sum(int64_t n, const float* x, float* out) {
   out[0] = static_cast<float>(s);
 }
 
-void SgdUpdate(int64_t n, float* w, const float* g, float lr) {
-  PARALLEL_FOR
-  for (int64_t i = 0; i < n; ++i) w[i] -= lr * g[i];
-}
-
 // Image bytes to floats (ToTensor's 1/255 scaling), converted where the tensor lives.
 void BytesToFloat(int64_t n, const uint8_t* src, float* dst, float scale) {
   PARALLEL_FOR

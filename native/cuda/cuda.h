@@ -87,7 +87,6 @@ void DropoutForward(int64_t n, const float* x, float* y, float* mask, float p, u
 void Axpby(int64_t n, const float* x, float* y, float a, float b);
 void Multiply(int64_t n, const float* x1, const float* x2, float* y);
 void Sum(int64_t n, const float* x, float* out);  // out in device memory
-void SgdUpdate(int64_t n, float* w, const float* g, float lr);
 void AffineSample(const ImageShape& s, const float* x, const float* matrices, bool clampEdges, float* y);
 void ColorJitter(int64_t n, int64_t size, const float* x, const float* brightness, const float* contrast, float* y);
 

@@ -104,10 +104,6 @@ __global__ void SumFinalKernel(int count, const double* partials, float* out) {
   if (threadIdx.x == 0) *out = static_cast<float>(s);
 }
 
-__global__ void SgdUpdateKernel(int64_t n, float* w, const float* g, float lr) {
-  GRID_STRIDE_LOOP(i, n) w[i] = __fsub_rn(w[i], __fmul_rn(lr, g[i]));
-}
-
 __global__ void BytesToFloatKernel(int64_t n, const uint8_t* src, float* dst, float scale) {
   GRID_STRIDE_LOOP(i, n) dst[i] = static_cast<float>(src[i]) * scale;
 }
@@ -313,12 +309,6 @@ void LaunchSum(cudaStream_t stream, int64_t n, const float* x, float* out) {
   CUDA_CHECK_LAUNCH(SumPartialsKernel);
   SumFinalKernel<<<1, kBlock, 0, stream>>>(blocks, partials, out);
   CUDA_CHECK_LAUNCH(SumFinalKernel);
-}
-
-void LaunchSgdUpdate(cudaStream_t stream, int64_t n, float* w, const float* g, float lr) {
-  if (n == 0) return;
-  SgdUpdateKernel<<<GridFor(n, kBlock), kBlock, 0, stream>>>(n, w, g, lr);
-  CUDA_CHECK_LAUNCH(SgdUpdateKernel);
 }
 
 void LaunchBytesToFloat(cudaStream_t stream, int64_t n, const uint8_t* src, float* dst, float scale) {

@@ -25,8 +25,6 @@ void LaunchAxpby(cudaStream_t stream, int64_t n, const float* x, float* y, float
 void LaunchMultiply(cudaStream_t stream, int64_t n, const float* x1, const float* x2, float* y);
 // *out = Σ x (one float in device memory; deterministic order)
 void LaunchSum(cudaStream_t stream, int64_t n, const float* x, float* out);
-// w -= lr * g
-void LaunchSgdUpdate(cudaStream_t stream, int64_t n, float* w, const float* g, float lr);
 // dst[i] = src[i] * scale (src: bytes in device memory)
 void LaunchBytesToFloat(cudaStream_t stream, int64_t n, const uint8_t* src, float* dst, float scale);
 // loss[r] = logsumexp(logits[r, :]) - logits[r, labels[r]]   (logits (N,C), labels (N) as floats)

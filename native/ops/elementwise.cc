@@ -100,15 +100,4 @@ Napi::Value DropoutForward(const Args& args) {
   return args.env().Undefined();
 }
 
-Napi::Value SgdUpdate(const Args& args) {
-  args.requireCount(3);
-  Backend backend;
-  TensorArg w = OnBackend(args, 0, "weight", &backend);
-  TensorArg g = args.tensor(1, "grad", 0);
-  args.requireSameDevice({&w, &g});
-  args.requireSameSize(w, g);
-  RUN_ON(backend, SgdUpdate, w.size, w.data, g.data, static_cast<float>(args.number(2, "lr")));
-  return args.env().Undefined();
-}
-
 }  // namespace nc::ops

@@ -69,7 +69,6 @@ Napi::Value Axpby(const Args&);
 Napi::Value Multiply(const Args&);
 Napi::Value Sum(const Args&);
 Napi::Value DropoutForward(const Args&);
-Napi::Value SgdUpdate(const Args&);
 // optim.cc
 Napi::Value OptimizerUpdate(const Args&);
 Napi::Value SumSquares(const Args&);
