@@ -40,6 +40,11 @@ export interface MemoryInfo {
   liveBuffers: number;
   liveBytes: number;
   peakBytes: number;
+  /**
+   * CPU only: freed blocks kept for reuse by the next tensors of the same size (live + cached never
+   * exceeds the peak of live bytes).
+   */
+  cachedBytes?: number;
   /** GPU only: the device's free and total memory, and what CUDA's pool holds. */
   deviceFreeBytes?: number;
   deviceTotalBytes?: number;

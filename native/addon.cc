@@ -1,8 +1,6 @@
 // The addon's export table. Every entry goes through Call(), which turns any C++ exception that a
 // backend throws into a JS error prefixed with the operation's name: nothing aborts the process.
-#include <malloc.h>
 
-#include <climits>
 #include <napi.h>
 
 #include <dnnl.hpp>
@@ -79,11 +77,6 @@ Napi::Value Call(const Napi::CallbackInfo& info) {
 }  // namespace
 
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
-  // Tensors of megabytes (LeNet) to hundreds of megabytes (AlexNet) are freed and reallocated every
-  // training step. glibc would serve each with a fresh mmap, zeroed by the kernel on first touch (a
-  // third of a LeNet epoch); serving all of them from the heap, and not trimming it, reuses the pages.
-  mallopt(M_MMAP_MAX, 0);
-  mallopt(M_TRIM_THRESHOLD, INT_MAX);
   Storage::Init(env);
 #if NC_WITH_CUDA
   // Handles, stream and pool go before the process does, while the driver is still there.

@@ -67,6 +67,13 @@ Storage* Args::storage(size_t i, const char* name, bool optional) const {
   Storage* s = Storage::Unwrap(v);
   if (s == nullptr) invalid(name, "a Storage", v, false);
   if (s->disposed()) typeError(std::string(name) + " was disposed");
+  return pin(s);
+}
+
+Storage* Args::pin(Storage* s) const {
+  pinned_.reserve(8);
+  s->Pin(opName_);
+  pinned_.push_back(s);
   return s;
 }
 
@@ -77,6 +84,7 @@ TensorArg Args::tensor(size_t i, const char* name, size_t ndim) const {
   Storage* s = Storage::Unwrap(obj.Get("data"));
   if (s == nullptr) invalid(name, "a Tensor", v, false);
   if (s->disposed()) typeError(std::string(name) + " was disposed");
+  pin(s);
 
   Napi::Value shapeValue = obj.Get("shape");
   if (!shapeValue.IsArray()) typeError(std::string(name) + ".shape is not an array");
@@ -101,7 +109,10 @@ TensorArg Args::tensor(size_t i, const char* name, size_t ndim) const {
   if (ndim != 0 && rank != ndim) {
     rangeError("expected a " + std::to_string(ndim) + "-d tensor for " + name + " but its shape is " + t.shapeText());
   }
-  if (elements > kMaxElements || elements * 4 > static_cast<double>(s->bytes())) {
+  if (elements > kMaxElements) {
+    rangeError(std::string(name) + " of shape " + t.shapeText() + " has more than 2^53 elements");
+  }
+  if (elements * 4 > static_cast<double>(s->bytes())) {
     rangeError(std::string(name) + " of shape " + t.shapeText() + " needs " + std::to_string(static_cast<uint64_t>(elements) * 4) +
                " bytes but its buffer holds " + std::to_string(s->bytes()));
   }

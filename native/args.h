@@ -28,7 +28,12 @@ struct TensorArg {
 // Reads the arguments of one call; `op` prefixes every message.
 class Args {
  public:
-  Args(const Napi::CallbackInfo& info, const char* op) : info_(info), op_(op) {}
+  Args(const Napi::CallbackInfo& info, const char* op) : info_(info), op_(op), opName_(op) {}
+  ~Args() {
+    for (Storage* s : pinned_) s->Unpin();
+  }
+  Args(const Args&) = delete;
+  Args& operator=(const Args&) = delete;
 
   Napi::Env env() const { return info_.Env(); }
   const std::string& op() const { return op_; }
@@ -58,8 +63,13 @@ class Args {
   void requireWindowFits(const TensorArg& x, const char* what, int64_t kh, int64_t kw, int64_t ph, int64_t pw) const;
 
  private:
+  // Every storage read stays pinned until the call returns (see Storage::Pin).
+  Storage* pin(Storage* s) const;
+
   const Napi::CallbackInfo& info_;
   std::string op_;
+  const char* opName_;  // the export table's static name, kept by pinned storages
+  mutable std::vector<Storage*> pinned_;
 };
 
 std::string DescribeValue(Napi::Value v);

@@ -54,6 +54,11 @@ struct BatchNormShape {
 __host__ __device__
 #endif
 inline float SampleBilinear(const float* plane, int64_t h, int64_t w, float sx, float sy, bool clampEdges) {
+  // Coordinates far outside (or NaN, from a NaN matrix) become just outside: converting them to
+  // an integer would be undefined and index anywhere.
+  const float limitX = static_cast<float>(w) + 1, limitY = static_cast<float>(h) + 1;
+  sx = sx > -2 ? (sx < limitX ? sx : limitX) : -2;
+  sy = sy > -2 ? (sy < limitY ? sy : limitY) : -2;
   if (clampEdges) {
     sx = sx < 0 ? 0 : sx;
     sy = sy < 0 ? 0 : sy;

@@ -3,6 +3,8 @@
 #include <cstdlib>
 #include <map>
 
+#include "cpu/host_memory.h"
+
 #if NC_WITH_CUDA
 #include "cuda/cuda.h"
 #endif
@@ -12,9 +14,6 @@ namespace nc {
 namespace {
 // Distinguishes our Storage objects from any other wrapped object passed in from JS.
 const napi_type_tag kStorageTag = {0x6e6f64652d637564ULL, 0x6e6e2d73746f7261ULL};
-// Allocations are 64-byte aligned for AVX-512 loads in oneDNN.
-constexpr size_t kAlignment = 64;
-
 struct AddonData {
   Napi::FunctionReference constructor;
 };
@@ -45,11 +44,16 @@ Napi::Object Storage::Allocate(Napi::Env env, const std::string& device, size_t 
   Storage* self = Storage::Unwrap(obj);
   void* p = nullptr;
   if (device == "cpu") {
-    size_t rounded = (bytes + kAlignment - 1) / kAlignment * kAlignment;
-    p = std::aligned_alloc(kAlignment, rounded);
+    // A request beyond what the system can give fails here, named, instead of being granted by
+    // overcommit and killing the process when its pages are touched.
+    constexpr size_t kCheckAbove = size_t{64} << 20;
+    const int64_t available = bytes >= kCheckAbove ? cpu::HostAvailableBytes() + cpu::HostCachedBytes() : -1;
+    if (available < 0 || bytes <= static_cast<size_t>(available)) p = cpu::HostAlloc(bytes);
     if (p == nullptr) {
-      throw Napi::RangeError::New(env, "alloc: out of memory: cannot allocate " + std::to_string(bytes) +
-                                           " bytes on " + device);
+      const int64_t left = available >= 0 ? available : cpu::HostAvailableBytes();
+      throw Napi::RangeError::New(env, "alloc: out of host memory: cannot allocate " + std::to_string(bytes) +
+                                           " bytes on cpu (" + (left >= 0 ? std::to_string(left) : "unknown") +
+                                           " bytes available: MemAvailable + SwapFree + cached)");
     }
   } else {
 #if NC_WITH_CUDA
@@ -98,7 +102,7 @@ void Storage::Free(Napi::Env env, bool quietly) {
   s.liveBytes -= static_cast<int64_t>(bytes_);
   Napi::MemoryManagement::AdjustExternalMemory(env, -static_cast<int64_t>(bytes_));
   if (device_ == "cpu") {
-    std::free(p);
+    cpu::HostFree(p, bytes_);
     return;
   }
 #if NC_WITH_CUDA
@@ -116,6 +120,10 @@ Napi::Value Storage::GetByteLength(const Napi::CallbackInfo& info) {
 }
 Napi::Value Storage::GetDisposed(const Napi::CallbackInfo& info) { return Napi::Boolean::New(info.Env(), disposed()); }
 Napi::Value Storage::Dispose(const Napi::CallbackInfo& info) {
+  if (pins_ > 0) {
+    throw Napi::Error::New(info.Env(), std::string("dispose: this tensor is in use by ") + pinnedBy_ +
+                                           ", which is reading its arguments; dispose it after that call returns");
+  }
   Free(info.Env(), /*quietly=*/false);
   return info.Env().Undefined();
 }

@@ -31,6 +31,14 @@ class Storage : public Napi::ObjectWrap<Storage> {
   bool disposed() const { return data_ == nullptr; }
   const std::string& device() const { return device_; }
 
+  // While a native call works on this storage (pinned by its Args), dispose() refuses: a getter or
+  // callback run while the call reads its arguments must not free memory the call will use.
+  void Pin(const char* op) {
+    ++pins_;
+    pinnedBy_ = op;
+  }
+  void Unpin() { --pins_; }
+
  private:
   Napi::Value GetDevice(const Napi::CallbackInfo& info);
   Napi::Value GetByteLength(const Napi::CallbackInfo& info);
@@ -41,6 +49,8 @@ class Storage : public Napi::ObjectWrap<Storage> {
   void* data_ = nullptr;
   size_t bytes_ = 0;
   std::string device_;
+  int pins_ = 0;
+  const char* pinnedBy_ = nullptr;
 };
 
 }  // namespace nc

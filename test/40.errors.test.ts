@@ -1,51 +1,10 @@
-// Garbage from JavaScript never crashes the process: every entry point throws a TypeError or
-// RangeError that names the operation and the bad value, and the addon keeps working afterwards.
+// The messages of the argument checks, case by case: each names the operation and the bad value
+// (41.fuzz.test.ts throws thousands of spoiled calls at every entry point).
 import { strict as assert } from 'assert';
 import { Tensor, nn, ops, Trainer, autograd, init } from '../lib';
 import { binding } from '../lib/binding';
 
-const entryPoints = Object.keys(binding).filter((k) => typeof (binding as unknown as Record<string, unknown>)[k] === 'function');
-
-function garbage(): unknown[] {
-  const disposed = Tensor.zeros([2, 2]);
-  disposed.data.dispose();
-  const t = Tensor.zeros([1, 1, 4, 4]);
-  return [
-    undefined, null, 0, -1, 1.5, NaN, Infinity, 2 ** 60, '', 'cpu', 'max', 'relu', true, {}, [], [1, 2], [0, 0], [-1, 3],
-    () => 0, Symbol('s'), 10n, new Float32Array(4), new Uint8Array(3), { data: {}, shape: [1] },
-    { data: t.data, shape: [1, 1, 400, 400] }, { data: t.data, shape: [0] }, { data: t.data, shape: [-4, 2] },
-    { data: t.data, shape: 'abc' }, { data: t.data, shape: [1.5] }, { data: t.data, shape: [NaN] },
-    { data: t.data, shape: Array(20).fill(1) }, disposed, disposed.data, t.data, t,
-  ];
-}
-
 describe('argument checks', () => {
-  it('every entry point rejects garbage with a TypeError or RangeError naming itself', function () {
-    this.timeout(60000);
-    const values = garbage();
-    let seed = 12345;
-    const pick = () => { seed = (seed * 1103515245 + 12345) % 2147483648; return values[seed % values.length]; };
-    let calls = 0;
-    for (const name of entryPoints) {
-      const fn = (binding as unknown as Record<string, (...a: unknown[]) => unknown>)[name];
-      for (let trial = 0; trial < 300; trial++) {
-        const argc = trial % 9;
-        const args = Array.from({ length: argc }, pick);
-        calls++;
-        try {
-          fn(...args);
-        } catch (err) {
-          assert.ok(err instanceof TypeError || err instanceof RangeError, `${name}: ${String(err)}`);
-          assert.ok((err as Error).message.startsWith(`${name}: `), `${name}: message "${(err as Error).message}"`);
-        }
-      }
-    }
-    assert.ok(calls > 5000);
-    // The addon still computes correctly.
-    const y = ops.dense(Tensor.fromArray([[1, 2]]), Tensor.fromArray([[3, 4]]), Tensor.fromArray([0.5]));
-    assert.deepEqual(Array.from(y.toArray()), [11.5]);
-  });
-
   const x = () => Tensor.zeros([2, 3, 8, 8]);
   const w = () => Tensor.zeros([4, 3, 3, 3]);
   const cases: [string, () => unknown, RegExp][] = [

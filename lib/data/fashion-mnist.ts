@@ -85,15 +85,23 @@ function howToGet(): string {
     `unset and allow the download (download: true, the default) from ${baseUrl()} into ${fashionMNISTCacheDir()}.`;
 }
 
-/** The file for `name` in `dir`: the .gz if present, else the uncompressed one, else null. */
+/**
+ * The file for `name` in `dir`: the .gz if present, else the uncompressed one, else null. A path
+ * there that is not a readable file (a directory, a FIFO, a symlink loop) is returned when no file
+ * is, so that readIdx says what is wrong with it rather than "not found".
+ */
 function findFile(dir: string, name: string): string | null {
+  let other: string | null = null;
   for (const candidate of [`${name}.gz`, name]) {
     const file = path.join(dir, candidate);
     try {
       if (fs.statSync(file).isFile()) return file;
-    } catch { /* absent */ }
+      other ??= file;
+    } catch (err) {
+      if ((err as { code?: string }).code !== 'ENOENT') other ??= file;
+    }
   }
-  return null;
+  return other;
 }
 
 /** Both files of a split in `dir`, or the names that are missing. */
@@ -105,11 +113,19 @@ function findSplit(dir: string, train: boolean): { images: string; labels: strin
   return [images ? null : names.images, labels ? null : names.labels].filter((n): n is string => n !== null);
 }
 
+/**
+ * The largest file or content of each kind read: the training set's (60000 images or labels), plus
+ * 64 KiB for gzip's overhead on incompressible data. A header declaring more is refused before
+ * anything is inflated, so a bad file cannot make us allocate more than this.
+ */
+const MAX_IMAGES_BYTES = 16 + 60000 * 28 * 28 + (64 << 10);
+const MAX_LABELS_BYTES = 8 + 60000 + (64 << 10);
+
 /** Reads and checks one file: a readable IDX of unsigned bytes whose content has the published MD5. */
 function loadFile(file: string, name: string, verify: boolean): IdxArray {
   let idx: IdxArray;
   try {
-    idx = readIdx(file);
+    idx = readIdx(file, { maxBytes: name.includes('-images-') ? MAX_IMAGES_BYTES : MAX_LABELS_BYTES });
   } catch (err) {
     throw new Error(`Fashion-MNIST: ${(err as Error).message}.\n${howToGet()}`, { cause: err });
   }
@@ -255,8 +271,8 @@ async function locate(train: boolean, root: string | undefined, download: boolea
  *   check the MD5 of each file's decompressed content against the published sums).
  * @returns the split; `files` names the files read.
  * @throws Error naming the file and saying how to get the data when a file is missing, truncated,
- *   corrupt or fails the MD5 check, or when the files do not hold matching counts of 28×28 images
- *   and labels 0..9; TypeError for bad options.
+ *   corrupt, larger than the training set's file or fails the MD5 check, or when the files do not
+ *   hold matching counts of 28×28 images and labels 0..9; TypeError for bad options.
  * @example
  * const test = await loadFashionMNIST({ train: false });
  * test.length;  // 10000

@@ -45,9 +45,19 @@ const TYPE_NAMES: Record<number, string> = {
   0x08: 'unsigned byte', 0x09: 'signed byte', 0x0b: 'int16', 0x0c: 'int32', 0x0d: 'float32', 0x0e: 'float64',
 };
 
-/** gzip's header is 10 bytes, a deflate block header at most a few hundred: 4 KiB always reaches the IDX header. */
-const PEEK_INPUT = 4096;
-/** Deflate expands at most ~1032:1, so the peek's output never exceeds this. */
+/** The longest IDX header: 255 dimensions. */
+const MAX_HEADER = 4 + 4 * 255;
+/**
+ * The IDX header of a gzip file is found by inflating a growing prefix, this much more each time:
+ * gzip's own header is 10 bytes plus optional fields, a deflate block header a few hundred.
+ */
+const PEEK_STEP = 4096;
+/** ...up to this: a stream that yields no IDX header from its first 64 KiB is refused. */
+const PEEK_MAX = 64 << 10;
+/**
+ * Deflate expands at most ~1032:1, so PEEK_STEP more input bytes (after less than a header of output)
+ * give at most ~4.2 MB: a peek never reaches this cap, whatever the stream.
+ */
 const PEEK_OUTPUT = 8 << 20;
 
 function hex(byte: number): string {
@@ -86,7 +96,7 @@ function parseHeader(file: string, bytes: Uint8Array, complete: boolean): Header
     throw new IdxError(file, `unsupported IDX type code ${hex(type)}${name}; only ${hex(UBYTE)} (unsigned byte) is supported`);
   }
   const ndim = bytes[3];
-  if (ndim === 0) throw new IdxError(file, 'the IDX header declares 0 dimensions');
+  if (ndim === 0) throw new IdxError(file, 'the IDX header declares 0 dimensions (expected 1 to 255)');
   const headerBytes = 4 + 4 * ndim;
   if (!need(headerBytes)) return null;
   const view = new DataView(bytes.buffer, bytes.byteOffset, headerBytes);
@@ -100,18 +110,23 @@ function parseHeader(file: string, bytes: Uint8Array, complete: boolean): Header
   return { dims, headerBytes, totalBytes: BigInt(headerBytes) + total };
 }
 
-/** Checks that the whole content has exactly the size its header declares and returns the data view. */
-function finish(file: string, content: Uint8Array, header: Header): IdxArray {
-  const actual = BigInt(content.length);
+/** Checks that the whole content (`length` bytes) has exactly the size its header declares. */
+function checkSize(file: string, header: Header, length: number): void {
+  const actual = BigInt(length);
   const shape = `[${header.dims.join(', ')}]`;
   if (actual < header.totalBytes) {
     throw new IdxError(file, `truncated: the header declares dims ${shape}, i.e. ${header.totalBytes} bytes ` +
-      `with the header, but the content has only ${content.length} bytes`);
+      `with the header, but the content has only ${length} bytes`);
   }
   if (actual > header.totalBytes) {
     throw new IdxError(file, `${actual - header.totalBytes} bytes of trailing garbage: the header declares dims ${shape}, ` +
-      `i.e. ${header.totalBytes} bytes with the header, but the content has ${content.length} bytes`);
+      `i.e. ${header.totalBytes} bytes with the header, but the content has ${length} bytes`);
   }
+}
+
+/** Checks the size of the whole content and returns the data view. */
+function finish(file: string, content: Uint8Array, header: Header): IdxArray {
+  checkSize(file, header, content.length);
   const n = content.length - header.headerBytes;
   // A plain Uint8Array view (not a Buffer, not a copy) over the data after the header.
   return { dims: header.dims, data: new Uint8Array(content.buffer, content.byteOffset + header.headerBytes, n) };
@@ -121,49 +136,127 @@ function zlibMessage(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
 
+/** Plain words for zlib's messages about a damaged gzip stream. */
+const ZLIB_PROBLEMS: Record<string, string> = {
+  'incorrect data check': 'CRC-32 mismatch, the decompressed content is not what was compressed',
+  'incorrect length check': 'the length in the gzip trailer does not match the decompressed content',
+  'incorrect header check': 'a bad gzip member header, or garbage after the end of a gzip member',
+  'unknown compression method': 'the gzip header names a compression method other than deflate',
+  'unknown header flags set': 'the gzip header sets reserved flags',
+};
+
+/** The error for a zlib failure other than a too-long output. */
+function gzipError(file: string, err: unknown): IdxError {
+  const message = zlibMessage(err);
+  if ((err as { code?: string }).code === 'Z_BUF_ERROR') {
+    return new IdxError(file, `truncated gzip stream (zlib: ${message})`, { cause: err });
+  }
+  const problem = ZLIB_PROBLEMS[message] ?? (message.startsWith('invalid') ? 'the deflate data is damaged' : '');
+  return new IdxError(file, `corrupt gzip data${problem ? `: ${problem}` : ''} (zlib: ${message})`, { cause: err });
+}
+
+function tooLong(file: string, declared: bigint, err?: unknown): IdxError {
+  return new IdxError(file, `trailing garbage: the decompressed content is longer than the ${declared} bytes ` +
+    'its header declares (decompression stopped there)', { cause: err });
+}
+
+/** The error for a stream that ends early: says how much of the declared content it holds. */
+function truncatedGzip(file: string, gz: Uint8Array, declared: bigint, limit: number, err: unknown): IdxError {
+  let got: number;
+  try {
+    got = zlib.gunzipSync(gz, { finishFlush: zlib.constants.Z_SYNC_FLUSH, maxOutputLength: limit }).length;
+  } catch {
+    return gzipError(file, err);
+  }
+  if (BigInt(got) > declared) return tooLong(file, declared, err);
+  if (BigInt(got) === declared) {
+    return new IdxError(file, `truncated gzip stream: all ${declared} bytes of content are there but the gzip ` +
+      'trailer (CRC-32 and length) is cut off', { cause: err });
+  }
+  return new IdxError(file, `truncated gzip stream: the header declares ${declared} bytes of content ` +
+    `but only ${got} bytes could be decompressed`, { cause: err });
+}
+
 /** Decompresses a gzip IDX file, never letting the output grow past what the header declares. */
 function gunzipIdx(file: string, gz: Uint8Array, maxBytes: number): IdxArray {
-  // First inflate only the beginning to read the header, so the real inflate can be capped at the
-  // declared size: a corrupt or hostile stream cannot make us allocate more than that.
+  // First inflate only a prefix to read the header, so the real inflate can be capped at the declared
+  // size: a corrupt or hostile stream cannot make us allocate more than that. The prefix grows by
+  // PEEK_STEP so that each peek's output stays small even for a bomb.
   let header: Header | null = null;
+  let peeked = 0;
+  let got = 0;
   try {
-    const head = zlib.gunzipSync(gz.subarray(0, PEEK_INPUT),
-      { finishFlush: zlib.constants.Z_SYNC_FLUSH, maxOutputLength: PEEK_OUTPUT });
-    header = parseHeader(file, head, false);
+    while (header === null && peeked < gz.length) {
+      if (peeked >= PEEK_MAX) {
+        throw new IdxError(file, `no IDX header in the first ${PEEK_MAX} bytes of the gzip stream: they decompress ` +
+          `to only ${got} bytes (expected the header right after the gzip header)`);
+      }
+      peeked = Math.min(peeked + PEEK_STEP, gz.length);
+      const head = zlib.gunzipSync(gz.subarray(0, peeked),
+        { finishFlush: zlib.constants.Z_SYNC_FLUSH, maxOutputLength: PEEK_OUTPUT });
+      got = head.length;
+      header = parseHeader(file, head, false);
+    }
   } catch (err) {
     if (err instanceof IdxError) throw err;
-    throw new IdxError(file, `corrupt gzip data (zlib: ${zlibMessage(err)})`, { cause: err });
+    throw gzipError(file, err);
   }
-  // Without a header from the peek, cap at maxBytes; the parse below reports what is wrong.
-  const declared = header ? header.totalBytes : BigInt(maxBytes);
-  if (declared > BigInt(maxBytes)) {
-    throw new IdxError(file, `the header declares dims [${header!.dims.join(', ')}], i.e. ${declared} bytes, ` +
+  if (header && header.totalBytes > BigInt(maxBytes)) {
+    throw new IdxError(file, `the header declares dims [${header.dims.join(', ')}], i.e. ${header.totalBytes} bytes, ` +
       `more than the ${maxBytes}-byte limit`);
   }
   // One byte of slack so that trailing garbage shows up as a longer output rather than a zlib error.
-  const limit = Math.min(Number(declared) + 1, maxBytes);
+  // No header: the peek saw the whole stream and it holds less than a header, so PEEK_OUTPUT is ample.
+  const limit = header ? Math.min(Number(header.totalBytes) + 1, maxBytes) : PEEK_OUTPUT;
   let content: Buffer;
   try {
     content = zlib.gunzipSync(gz, { maxOutputLength: limit });
   } catch (err) {
     const code = (err as { code?: string }).code;
-    if (code === 'ERR_BUFFER_TOO_LARGE') {
-      throw new IdxError(file, header
-        ? `trailing garbage: the decompressed content is longer than the ${declared} bytes its header declares`
-        : `the decompressed content is larger than the ${maxBytes}-byte limit`, { cause: err });
-    }
-    if (code === 'Z_BUF_ERROR' && header) {
-      // The stream ends early: decompress what there is to say how much is missing.
-      let got = 'fewer';
-      try {
-        got = `only ${zlib.gunzipSync(gz, { finishFlush: zlib.constants.Z_SYNC_FLUSH, maxOutputLength: limit }).length}`;
-      } catch { /* keep the vaguer wording */ }
-      throw new IdxError(file, `truncated gzip stream: the header declares ${declared} bytes of content ` +
-        `but ${got} bytes could be decompressed`, { cause: err });
-    }
-    throw new IdxError(file, `corrupt gzip data (zlib: ${zlibMessage(err)})`, { cause: err });
+    if (header && code === 'ERR_BUFFER_TOO_LARGE') throw tooLong(file, header.totalBytes, err);
+    if (header && code === 'Z_BUF_ERROR') throw truncatedGzip(file, gz, header.totalBytes, limit, err);
+    throw gzipError(file, err);
   }
   return finish(file, content, header ?? parseHeader(file, content, true)!);
+}
+
+/** What a path that is not a regular file is, for the error. */
+function kindOf(stat: fs.Stats): string {
+  if (stat.isDirectory()) return 'a directory';
+  if (stat.isFIFO()) return 'a FIFO';
+  if (stat.isCharacterDevice()) return 'a character device';
+  if (stat.isBlockDevice()) return 'a block device';
+  if (stat.isSocket()) return 'a socket';
+  return 'of an unknown kind';
+}
+
+function isSymlink(file: string): boolean {
+  try {
+    return fs.lstatSync(file).isSymbolicLink();
+  } catch {
+    return false;
+  }
+}
+
+/** Reads `length` bytes at `position`; throws if the file has fewer (it shrank since it was stat'ed). */
+function readBytes(file: string, fd: number, length: number, position: number): Buffer {
+  // Its own ArrayBuffer (not the shared pool): the data view returned keeps exactly this alive.
+  const buf = Buffer.allocUnsafeSlow(length);
+  let got = 0;
+  try {
+    while (got < length) {
+      // In chunks of at most 1 GiB: one read(2) returns at most ~2 GiB on Linux anyway.
+      const n = fs.readSync(fd, buf, got, Math.min(length - got, 1 << 30), position + got);
+      if (n === 0) break;
+      got += n;
+    }
+  } catch (err) {
+    throw new IdxError(file, `cannot read the file (${zlibMessage(err)})`, { cause: err });
+  }
+  if (got < length) {
+    throw new IdxError(file, `the file shrank while being read: expected ${length} bytes at offset ${position}, got ${got}`);
+  }
+  return buf;
 }
 
 /**
@@ -171,17 +264,19 @@ function gunzipIdx(file: string, gz: Uint8Array, maxBytes: number): IdxArray {
  * gzip-compressed. Compression is detected from the content (the gzip magic 0x1f 0x8b), not from
  * the file name.
  *
- * Sizes are checked before anything large is allocated: a raw file's header is checked against the
- * file's length, and a gzip stream is inflated with its output capped at the size its header
- * declares.
+ * Sizes are checked before anything large is allocated: a raw file's header is read and checked
+ * against the file's length before the data is, and a gzip stream is inflated with its output capped
+ * at the size its header declares (the header must come out of the stream's first 64 KiB). A gzip
+ * stream whose content really is as large as its header declares is inflated, up to `maxBytes`.
  *
  * @param file - path of the file.
  * @param options - `maxBytes`: the largest file or content accepted (default: the largest Buffer).
  * @throws RangeError for a `maxBytes` that is not a positive integer.
  * @returns the dimensions and a view of the data (no copy of the file's bytes).
- * @throws IdxError (an Error) naming the file when it is missing or unreadable, has a wrong magic
- *   number, an unsupported type code, fewer bytes than its header declares (giving both sizes),
- *   trailing bytes, or a corrupt or truncated gzip stream; or when a declared size is over `maxBytes`.
+ * @throws IdxError (an Error) naming the file when it is missing, unreadable or not a regular file
+ *   (a directory, a FIFO, a device), has a wrong magic number, an unsupported type code, fewer bytes
+ *   than its header declares (giving both sizes), trailing bytes, or a corrupt or truncated gzip
+ *   stream; or when the file or a declared size is over `maxBytes`.
  * @example
  * const { dims, data } = readIdx('t10k-labels-idx1-ubyte.gz');  // dims [10000], data[i] in 0..9
  */
@@ -189,25 +284,38 @@ export function readIdx(file: string, options: ReadIdxOptions = {}): IdxArray {
   const max = options.maxBytes ?? bufferConstants.MAX_LENGTH;
   if (!Number.isInteger(max) || max <= 0) throw invalidArg('readIdx', 'maxBytes', 'a positive integer', max, RangeError);
   const maxBytes = Math.min(max, bufferConstants.MAX_LENGTH);
+  // stat before open: opening a FIFO would block until some other process writes to it.
   let size: number;
   try {
     const stat = fs.statSync(file);
-    if (!stat.isFile()) throw new IdxError(file, 'not a regular file');
+    if (!stat.isFile()) throw new IdxError(file, `not a regular file (${kindOf(stat)})`);
     size = stat.size;
   } catch (err) {
     if (err instanceof IdxError) throw err;
     const code = (err as { code?: string }).code;
-    throw new IdxError(file, code === 'ENOENT' ? 'file not found' : `cannot read the file (${zlibMessage(err)})`, { cause: err });
+    const problem = code !== 'ENOENT' ? `cannot read the file (${zlibMessage(err)})`
+      : isSymlink(file) ? 'file not found (a symbolic link to a missing file)' : 'file not found';
+    throw new IdxError(file, problem, { cause: err });
   }
   if (size > maxBytes) throw new IdxError(file, `the file has ${size} bytes, more than the ${maxBytes}-byte limit`);
-  let bytes: Buffer;
+  let fd: number;
   try {
-    bytes = fs.readFileSync(file);
+    fd = fs.openSync(file, 'r');
   } catch (err) {
     throw new IdxError(file, `cannot read the file (${zlibMessage(err)})`, { cause: err });
   }
-  if (isGzip(bytes)) return gunzipIdx(file, bytes, maxBytes);
-  return finish(file, bytes, parseHeader(file, bytes, true)!);
+  try {
+    // Only the first bytes are read until the header has been checked against the file's length.
+    const head = readBytes(file, fd, Math.min(size, MAX_HEADER), 0);
+    if (isGzip(head)) return gunzipIdx(file, readBytes(file, fd, size, 0), maxBytes);
+    // `head` holds the longest header, or the whole file: the parse is complete either way.
+    const header = parseHeader(file, head, true)!;
+    checkSize(file, header, size);
+    const data = readBytes(file, fd, size - header.headerBytes, header.headerBytes);
+    return { dims: header.dims, data: new Uint8Array(data.buffer, data.byteOffset, data.length) };
+  } finally {
+    fs.closeSync(fd);
+  }
 }
 
 /**

@@ -64,6 +64,15 @@ void* Alloc(size_t bytes) {
   void* p = nullptr;
   cudaError_t e = cudaMallocAsync(&p, bytes, c.stream);
   if (e == cudaErrorMemoryAllocation) {
+    // The pool keeps what was freed (see context.cc); hand it back to the driver and try once more.
+    cudaGetLastError();
+    cudaMemPool_t pool;
+    if (cudaStreamSynchronize(c.stream) == cudaSuccess && cudaDeviceGetDefaultMemPool(&pool, c.device) == cudaSuccess &&
+        cudaMemPoolTrimTo(pool, 0) == cudaSuccess) {
+      e = cudaMallocAsync(&p, bytes, c.stream);
+    }
+  }
+  if (e == cudaErrorMemoryAllocation) {
     cudaGetLastError();
     size_t freeBytes = 0, totalBytes = 0;
     cudaMemGetInfo(&freeBytes, &totalBytes);

@@ -3,6 +3,7 @@
 
 #include <cstring>
 
+#include "cpu/host_memory.h"
 #include "ops/ops.h"
 
 namespace nc::ops {
@@ -125,6 +126,7 @@ Napi::Value MemoryInfo(const Args& args) {
   out.Set("liveBuffers", static_cast<double>(s.liveBuffers));
   out.Set("liveBytes", static_cast<double>(s.liveBytes));
   out.Set("peakBytes", static_cast<double>(s.peakBytes));
+  if (backend == Backend::Cpu) out.Set("cachedBytes", static_cast<double>(cpu::HostCachedBytes()));
 #if NC_WITH_CUDA
   if (backend == Backend::Gpu) {
     const cuda::DeviceMemory m = cuda::MemoryReport();
