@@ -29,9 +29,13 @@ const OPTIMIZER_PREFIX = 'optimizer.';
 
 /**
  * Saves the parameters of `net`, the trainer's state and `state` to `file` (atomically).
- * @throws Error naming the file or a parameter that has no values yet.
+ * @throws Error naming the file, or a parameter that has no values yet or was disposed.
  */
 export function saveCheckpoint(file: string, net: Block, trainer: Trainer, state: Omit<TrainingState, 'optimizer' | 'random'>): void {
+  // Everything is checked before anything is read or written: no half-written file.
+  const op = `saveCheckpoint: cannot save ${file}`;
+  for (const p of net.collectParams().values()) p.checkAlive(op, 'its values are gone');
+  trainer.checkAlive(op);
   const tensors = new Map<string, { shape: number[]; data: Float32Array }>();
   for (const [name, p] of net.collectParams()) {
     if (!p.initialized) throw new Error(`saveCheckpoint: ${name} has no values yet; run one forward pass first`);

@@ -15,6 +15,7 @@ export { evaluateAccuracy, countCorrect } from './evaluate';
 export { TrainingMetrics } from './metrics';
 export { TrainingHistory, EpochRecord, writeCurvesSvg, terminalChart } from './plot';
 export { fit, FitOptions, FitResult } from './train';
+export { NonFiniteError, NonFiniteKind } from './finite';
 export { saveCheckpoint, loadCheckpoint, TrainingState } from './checkpoint';
 export { ProgressBar, ProgressOptions } from './progress';
 export type { BackendInfo, MemoryInfo, Activation, PoolKind } from '../binding';

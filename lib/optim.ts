@@ -115,6 +115,9 @@ export abstract class Optimizer {
     const tensors = list.map(([name, p]): [string, Tensor, Tensor] => {
       const w = p.data();
       if (!w.grad) throw new Error(`${op}: ${name} has no gradient (attachGrad was not called)`);
+      // Checked for every parameter before any is updated: no partial step.
+      const freed = w.data.disposed ? 'data' : w.grad.data.disposed ? 'gradient' : null;
+      if (freed) throw new Error(`${op}: parameter ${name} was disposed (its ${freed} was freed with dispose())`);
       return [name, w, w.grad];
     });
     const normSq = maxNorm > 0 ? this.squaredNorm(op, tensors.map(([, , g]) => g)) : null;

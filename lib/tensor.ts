@@ -152,6 +152,9 @@ export class Tensor {
 
   /** Copies the elements to a new Float32Array (row-major). */
   toArray(): Float32Array {
+    if (this.data.disposed) {
+      throw new Error(`toArray: the tensor ${formatShape(this.shape)} was disposed (its memory was freed with dispose())`);
+    }
     const out = new Float32Array(this.size);
     binding.download(this.data, out);
     return out;
@@ -178,7 +181,10 @@ export class Tensor {
     return new Tensor(this.data, dims, this.device);
   }
 
-  /** Frees the native memory now (views of the same storage become unusable too). */
+  /**
+   * Frees the native memory now (views of the same storage become unusable too); later uses throw
+   * an error saying it was disposed. Calling it again does nothing.
+   */
   dispose(): void {
     this.data.dispose();
     this.grad?.dispose();

@@ -13,6 +13,7 @@ import { EpochRecordJSON, TrainingHistory, terminalChart, writeCurvesSvg } from 
 import { TrainingState, checkpointExists, loadCheckpoint, saveCheckpoint } from './checkpoint';
 import { positiveInt } from './check';
 import { cpu } from './device';
+import { FiniteGuard, NonFiniteError, NonFiniteFinding } from './finite';
 
 /** Options of {@link fit}. */
 export interface FitOptions {
@@ -34,6 +35,17 @@ export interface FitOptions {
   progress?: boolean;
   /** Called after every step (e.g. to stop early in tests). */
   onBatch?: (epoch: number, batch: number) => void;
+  /**
+   * Stop at the first non-finite (NaN or infinite) loss, gradient or parameter with a
+   * {@link NonFiniteError} naming the layer, the parameter and the step. Default false. The check
+   * runs after backward and before the update, so the bad step changes no parameter; it costs one
+   * read back per step (the squares of the loss and the gradients summed on the device), and looks
+   * tensor by tensor only when that sum is not finite. With `checkpoint`, no checkpoint with
+   * non-finite values is written, and one is also written before the first step when every shape is
+   * known (after a forward or a load), so the file on disk is the last good state. (Batch norm's
+   * running statistics are changed by the bad step's forward itself; the checkpoint has good ones.)
+   */
+  checkFinite?: boolean;
 }
 
 /** What {@link fit} returns. */
@@ -60,19 +72,33 @@ export async function fit(net: Block, trainIter: DataLoader, testIter: DataLoade
   const device = [...net.collectParams().values()][0]?.device ?? cpu();
   let history = new TrainingHistory();
   let state: Pick<TrainingState, 'epoch' | 'batch' | 'partial'> = { epoch: 1, batch: 0, partial: null };
+  // A network freed with dispose() fails here, naming the parameter, rather than mid-epoch.
+  for (const p of net.collectParams().values()) p.checkAlive('fit');
+  // The position the checkpoint on disk holds, when this run wrote or resumed from it.
+  let kept: { epoch: number; batch: number } | null = null;
 
   if (options.resume && options.checkpoint && checkpointExists(options.checkpoint)) {
     const saved = loadCheckpoint(options.checkpoint, net, options.trainer);
     state = saved;
     trainIter.setSeed(saved.loaderSeed);
     history = TrainingHistory.fromJSON(saved.history as EpochRecordJSON[]);
+    kept = { epoch: saved.epoch, batch: saved.batch };
     log(`resuming from ${options.checkpoint}: epoch ${saved.epoch}, batch ${saved.batch}`);
   }
   trainIter.setEpoch(state.epoch - 1);
+  const guard = options.checkFinite ? new FiniteGuard(net, device) : null;
+  const stop = (finding: NonFiniteFinding, at: { epoch: number; batch: number; step: number },
+    when: 'step' | 'save') => new NonFiniteError(finding, { ...at, when, file: options.checkpoint, kept });
   const save = (next: Pick<TrainingState, 'epoch' | 'batch' | 'partial'>) => {
     if (!options.checkpoint) return;
+    // The last update is not checked per step: check the parameters before they reach the file.
+    if (guard && !guard.paramsFinite()) {
+      const finding = guard.find(null, null);
+      if (finding) throw stop(finding, { epoch: next.epoch, batch: next.batch, step: options.trainer.stepCount }, 'save');
+    }
     saveCheckpoint(options.checkpoint, net, options.trainer,
       { ...next, loaderSeed: trainIter.seed, history: history.toJSON() as unknown[] });
+    kept = { epoch: next.epoch, batch: next.batch };
   };
 
   // Ctrl-C asks to stop after the current step; the checkpoint then holds everything to resume.
@@ -82,6 +108,8 @@ export async function fit(net: Block, trainIter: DataLoader, testIter: DataLoade
   };
   if (options.checkpoint) process.on('SIGINT', onSigint);
   try {
+    // With checkFinite a good state is on disk from the start (once no shape waits for a forward).
+    if (guard && !kept && [...net.collectParams().values()].every((p) => p.initialized)) save(state);
     for (let epoch = state.epoch; epoch <= epochs; epoch++) {
       const start = process.hrtime.bigint();
       const metrics = new TrainingMetrics(device);
@@ -93,18 +121,29 @@ export async function fit(net: Block, trainIter: DataLoader, testIter: DataLoade
         const yHat = record(() => net.forward(X));
         const l = record(() => lossFn.forward(yHat, y));
         l.backward();
+        // Before the update: a bad step must not reach the parameters.
+        const finding = guard && !guard.stepFinite(l) ? guard.find(l, X) : null;
+        if (finding) {
+          bar?.stop();
+          metrics.dispose();
+          for (const t of [X, y, yHat, l]) t.dispose();
+          throw stop(finding, { epoch, batch: batch + 1, step: options.trainer.stepCount + 1 }, 'step');
+        }
         options.trainer.step(y.size);
         metrics.add(l, yHat, y);
         for (const t of [X, y, yHat, l]) t.dispose();
         batch++;
         if (bar && batch % 20 === 0) bar.update(metrics.examples, metrics.read());
         options.onBatch?.(epoch, batch);
-        // Let the event loop run, so that a Ctrl-C (a signal handled there) is seen after this step.
-        if (options.checkpoint) await new Promise((resolve) => setImmediate(resolve));
+        // Let the event loop run: a Ctrl-C (a signal handled there) is seen after this step, and Node
+        // runs the finalizers of freed tensors' native wrappers only there (a loop that never
+        // yields piles them up, and resident memory grows step after step).
+        await new Promise((resolve) => setImmediate(resolve));
         if (stopRequested) {
           bar?.stop();
-          save({ epoch, batch, partial: metrics.snapshot() });
+          const partial = metrics.snapshot();
           metrics.dispose();
+          save({ epoch, batch, partial });
           log(`stopped after epoch ${epoch}, batch ${batch}; saved ${options.checkpoint} (resume to continue)`);
           return { history, interrupted: true };
         }
@@ -125,6 +164,7 @@ export async function fit(net: Block, trainIter: DataLoader, testIter: DataLoade
     }
   } finally {
     process.removeListener('SIGINT', onSigint);
+    guard?.dispose();
   }
   if (history.records.length > 0) log(terminalChart(history));
   if (options.plot) {

@@ -168,10 +168,12 @@ export class Trainer {
    * One optimizer step. Gradients are divided by `batchSize` (Gluon's rescaling), so a summed
    * per-example loss gives the mean gradient; then clipped as the options say.
    * @param batchSize - examples in the batch that produced the gradients.
-   * @throws Error when a parameter has no values yet (run a forward first).
+   * @throws Error when a parameter has no values yet (run a forward first), or when a parameter, its
+   *   gradient or the optimizer's state was disposed (then nothing is updated).
    */
   step(batchSize: number): void {
     positiveInt('Trainer.step', 'batchSize', batchSize);
+    this.checkAlive('Trainer.step');
     if (this.schedule) this.optimizer.learningRate = this.scheduledRate('Trainer.step');
     this.optimizer.step(this.params, { rescale: 1 / batchSize, ...this.clip });
     this.stepCount++;
@@ -224,6 +226,18 @@ export class Trainer {
     this.stepCount = steps;
     this.epochCount = epochs;
     this.learningRate = lr;
+  }
+
+  /**
+   * Throws, naming `op`, when a parameter or gradient this trainer updates, or a state tensor of its
+   * optimizer, was disposed. Checked before touching anything, so that no parameter is updated when
+   * a later one would fail.
+   */
+  checkAlive(op: string): void {
+    for (const p of this.params.values()) p.checkAlive(op);
+    for (const [name, t] of this.optimizer.state().slots) {
+      if (t.data.disposed) throw new Error(`${op}: the optimizer state ${name} was disposed; re-create the Trainer`);
+    }
   }
 
   // The schedule's rate at the current step or epoch, checked.

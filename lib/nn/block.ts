@@ -86,6 +86,15 @@ export abstract class Block {
   }
 
   /**
+   * Frees every parameter's values and gradients now rather than at garbage collection (see
+   * {@link Parameter.dispose}). Later uses (forward, `Trainer.step`, saving) throw an error naming a
+   * parameter; `initialize()` gives the network new values. Calling it again does nothing.
+   */
+  dispose(): void {
+    for (const p of this.collectParams().values()) p.dispose();
+  }
+
+  /**
    * The forward pass for inference: not recorded, in prediction mode (dropout off).
    * @example const scores = net.predict(X);
    */

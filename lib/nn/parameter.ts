@@ -40,9 +40,14 @@ export class Parameter {
     return this.trainable ? 'write' : 'null';
   }
 
-  /** True once the tensor exists. */
+  /** True once the tensor exists (also after {@link Parameter.dispose}, which frees its memory). */
   get initialized(): boolean {
     return this.value !== null;
+  }
+
+  /** True when `dispose()` freed the values or the gradient (of this parameter or its tensors). */
+  get disposed(): boolean {
+    return this.freed() !== null;
   }
 
   /** The device given at `initialize`. */
@@ -55,7 +60,14 @@ export class Parameter {
    * @throws Error before `initialize()` or before the first forward of a deferred shape.
    */
   data(): Tensor {
-    if (this.value) return this.value;
+    if (this.value) {
+      // A storage flag read: cheap enough for every forward, and it names the parameter.
+      if (this.value.data.disposed) {
+        throw new Error(`${this.name}: the parameter was disposed (its data was freed with dispose()); ` +
+          're-create the network, or call net.initialize() again');
+      }
+      return this.value;
+    }
     if (this.pending) {
       throw new Error(`${this.name}: shape ${formatShape(this.shape)} is not known yet; run one forward pass first`);
     }
@@ -64,12 +76,42 @@ export class Parameter {
 
   /**
    * The gradient written by `backward()`.
-   * @throws Error for a parameter that is not trainable (it has no gradient).
+   * @throws Error for a parameter that is not trainable (it has no gradient), or disposed.
    */
   grad(): Tensor {
     const t = this.data();
     if (!t.grad) throw new Error(`${this.name}: not trainable (gradReq 'null'), so it has no gradient`);
+    this.checkAlive('Parameter.grad');
     return t.grad;
+  }
+
+  /**
+   * Throws unless the values and the gradient are still allocated: callers that touch several
+   * parameters check them all first, so that a disposed one never leaves a half-done update.
+   * @param op - names the caller in the message, e.g. 'Trainer.step'.
+   * @param advice - what to do instead.
+   * @throws Error `Trainer.step: parameter dense0.weight was disposed (its data was freed with dispose()); ...`.
+   */
+  checkAlive(op: string, advice = 're-create the net and the Trainer'): void {
+    const why = this.freed();
+    if (why) throw new Error(`${op}: parameter ${this.name} was disposed (${why}); ${advice}`);
+  }
+
+  /**
+   * Frees the values and the gradient now rather than at garbage collection. Any later use throws
+   * an error naming the parameter; `initialize()` gives it new values. Calling it again does nothing.
+   */
+  dispose(): void {
+    this.value?.dispose();
+    this.pending = null;
+  }
+
+  // What dispose() freed, or null.
+  private freed(): string | null {
+    if (!this.value) return null;
+    if (this.value.data.disposed) return 'its data was freed with dispose()';
+    if (this.value.grad?.data.disposed) return 'its gradient was freed with dispose()';
+    return null;
   }
 
   /**
@@ -77,7 +119,7 @@ export class Parameter {
    * deferred until the shape is complete.
    */
   initialize(init: Initializer, device: Device, forceReinit = false): void {
-    if (this.value && !forceReinit) return;
+    if (this.value && !this.disposed && !forceReinit) return;
     this.value?.dispose();
     this.value = null;
     this.pending = { init: this.defaultInit ?? init, device };
@@ -86,7 +128,7 @@ export class Parameter {
 
   /** Completes a deferred shape (called by layers at their first forward). */
   inferShape(shape: number[]): void {
-    if (this.value) return;
+    if (this.value) return;  // a disposed value keeps its shape; data() then says it was disposed
     this.shape = [...shape];
     if (this.pending) this.materialize();
   }

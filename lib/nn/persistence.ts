@@ -31,7 +31,8 @@ function isPending(p: Parameter): boolean {
  * @param file - destination, e.g. `lenet.safetensors`; an existing file is replaced.
  * @param metadata - optional strings stored in the file's `__metadata__`.
  * @throws Error naming the parameters that have no values yet (call `net.initialize()` and run one
- *   forward pass so that deferred shapes are known), or naming `file` when writing fails.
+ *   forward pass so that deferred shapes are known), or one that was disposed, or naming `file` when
+ *   writing fails.
  * @example
  * net.initialize(init.Xavier());
  * net.forward(X);                    // completes the deferred shapes
@@ -44,6 +45,8 @@ export function saveParameters(params: ParameterDict, file: string, metadata?: R
     throw new Error(`saveParameters: cannot save ${file}: ${notReady.join(', ')} ` +
       `${notReady.length === 1 ? 'has' : 'have'} no values yet; call net.initialize() and run one forward pass first`);
   }
+  // Every parameter is checked before anything is read or written: no half-written file.
+  for (const p of params.values()) p.checkAlive(`saveParameters: cannot save ${file}`, 'its values are gone');
   const tensors = new Map<string, TensorToWrite>();
   for (const [name, p] of params) {
     const t = p.data();

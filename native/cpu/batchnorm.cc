@@ -40,7 +40,7 @@ dnnl::memory::desc Data(const BatchNormShape& s) { return PlainDesc({s.n, s.c, s
 dnnl::batch_normalization_forward::primitive_desc ForwardPd(const BatchNormShape& s, prop_kind kind,
                                                              bool globalStats, float epsilon) {
   dnnl::batch_normalization_forward::desc desc(kind, Data(s), epsilon, Flags(globalStats));
-  return dnnl::batch_normalization_forward::primitive_desc(desc, Engine());
+  return dnnl::batch_normalization_forward::primitive_desc(desc, UserScratchpad(), Engine());
 }
 
 }  // namespace
@@ -94,7 +94,7 @@ void BatchNormBackward(const BatchNormShape& s, const float* x, const float* gam
         // Without training the statistics were constants (use_global_stats): dx = dy·gamma·invStd.
         dnnl::batch_normalization_backward::desc desc(prop_kind::backward, Data(s), Data(s), eps, Flags(!training));
         dnnl::batch_normalization_backward::primitive_desc pd(
-            desc, Engine(), ForwardPd(s, prop_kind::forward_training, !training, eps));
+            desc, UserScratchpad(), Engine(), ForwardPd(s, prop_kind::forward_training, !training, eps));
         CachedPrimitive e{dnnl::batch_normalization_backward(pd), {}, {}};
         for (int arg : {DNNL_ARG_SRC, DNNL_ARG_DIFF_DST, DNNL_ARG_DIFF_SRC}) e.Arg(arg, Data(s));
         for (int arg : {DNNL_ARG_MEAN, DNNL_ARG_VARIANCE, DNNL_ARG_SCALE, DNNL_ARG_SHIFT, DNNL_ARG_DIFF_SCALE,

@@ -77,7 +77,7 @@ void BackwardData(const ConvShape& s, const float* dy, const float* w, float* dx
     ConvDescs a = KernelDescs(s, true);
     dnnl::convolution_backward_data::desc desc(algorithm::convolution_direct, a.src, a.weights, a.dst, a.strides,
                                                a.padding, a.padding);
-    dnnl::convolution_backward_data::primitive_desc pd(desc, Engine(), ForwardPd(s, false, Activation::None));
+    dnnl::convolution_backward_data::primitive_desc pd(desc, UserScratchpad(), Engine(), ForwardPd(s, false, Activation::None));
     ConvDescs d = PlainDescs(s);
     CachedPrimitive e{dnnl::convolution_backward_data(pd), {}, {}};
     e.Arg(DNNL_ARG_DIFF_DST, d.dst, pd.diff_dst_desc(), false);
@@ -95,7 +95,7 @@ void BackwardWeights(const ConvShape& s, const float* x, const float* dy, float*
     dnnl::convolution_backward_weights::desc desc(algorithm::convolution_direct, a.src, a.weights,
                                                   withBias ? a.bias : memory::desc(), a.dst, a.strides, a.padding,
                                                   a.padding);
-    dnnl::convolution_backward_weights::primitive_desc pd(desc, Engine(), ForwardPd(s, withBias, Activation::None));
+    dnnl::convolution_backward_weights::primitive_desc pd(desc, UserScratchpad(), Engine(), ForwardPd(s, withBias, Activation::None));
     ConvDescs d = PlainDescs(s);
     CachedPrimitive e{dnnl::convolution_backward_weights(pd), {}, {}};
     e.Arg(DNNL_ARG_SRC, d.src, pd.src_desc(), false);

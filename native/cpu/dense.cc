@@ -52,7 +52,7 @@ void DenseBackward(const DenseShape& s, const float* x, const float* w, const fl
   if (dx != nullptr) {
     const auto& entry = CachedOrBuild(Key("dense_bwd_data", {s.n, s.k, s.m}), [&] {
       dnnl::inner_product_backward_data::desc desc(d.src, d.weights, d.dst);
-      dnnl::inner_product_backward_data::primitive_desc pd(desc, Engine(), ForwardPd(s, false, Activation::None));
+      dnnl::inner_product_backward_data::primitive_desc pd(desc, UserScratchpad(), Engine(), ForwardPd(s, false, Activation::None));
       return Plain(dnnl::inner_product_backward_data(pd), s,
                    {{DNNL_ARG_DIFF_DST, 3}, {DNNL_ARG_WEIGHTS, 1}, {DNNL_ARG_DIFF_SRC, 0}});
     });
@@ -60,7 +60,7 @@ void DenseBackward(const DenseShape& s, const float* x, const float* w, const fl
   }
   const auto& entry = CachedOrBuild(Key("dense_bwd_weights", {s.n, s.k, s.m, withBias}), [&] {
     dnnl::inner_product_backward_weights::desc desc(d.src, d.weights, withBias ? d.bias : memory::desc(), d.dst);
-    dnnl::inner_product_backward_weights::primitive_desc pd(desc, Engine(), ForwardPd(s, withBias, Activation::None));
+    dnnl::inner_product_backward_weights::primitive_desc pd(desc, UserScratchpad(), Engine(), ForwardPd(s, withBias, Activation::None));
     return Plain(dnnl::inner_product_backward_weights(pd), s,
                  {{DNNL_ARG_SRC, 0}, {DNNL_ARG_DIFF_DST, 3}, {DNNL_ARG_DIFF_WEIGHTS, 1}, {DNNL_ARG_DIFF_BIAS, 2}});
   });

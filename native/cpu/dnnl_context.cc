@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "cpu/cpu.h"
+#include "cpu/host_memory.h"
 
 namespace nc::cpu {
 
@@ -31,10 +32,35 @@ void CachedPrimitive::Arg(int arg, const dnnl::memory::desc& plainDesc, const dn
   plain[arg] = plainDesc;
   if (chosen == plainDesc) return;
   dnnl::memory scratch(chosen, Engine());
-  dnnl::reorder reorder = output ? dnnl::reorder(scratch, dnnl::memory(plainDesc, Engine(), DNNL_MEMORY_NONE))
-                                 : dnnl::reorder(dnnl::memory(plainDesc, Engine(), DNNL_MEMORY_NONE), scratch);
+  dnnl::memory user(plainDesc, Engine(), DNNL_MEMORY_NONE);
+  dnnl::reorder reorder = output ? dnnl::reorder(scratch, user, UserScratchpad())
+                                 : dnnl::reorder(user, scratch, UserScratchpad());
   bridges.emplace(arg, LayoutBridge{scratch, reorder, output});
 }
+
+namespace {
+// The scratchpad `p` asks for, in the one buffer all executions share (they run one at a time, on
+// the JS thread).
+dnnl::memory Scratchpad(const dnnl::primitive& p) {
+  static void* buffer = nullptr;
+  static size_t capacity = 0;
+  const dnnl_memory_desc_t* c = dnnl_primitive_desc_query_md(p.get_primitive_desc(), dnnl_query_scratchpad_md, 0);
+  dnnl::memory::desc md = c ? dnnl::memory::desc(*c) : dnnl::memory::desc();
+  const size_t bytes = md.get_size();
+  if (bytes > capacity) {
+    if (buffer) HostFree(buffer, capacity);
+    buffer = HostAlloc(bytes);
+    capacity = buffer ? bytes : 0;
+    if (!buffer) throw std::bad_alloc();
+  }
+  return dnnl::memory(md, Engine(), bytes ? buffer : nullptr);
+}
+
+void Run(const dnnl::primitive& p, std::unordered_map<int, dnnl::memory> args) {
+  args.emplace(DNNL_ARG_SCRATCHPAD, Scratchpad(p));
+  p.execute(Stream(), args);
+}
+}  // namespace
 
 void Execute(const CachedPrimitive& entry, std::initializer_list<std::pair<int, const void*>> args) {
   std::unordered_map<int, dnnl::memory> run;
@@ -49,12 +75,12 @@ void Execute(const CachedPrimitive& entry, std::initializer_list<std::pair<int, 
       run.emplace(arg, bridge->second.scratch);
       outputs.emplace_back(&bridge->second, user);
     } else {
-      bridge->second.reorder.execute(Stream(), user, bridge->second.scratch);
+      Run(bridge->second.reorder, {{DNNL_ARG_FROM, user}, {DNNL_ARG_TO, bridge->second.scratch}});
       run.emplace(arg, bridge->second.scratch);
     }
   }
-  entry.primitive.execute(Stream(), run);
-  for (auto& [bridge, user] : outputs) bridge->reorder.execute(Stream(), bridge->scratch, user);
+  Run(entry.primitive, std::move(run));
+  for (auto& [bridge, user] : outputs) Run(bridge->reorder, {{DNNL_ARG_FROM, bridge->scratch}, {DNNL_ARG_TO, user}});
   Stream().wait();
 }
 
@@ -75,8 +101,14 @@ std::string Key(const char* op, std::initializer_list<int64_t> values) {
   return key;
 }
 
-dnnl::primitive_attr ActivationAttr(Activation act) {
+dnnl::primitive_attr UserScratchpad() {
   dnnl::primitive_attr attr;
+  attr.set_scratchpad_mode(dnnl::scratchpad_mode::user);
+  return attr;
+}
+
+dnnl::primitive_attr ActivationAttr(Activation act) {
+  dnnl::primitive_attr attr = UserScratchpad();
   if (act == Activation::None) return attr;
   dnnl::algorithm alg = act == Activation::Relu      ? dnnl::algorithm::eltwise_relu
                         : act == Activation::Sigmoid ? dnnl::algorithm::eltwise_logistic

@@ -22,6 +22,11 @@ struct LayoutBridge {
   bool output;
 };
 
+// Every primitive is built with this attribute: its scratchpad then comes from one buffer of ours
+// (grown to the largest asked for) instead of a malloc and free inside every execution, which
+// fragmented glibc's heap until resident memory grew step after step.
+dnnl::primitive_attr UserScratchpad();
+
 // A primitive built once per distinct key (op + shapes + options), with the layout of each argument.
 struct CachedPrimitive {
   dnnl::primitive primitive;
@@ -45,7 +50,7 @@ dnnl::memory::desc PlainDesc(const dnnl::memory::dims& dims);
 // Wraps a host pointer as oneDNN memory without copying.
 dnnl::memory Wrap(const dnnl::memory::desc& md, const void* data);
 
-// Attributes that fuse `act` into a convolution or inner product as a post-op.
+// Attributes that fuse `act` into a convolution or inner product as a post-op (with UserScratchpad).
 dnnl::primitive_attr ActivationAttr(Activation act);
 
 // Key helper: "conv_fwd:1,2,3,...".

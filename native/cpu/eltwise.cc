@@ -24,7 +24,7 @@ algorithm UseDstAlgorithm(Activation act) {
 
 dnnl::eltwise_forward::primitive_desc ForwardPd(Activation act, int64_t n) {
   dnnl::eltwise_forward::desc desc(prop_kind::forward_training, UseDstAlgorithm(act), PlainDesc({n}), 0.0f, 0.0f);
-  return dnnl::eltwise_forward::primitive_desc(desc, Engine());
+  return dnnl::eltwise_forward::primitive_desc(desc, UserScratchpad(), Engine());
 }
 
 // Leaky relu is oneDNN's relu with a negative slope alpha; ELU takes alpha; GELU is the exact (erf) one.
@@ -38,7 +38,7 @@ algorithm InputAlgorithm(Activation act) {
 
 dnnl::eltwise_forward::primitive_desc InputForwardPd(Activation act, float alpha, int64_t n) {
   dnnl::eltwise_forward::desc desc(prop_kind::forward_training, InputAlgorithm(act), PlainDesc({n}), alpha, 0.0f);
-  return dnnl::eltwise_forward::primitive_desc(desc, Engine());
+  return dnnl::eltwise_forward::primitive_desc(desc, UserScratchpad(), Engine());
 }
 
 // The bits of alpha, for cache keys.
@@ -63,7 +63,7 @@ void InputActivationForward(Activation act, float alpha, int64_t n, const float*
 void InputActivationBackward(Activation act, float alpha, int64_t n, const float* x, const float* dy, float* dx) {
   const auto& entry = CachedOrBuild(Key("eltwise_x_bwd", {static_cast<int64_t>(act), n, Bits(alpha)}), [&] {
     dnnl::eltwise_backward::desc desc(InputAlgorithm(act), PlainDesc({n}), PlainDesc({n}), alpha, 0.0f);
-    dnnl::eltwise_backward::primitive_desc pd(desc, Engine(), InputForwardPd(act, alpha, n));
+    dnnl::eltwise_backward::primitive_desc pd(desc, UserScratchpad(), Engine(), InputForwardPd(act, alpha, n));
     CachedPrimitive e{dnnl::eltwise_backward(pd), {}, {}};
     for (int arg : {DNNL_ARG_SRC, DNNL_ARG_DIFF_DST, DNNL_ARG_DIFF_SRC}) e.Arg(arg, PlainDesc({n}));
     return e;
@@ -92,7 +92,7 @@ void ActivationBackward(Activation act, int64_t n, const float* y, const float* 
   }
   const auto& entry = CachedOrBuild(Key("eltwise_bwd", {static_cast<int64_t>(act), n}), [&] {
     dnnl::eltwise_backward::desc desc(UseDstAlgorithm(act), PlainDesc({n}), PlainDesc({n}), 0.0f, 0.0f);
-    dnnl::eltwise_backward::primitive_desc pd(desc, Engine(), ForwardPd(act, n));
+    dnnl::eltwise_backward::primitive_desc pd(desc, UserScratchpad(), Engine(), ForwardPd(act, n));
     CachedPrimitive e{dnnl::eltwise_backward(pd), {}, {}};
     for (int arg : {DNNL_ARG_DST, DNNL_ARG_DIFF_DST, DNNL_ARG_DIFF_SRC}) e.Arg(arg, PlainDesc({n}));
     return e;

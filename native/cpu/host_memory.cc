@@ -2,6 +2,7 @@
 
 #include <sys/mman.h>
 
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -39,17 +40,23 @@ void SystemFree(void* p, size_t size) {
   else munmap(p, size);
 }
 
-// Freed blocks, least recently freed first, and an index of them by size. Live plus cached bytes
-// never exceed the peak of live bytes: a miss that would go above it evicts the oldest blocks.
+// Freed blocks, least recently freed first, and an index of them by size. A block unused for
+// kMaxIdle goes back to the system (checked at every allocation and free), so what a training
+// loop reuses every step stays and what it stopped using (another model, another batch size)
+// leaves; when the system runs short, everything goes back.
+constexpr std::chrono::seconds kMaxIdle{20};
+
 struct Cache {
+  using Clock = std::chrono::steady_clock;
   struct Block {
     void* p;
     size_t size;
+    Clock::time_point freed;
   };
   std::mutex mutex;
   std::list<Block> byAge;
   std::unordered_multimap<size_t, std::list<Block>::iterator> bySize;
-  size_t cached = 0, live = 0, peak = 0;
+  size_t cached = 0;
 
   void evictOldest() {
     const Block block = byAge.front();
@@ -64,6 +71,11 @@ struct Cache {
     cached -= block.size;
     SystemFree(block.p, block.size);
   }
+
+  void evictIdle() {
+    const Clock::time_point now = Clock::now();
+    while (!byAge.empty() && now - byAge.front().freed > kMaxIdle) evictOldest();
+  }
 };
 
 Cache& TheCache() {
@@ -76,38 +88,33 @@ void* HostAlloc(size_t bytes) {
   const size_t size = BlockSize(bytes == 0 ? 1 : bytes);
   Cache& c = TheCache();
   std::lock_guard<std::mutex> lock(c.mutex);
-  void* p = nullptr;
+  c.evictIdle();
   auto hit = c.bySize.find(size);
   if (hit != c.bySize.end()) {
-    p = hit->second->p;
+    void* p = hit->second->p;
     c.byAge.erase(hit->second);
     c.bySize.erase(hit);
     c.cached -= size;
-  } else {
-    const size_t limit = c.peak > c.live + size ? c.peak : c.live + size;
-    while (c.cached > 0 && c.live + c.cached + size > limit) c.evictOldest();
-    p = SystemAlloc(size);
-    while (p == nullptr && c.cached > 0) {  // the system is short: give back the cache and retry
-      while (c.cached > 0) c.evictOldest();
-      p = SystemAlloc(size);
-    }
-    if (p == nullptr) return nullptr;
+    return p;
   }
-  c.live += size;
-  if (c.live > c.peak) c.peak = c.live;
+  void* p = SystemAlloc(size);
+  if (p == nullptr && c.cached > 0) {  // the system is short: give back the cache and retry
+    while (c.cached > 0) c.evictOldest();
+    p = SystemAlloc(size);
+  }
   return p;
 }
 
 void HostFree(void* p, size_t bytes) {
   const size_t size = BlockSize(bytes == 0 ? 1 : bytes);
-  Cache& c = TheCache();
-  std::lock_guard<std::mutex> lock(c.mutex);
-  c.live -= size;
   if (!kCaching) {
     SystemFree(p, size);
     return;
   }
-  c.byAge.push_back({p, size});
+  Cache& c = TheCache();
+  std::lock_guard<std::mutex> lock(c.mutex);
+  c.evictIdle();
+  c.byAge.push_back({p, size, Cache::Clock::now()});
   c.bySize.emplace(size, std::prev(c.byAge.end()));
   c.cached += size;
 }
