@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The project's GPU check, run on a machine with an NVIDIA GPU from a tree prepared by
 # scripts/gpu-bundle.sh: the ABI check of our cuDNN/cuBLAS declarations against NVIDIA's headers,
-# the whole mocha suite (which then also runs on the GPU), the LeNet and AlexNet examples on the GPU
+# the whole mocha suite (which then also runs on the GPU), the binding fuzzer on the GPU, the LeNet and AlexNet examples on the GPU
 # and their benchmarks against PyTorch on CUDA. Everything is written to the folder given (default
 # ./gpu-check-out), one file per step, and summarised in summary.txt.
 # Usage: scripts/gpu-check.sh [OUT]
@@ -50,6 +50,10 @@ rc=$?; step backend-info $rc
 
 $NODE node_modules/mocha/bin/mocha.js --reporter spec > "$out/mocha.txt" 2>&1
 rc=$?; step "mocha ($(grep -E 'passing|failing|pending' "$out/mocha.txt" | tr -s ' ' | tr '\n' ' '))" $rc
+
+# The binding fuzzer on the GPU, longer than the suite's 20,000 calls.
+timeout 200 $NODE dist-test/test/fuzz/run.js --device gpu:0 --calls 100000 --seconds 150 --seed 3 > "$out/fuzz-gpu.txt" 2>&1
+rc=$?; step "fuzz gpu ($(head -n 1 "$out/fuzz-gpu.txt"))" $rc
 
 timeout 300 $NODE examples/lenet.js --device gpu --epochs 10 --seed 1 > "$out/lenet-gpu.txt" 2>&1
 rc=$?; step "lenet --device gpu --epochs 10 ($(grep -E '^epoch 10,' "$out/lenet-gpu.txt"))" $rc
