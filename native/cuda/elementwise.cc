@@ -74,7 +74,7 @@ void DropoutForward(int64_t n, const float* x, float* y, float* mask, float p, u
 }
 void Axpby(int64_t n, const float* x, float* y, float a, float b) { LaunchAxpby(Stream(), n, x, y, a, b); }
 void Multiply(int64_t n, const float* x1, const float* x2, float* y) { LaunchMultiply(Stream(), n, x1, x2, y); }
-void Sum(int64_t n, const float* x, float* out) { LaunchSum(Stream(), n, x, out); }
+void Sum(int64_t n, const float* x, float* out) { LaunchSum(Stream(), n, x, out, /*squares=*/false, /*accumulate=*/false); }
 void AffineSample(const ImageShape& s, const float* x, const float* matrices, bool clampEdges, float* y) {
   LaunchAffineSample(Stream(), s, x, matrices, clampEdges, y);
 }

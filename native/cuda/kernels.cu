@@ -88,20 +88,25 @@ __global__ void MultiplyKernel(int64_t n, const float* x1, const float* x2, floa
   GRID_STRIDE_LOOP(i, n) y[i] = x1[i] * x2[i];
 }
 
-// Pass 1: block b sums its fixed grid-stride slice in double into partials[b].
+// Pass 1: block b sums its fixed grid-stride slice (of x, or of x² with Squares) in double into
+// partials[b].
+template <bool Squares>
 __global__ void SumPartialsKernel(int64_t n, const float* x, double* partials) {
   double s = 0.0;
-  GRID_STRIDE_LOOP(i, n) s += x[i];
+  GRID_STRIDE_LOOP(i, n) {
+    const double v = x[i];
+    s += Squares ? v * v : v;
+  }
   s = BlockSum(s);
   if (threadIdx.x == 0) partials[blockIdx.x] = s;
 }
 
-// Pass 2: one block folds the partials in a fixed order.
-__global__ void SumFinalKernel(int count, const double* partials, float* out) {
+// Pass 2: one block folds the partials in a fixed order; *out = Σ (+ *out when accumulating).
+__global__ void SumFinalKernel(int count, const double* partials, float* out, bool accumulate) {
   double s = 0.0;
   for (int i = threadIdx.x; i < count; i += blockDim.x) s += partials[i];
   s = BlockSum(s);
-  if (threadIdx.x == 0) *out = static_cast<float>(s);
+  if (threadIdx.x == 0) *out = static_cast<float>(accumulate ? static_cast<double>(*out) + s : s);
 }
 
 __global__ void BytesToFloatKernel(int64_t n, const uint8_t* src, float* dst, float scale) {
@@ -290,9 +295,9 @@ void LaunchMultiply(cudaStream_t stream, int64_t n, const float* x1, const float
   CUDA_CHECK_LAUNCH(MultiplyKernel);
 }
 
-void LaunchSum(cudaStream_t stream, int64_t n, const float* x, float* out) {
+void LaunchSum(cudaStream_t stream, int64_t n, const float* x, float* out, bool squares, bool accumulate) {
   if (n == 0) {  // the empty sum is 0 and still has to land in *out
-    CUDA_CHECK(cudaMemsetAsync(out, 0, sizeof(float), stream));
+    if (!accumulate) CUDA_CHECK(cudaMemsetAsync(out, 0, sizeof(float), stream));
     return;
   }
   // Block count is a function of n only, so the summation order (and result) is reproducible.
@@ -305,9 +310,13 @@ void LaunchSum(cudaStream_t stream, int64_t n, const float* x, float* out) {
     cudaStream_t s;
     ~FreeOnExit() { static_cast<void>(cudaFreeAsync(p, s)); }  // also when a launch check throws
   } scratch{partials, stream};
-  SumPartialsKernel<<<blocks, kBlock, 0, stream>>>(n, x, partials);
+  if (squares) {
+    SumPartialsKernel<true><<<blocks, kBlock, 0, stream>>>(n, x, partials);
+  } else {
+    SumPartialsKernel<false><<<blocks, kBlock, 0, stream>>>(n, x, partials);
+  }
   CUDA_CHECK_LAUNCH(SumPartialsKernel);
-  SumFinalKernel<<<1, kBlock, 0, stream>>>(blocks, partials, out);
+  SumFinalKernel<<<1, kBlock, 0, stream>>>(blocks, partials, out, accumulate);
   CUDA_CHECK_LAUNCH(SumFinalKernel);
 }
 

@@ -23,8 +23,9 @@ void LaunchDropoutForward(cudaStream_t stream, int64_t n, const float* x, float*
 void LaunchAxpby(cudaStream_t stream, int64_t n, const float* x, float* y, float a, float b);
 // y = x1 * x2
 void LaunchMultiply(cudaStream_t stream, int64_t n, const float* x1, const float* x2, float* y);
-// *out = Σ x (one float in device memory; deterministic order)
-void LaunchSum(cudaStream_t stream, int64_t n, const float* x, float* out);
+// *out = Σ x, or Σ x² with `squares` (+ *out with `accumulate`): one float in device memory,
+// summed in double in an order that depends on n alone.
+void LaunchSum(cudaStream_t stream, int64_t n, const float* x, float* out, bool squares, bool accumulate);
 // dst[i] = src[i] * scale (src: bytes in device memory)
 void LaunchBytesToFloat(cudaStream_t stream, int64_t n, const uint8_t* src, float* dst, float scale);
 // loss[r] = logsumexp(logits[r, :]) - logits[r, labels[r]]   (logits (N,C), labels (N) as floats)
