@@ -113,11 +113,9 @@ export abstract class Optimizer {
     const maxNorm = options.clipGradientNorm === undefined ? 0 : positive(op, 'clipGradientNorm', options.clipGradientNorm);
     const clipValue = options.clipGradientValue === undefined ? 0 : positive(op, 'clipGradientValue', options.clipGradientValue);
     const tensors = list.map(([name, p]): [string, Tensor, Tensor] => {
+      p.checkAlive(op, '');  // every parameter before any is updated: no partial step
       const w = p.data();
       if (!w.grad) throw new Error(`${op}: ${name} has no gradient (attachGrad was not called)`);
-      // Checked for every parameter before any is updated: no partial step.
-      const freed = w.data.disposed ? 'data' : w.grad.data.disposed ? 'gradient' : null;
-      if (freed) throw new Error(`${op}: parameter ${name} was disposed (its ${freed} was freed with dispose())`);
       return [name, w, w.grad];
     });
     const normSq = maxNorm > 0 ? this.squaredNorm(op, tensors.map(([, , g]) => g)) : null;
@@ -202,6 +200,14 @@ export abstract class Optimizer {
   }
 
   /** The state tensors (keyed `<parameter>.<slot>`, the optimizer's own tensors, not copies) and step counts. */
+  /** The name of a state tensor that was disposed (`dense0.weight.momentum_buffer`), or null. */
+  disposedSlot(): string | null {
+    for (const [name, perParam] of this.slots) {
+      for (const [slot, t] of perParam) if (t.data.disposed) return `${name}.${slot}`;
+    }
+    return null;
+  }
+
   state(): OptimizerState {
     const slots = new Map<string, Tensor>();
     for (const [name, perParam] of this.slots) {

@@ -235,9 +235,8 @@ export class Trainer {
    */
   checkAlive(op: string): void {
     for (const p of this.params.values()) p.checkAlive(op);
-    for (const [name, t] of this.optimizer.state().slots) {
-      if (t.data.disposed) throw new Error(`${op}: the optimizer state ${name} was disposed; re-create the Trainer`);
-    }
+    const slot = this.optimizer.disposedSlot();
+    if (slot) throw new Error(`${op}: the optimizer state ${slot} was disposed; re-create the Trainer`);
   }
 
   // The schedule's rate at the current step or epoch, checked.

@@ -89,12 +89,12 @@ export class Parameter {
    * Throws unless the values and the gradient are still allocated: callers that touch several
    * parameters check them all first, so that a disposed one never leaves a half-done update.
    * @param op - names the caller in the message, e.g. 'Trainer.step'.
-   * @param advice - what to do instead.
+   * @param advice - what to do instead ('' for none).
    * @throws Error `Trainer.step: parameter dense0.weight was disposed (its data was freed with dispose()); ...`.
    */
   checkAlive(op: string, advice = 're-create the net and the Trainer'): void {
     const why = this.freed();
-    if (why) throw new Error(`${op}: parameter ${this.name} was disposed (${why}); ${advice}`);
+    if (why) throw new Error(`${op}: parameter ${this.name} was disposed (${why})${advice ? `; ${advice}` : ''}`);
   }
 
   /**
