@@ -42,11 +42,11 @@ std::string DescribeValue(Napi::Value v) {
 }
 
 void Args::typeError(const std::string& message) const {
-  throw Napi::TypeError::New(env(), op_ + ": " + message);
+  throw Napi::TypeError::New(env(), std::string(op_) + ": " + message);
 }
 
 void Args::rangeError(const std::string& message) const {
-  throw Napi::RangeError::New(env(), op_ + ": " + message);
+  throw Napi::RangeError::New(env(), std::string(op_) + ": " + message);
 }
 
 void Args::invalid(const char* name, const std::string& expected, Napi::Value actual, bool range) const {
@@ -71,9 +71,9 @@ Storage* Args::storage(size_t i, const char* name, bool optional) const {
 }
 
 Storage* Args::pin(Storage* s) const {
-  pinned_.reserve(8);
-  s->Pin(opName_);
-  pinned_.push_back(s);
+  if (pinnedCount_ == pinned_.size()) rangeError("more than " + std::to_string(pinned_.size()) + " tensor arguments");
+  s->Pin(op_);
+  pinned_[pinnedCount_++] = s;
   return s;
 }
 

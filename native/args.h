@@ -28,15 +28,15 @@ struct TensorArg {
 // Reads the arguments of one call; `op` prefixes every message.
 class Args {
  public:
-  Args(const Napi::CallbackInfo& info, const char* op) : info_(info), op_(op), opName_(op) {}
+  // `op` is the export table's static name: pinned storages keep the pointer.
+  Args(const Napi::CallbackInfo& info, const char* op) : info_(info), op_(op) {}
   ~Args() {
-    for (Storage* s : pinned_) s->Unpin();
+    for (size_t i = 0; i < pinnedCount_; ++i) pinned_[i]->Unpin();
   }
   Args(const Args&) = delete;
   Args& operator=(const Args&) = delete;
 
   Napi::Env env() const { return info_.Env(); }
-  const std::string& op() const { return op_; }
 
   Napi::Value value(size_t i) const { return info_[i]; }
   void requireCount(size_t n) const;
@@ -67,9 +67,10 @@ class Args {
   Storage* pin(Storage* s) const;
 
   const Napi::CallbackInfo& info_;
-  std::string op_;
-  const char* opName_;  // the export table's static name, kept by pinned storages
-  mutable std::vector<Storage*> pinned_;
+  const char* op_;
+  // More than any entry point takes; a fixed array keeps the per-call cost at nothing.
+  mutable std::array<Storage*, 16> pinned_{};
+  mutable size_t pinnedCount_ = 0;
 };
 
 std::string DescribeValue(Napi::Value v);
