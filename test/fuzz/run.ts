@@ -66,12 +66,14 @@ export function fuzzInProcess(seed: number, calls: number, device: string, trace
       for (const m of chosen) {
         try {
           const what = mutations[m](c, args);
-          if (what !== null) applied.push(`${m} (${what})`);
+          if (what !== null) {
+            applied.push(`${m} (${what})`);
+            counts.byMutation[m] = (counts.byMutation[m] ?? 0) + 1;
+          }
         } catch {
           // A mutation that cannot apply to what earlier ones left (e.g. filling a disposed tensor).
         }
       }
-      for (const m of applied) counts.byMutation[m.split(' (')[0]] = (counts.byMutation[m.split(' (')[0]] ?? 0) + 1;
       if (trace) writeSync(2, `call ${k}: ${name} ${applied.join(', ') || 'valid'}\n`);
       counts.calls++;
       try {
