@@ -1,260 +1,139 @@
-// ABI check: compiled against NVIDIA's real cudnn.h and cublas_api.h (on a GPU machine, where the
-// Python wheels carry them under nvidia/*/include), it proves at compile time that our own
-// declarations (native/cuda/cudnn_api.h, cublas_api.h) match: every enum value, the perf structs'
-// layout, and every function's parameter list (pointers compared as pointers, enums by size).
-// Run by scripts/gpu-check.sh:  g++ -std=c++17 -fsyntax-only -I<cudnn include> -I<cublas include>
-//   -I<cuda include> -Inative scripts/abi-check.cc
-// The lists below name everything our headers declare (enumerators marked as added after 9.0 or
-// CUDA 12.x are left out, since the machine's headers may predate them). Regenerate them with
-// scripts/abi-check-lists.py after changing those headers.
-#include <cublas_api.h>
-#include <cudnn.h>
-
+// Strict ABI check of our own cuDNN/cuBLAS declarations (native/cuda/cudnn_api.h, cublas_api.h)
+// against NVIDIA's real headers, at compile time. Run it through scripts/abi-check.sh, which generates
+// the lists of names (scripts/abi-check-lists.awk) and compiles this file once per half:
+//   -DNC_ABI_CUDNN  with cudnn.h     (cuDNN's include folder + the CUDA runtime headers)
+//   -DNC_ABI_CUBLAS with cublas_v2.h (the CUDA toolkit headers)
+//
+// Each of our types is mapped onto NVIDIA's type of the same name (Map below), and the mapping is
+// applied through pointers, const, arrays and function types. A function is correct when our pointer
+// type, so translated, is exactly the type of &::name (return type and every parameter); an enum
+// swapped for another, or one handle for another, is then a mismatch even though both are ints or
+// pointers. Structs: size, alignment, and each field's offset and translated type. Enums: size,
+// alignment and every enumerator's value. A type with no mapping stops the compile, naming it.
 #include <cstddef>
 #include <type_traits>
 
-#include "cuda/cublas_api.h"
+#if defined(NC_ABI_CUDNN)
+#include <cudnn.h>
+
 #include "cuda/cudnn_api.h"
+#define NC_SINCE(major, minor) (CUDNN_MAJOR * 100 + CUDNN_MINOR >= (major) * 100 + (minor))
+#elif defined(NC_ABI_CUBLAS)
+#include <cublas_v2.h>  // not cublas_api.h: that one stops unless cublas_v2.h (or cublas.h) included it
 
-namespace {
+#include "cuda/cublas_api.h"
+#define NC_SINCE(major, minor) (CUBLAS_VER_MAJOR * 100 + CUBLAS_VER_MINOR >= (major) * 100 + (minor))
+#else
+#error "define NC_ABI_CUDNN or NC_ABI_CUBLAS (scripts/abi-check.sh does)"
+#endif
 
-// A parameter as the calling convention sees it: any pointer is a pointer, an enum is an integer
-// of its size, everything else is itself.
+namespace abi {
+
+template <typename T>
+struct Unmapped : std::false_type {};
+
+// Map<Ours>::type is NVIDIA's counterpart of one of our types.
 template <typename T, typename = void>
-struct Abi {
+struct Map {
+  static_assert(Unmapped<T>::value, "abi-check: this type of ours has no NVIDIA counterpart in the map");
+};
+template <typename T>
+using Map_t = typename Map<T>::type;
+
+// int, float, size_t, void, char...: the same type on both sides.
+template <typename T>
+struct Map<T, std::enable_if_t<std::is_fundamental_v<T> && !std::is_const_v<T>>> {
   using type = T;
 };
 template <typename T>
-struct Abi<T*> {
-  using type = void*;
+struct Map<const T, std::enable_if_t<!std::is_array_v<T>>> {
+  using type = const Map_t<T>;
 };
 template <typename T>
-struct Abi<T, std::enable_if_t<std::is_enum_v<T>>> {
-  using type = std::conditional_t<sizeof(T) == 4, int, long long>;
+struct Map<T*> {
+  using type = Map_t<T>*;
 };
-
-template <typename F>
-struct Signature;
+template <typename T, std::size_t N>
+struct Map<T[N]> {
+  using type = Map_t<T>[N];
+};
 template <typename R, typename... A>
-struct Signature<R (*)(A...)> {
-  using type = typename Abi<R>::type (*)(typename Abi<A>::type...);
+struct Map<R(A...)> {
+  using type = Map_t<R>(Map_t<A>...);
 };
 
-template <typename Ours, typename Theirs>
-constexpr bool kSameAbi = std::is_same_v<typename Signature<Ours>::type, typename Signature<Theirs>::type>;
+// Fails showing, in its "In instantiation of" line, what is checked (a tag type named after it, in
+// namespace abi::checked) and both types.
+template <typename What, typename Ours, typename Theirs>
+constexpr bool Same() {
+  static_assert(std::is_same_v<Ours, Theirs>, "abi-check: our declaration differs from NVIDIA's (What, Ours, Theirs: see above)");
+  return true;
+}
 
-}  // namespace
+}  // namespace abi
 
-#define SAME_VALUE(name) static_assert(static_cast<long long>(nc::cuda::name) == static_cast<long long>(::name), #name)
-#define SAME_CUDNN_FUNCTION(name) \
-  static_assert(kSameAbi<decltype(nc::cuda::CudnnApi::name), decltype(&::name)>, #name " differs from cudnn.h")
-#define SAME_CUBLAS_FUNCTION(name) \
-  static_assert(kSameAbi<decltype(nc::cuda::CublasApi::name), decltype(&::name)>, #name " differs from cublas_api.h")
-#define SAME_LAYOUT(type, field) \
-  static_assert(offsetof(nc::cuda::type, field) == offsetof(::type, field), #type "." #field)
-#define SAME_PERF(type)                                                                                          \
-  static_assert(sizeof(nc::cuda::type) == sizeof(::type), #type);                                                \
-  SAME_LAYOUT(type, algo);                                                                                       \
-  SAME_LAYOUT(type, status);                                                                                     \
-  SAME_LAYOUT(type, time);                                                                                       \
-  SAME_LAYOUT(type, memory);                                                                                     \
-  SAME_LAYOUT(type, determinism);                                                                                \
-  SAME_LAYOUT(type, mathType)
+#define NC_MAP(ours, theirs)        \
+  template <>                       \
+  struct abi::Map<ours> {           \
+    using type = theirs;            \
+  };
 
-// Perf structs (48 bytes on x86_64).
-SAME_PERF(cudnnConvolutionFwdAlgoPerf_t);
-SAME_PERF(cudnnConvolutionBwdDataAlgoPerf_t);
-SAME_PERF(cudnnConvolutionBwdFilterAlgoPerf_t);
+// Types that our headers take from the CUDA toolkit's own headers (the same type on both sides).
+NC_MAP(std::remove_pointer_t<::cudaStream_t>, std::remove_pointer_t<::cudaStream_t>)
+NC_MAP(::libraryPropertyType, ::libraryPropertyType)
+NC_MAP(::cudaDataType_t, ::cudaDataType_t)
 
-// Enumerators.
-SAME_VALUE(CUDNN_STATUS_SUCCESS);
-SAME_VALUE(CUDNN_STATUS_NOT_INITIALIZED);
-SAME_VALUE(CUDNN_STATUS_SUBLIBRARY_VERSION_MISMATCH);
-SAME_VALUE(CUDNN_STATUS_SERIALIZATION_VERSION_MISMATCH);
-SAME_VALUE(CUDNN_STATUS_DEPRECATED);
-SAME_VALUE(CUDNN_STATUS_LICENSE_ERROR);
-SAME_VALUE(CUDNN_STATUS_RUNTIME_IN_PROGRESS);
-SAME_VALUE(CUDNN_STATUS_RUNTIME_FP_OVERFLOW);
-SAME_VALUE(CUDNN_STATUS_BAD_PARAM);
-SAME_VALUE(CUDNN_STATUS_INVALID_VALUE);
-SAME_VALUE(CUDNN_STATUS_BAD_PARAM_NULL_POINTER);
-SAME_VALUE(CUDNN_STATUS_BAD_PARAM_MISALIGNED_POINTER);
-SAME_VALUE(CUDNN_STATUS_BAD_PARAM_NOT_FINALIZED);
-SAME_VALUE(CUDNN_STATUS_BAD_PARAM_OUT_OF_BOUND);
-SAME_VALUE(CUDNN_STATUS_BAD_PARAM_SIZE_INSUFFICIENT);
-SAME_VALUE(CUDNN_STATUS_BAD_PARAM_STREAM_MISMATCH);
-SAME_VALUE(CUDNN_STATUS_BAD_PARAM_SHAPE_MISMATCH);
-SAME_VALUE(CUDNN_STATUS_BAD_PARAM_DUPLICATED_ENTRIES);
-SAME_VALUE(CUDNN_STATUS_BAD_PARAM_ATTRIBUTE_TYPE);
-SAME_VALUE(CUDNN_STATUS_BAD_PARAM_CUDA_GRAPH_MISMATCH);
-SAME_VALUE(CUDNN_STATUS_BAD_PARAM_DESCRIPTOR_TYPE);
-SAME_VALUE(CUDNN_STATUS_NOT_SUPPORTED);
-SAME_VALUE(CUDNN_STATUS_NOT_SUPPORTED_GRAPH_PATTERN);
-SAME_VALUE(CUDNN_STATUS_NOT_SUPPORTED_SHAPE);
-SAME_VALUE(CUDNN_STATUS_NOT_SUPPORTED_DATA_TYPE);
-SAME_VALUE(CUDNN_STATUS_NOT_SUPPORTED_LAYOUT);
-SAME_VALUE(CUDNN_STATUS_NOT_SUPPORTED_INCOMPATIBLE_CUDA_DRIVER);
-SAME_VALUE(CUDNN_STATUS_NOT_SUPPORTED_INCOMPATIBLE_CUDART);
-SAME_VALUE(CUDNN_STATUS_NOT_SUPPORTED_ARCH_MISMATCH);
-SAME_VALUE(CUDNN_STATUS_NOT_SUPPORTED_RUNTIME_PREREQUISITE_MISSING);
-SAME_VALUE(CUDNN_STATUS_NOT_SUPPORTED_SUBLIBRARY_UNAVAILABLE);
-SAME_VALUE(CUDNN_STATUS_NOT_SUPPORTED_SHARED_MEMORY_INSUFFICIENT);
-SAME_VALUE(CUDNN_STATUS_NOT_SUPPORTED_PADDING);
-SAME_VALUE(CUDNN_STATUS_NOT_SUPPORTED_BAD_LAUNCH_PARAM);
-SAME_VALUE(CUDNN_STATUS_NOT_SUPPORTED_CUDA_GRAPH_NATIVE_API);
-SAME_VALUE(CUDNN_STATUS_INTERNAL_ERROR);
-SAME_VALUE(CUDNN_STATUS_INTERNAL_ERROR_COMPILATION_FAILED);
-SAME_VALUE(CUDNN_STATUS_INTERNAL_ERROR_UNEXPECTED_VALUE);
-SAME_VALUE(CUDNN_STATUS_INTERNAL_ERROR_HOST_ALLOCATION_FAILED);
-SAME_VALUE(CUDNN_STATUS_INTERNAL_ERROR_DEVICE_ALLOCATION_FAILED);
-SAME_VALUE(CUDNN_STATUS_INTERNAL_ERROR_BAD_LAUNCH_PARAM);
-SAME_VALUE(CUDNN_STATUS_INTERNAL_ERROR_TEXTURE_CREATION_FAILED);
-SAME_VALUE(CUDNN_STATUS_EXECUTION_FAILED);
-SAME_VALUE(CUDNN_STATUS_EXECUTION_FAILED_CUDA_DRIVER);
-SAME_VALUE(CUDNN_STATUS_EXECUTION_FAILED_CUBLAS);
-SAME_VALUE(CUDNN_STATUS_EXECUTION_FAILED_CUDART);
-SAME_VALUE(CUDNN_STATUS_EXECUTION_FAILED_CURAND);
-SAME_VALUE(CUDNN_DATA_FLOAT);
-SAME_VALUE(CUDNN_DATA_DOUBLE);
-SAME_VALUE(CUDNN_DATA_HALF);
-SAME_VALUE(CUDNN_DATA_INT8);
-SAME_VALUE(CUDNN_DATA_INT32);
-SAME_VALUE(CUDNN_DATA_UINT8);
-SAME_VALUE(CUDNN_DATA_BFLOAT16);
-SAME_VALUE(CUDNN_DATA_INT64);
-SAME_VALUE(CUDNN_DATA_BOOLEAN);
-SAME_VALUE(CUDNN_DATA_FP8_E4M3);
-SAME_VALUE(CUDNN_DATA_FP8_E5M2);
-SAME_VALUE(CUDNN_DATA_FAST_FLOAT_FOR_FP8);
-SAME_VALUE(CUDNN_TENSOR_NCHW);
-SAME_VALUE(CUDNN_TENSOR_NHWC);
-SAME_VALUE(CUDNN_TENSOR_NCHW_VECT_C);
-SAME_VALUE(CUDNN_CONVOLUTION);
-SAME_VALUE(CUDNN_CROSS_CORRELATION);
-SAME_VALUE(CUDNN_CONVOLUTION_FWD_ALGO_IMPLICIT_GEMM);
-SAME_VALUE(CUDNN_CONVOLUTION_FWD_ALGO_IMPLICIT_PRECOMP_GEMM);
-SAME_VALUE(CUDNN_CONVOLUTION_FWD_ALGO_GEMM);
-SAME_VALUE(CUDNN_CONVOLUTION_FWD_ALGO_DIRECT);
-SAME_VALUE(CUDNN_CONVOLUTION_FWD_ALGO_FFT);
-SAME_VALUE(CUDNN_CONVOLUTION_FWD_ALGO_FFT_TILING);
-SAME_VALUE(CUDNN_CONVOLUTION_FWD_ALGO_WINOGRAD);
-SAME_VALUE(CUDNN_CONVOLUTION_FWD_ALGO_WINOGRAD_NONFUSED);
-SAME_VALUE(CUDNN_CONVOLUTION_FWD_ALGO_COUNT);
-SAME_VALUE(CUDNN_CONVOLUTION_BWD_DATA_ALGO_0);
-SAME_VALUE(CUDNN_CONVOLUTION_BWD_DATA_ALGO_1);
-SAME_VALUE(CUDNN_CONVOLUTION_BWD_DATA_ALGO_FFT);
-SAME_VALUE(CUDNN_CONVOLUTION_BWD_DATA_ALGO_FFT_TILING);
-SAME_VALUE(CUDNN_CONVOLUTION_BWD_DATA_ALGO_WINOGRAD);
-SAME_VALUE(CUDNN_CONVOLUTION_BWD_DATA_ALGO_WINOGRAD_NONFUSED);
-SAME_VALUE(CUDNN_CONVOLUTION_BWD_DATA_ALGO_COUNT);
-SAME_VALUE(CUDNN_CONVOLUTION_BWD_FILTER_ALGO_0);
-SAME_VALUE(CUDNN_CONVOLUTION_BWD_FILTER_ALGO_1);
-SAME_VALUE(CUDNN_CONVOLUTION_BWD_FILTER_ALGO_FFT);
-SAME_VALUE(CUDNN_CONVOLUTION_BWD_FILTER_ALGO_3);
-SAME_VALUE(CUDNN_CONVOLUTION_BWD_FILTER_ALGO_WINOGRAD);
-SAME_VALUE(CUDNN_CONVOLUTION_BWD_FILTER_ALGO_WINOGRAD_NONFUSED);
-SAME_VALUE(CUDNN_CONVOLUTION_BWD_FILTER_ALGO_FFT_TILING);
-SAME_VALUE(CUDNN_CONVOLUTION_BWD_FILTER_ALGO_COUNT);
-SAME_VALUE(CUDNN_DEFAULT_MATH);
-SAME_VALUE(CUDNN_TENSOR_OP_MATH);
-SAME_VALUE(CUDNN_TENSOR_OP_MATH_ALLOW_CONVERSION);
-SAME_VALUE(CUDNN_FMA_MATH);
-SAME_VALUE(CUDNN_POOLING_MAX);
-SAME_VALUE(CUDNN_POOLING_AVERAGE_COUNT_INCLUDE_PADDING);
-SAME_VALUE(CUDNN_POOLING_AVERAGE_COUNT_EXCLUDE_PADDING);
-SAME_VALUE(CUDNN_POOLING_MAX_DETERMINISTIC);
-SAME_VALUE(CUDNN_NOT_PROPAGATE_NAN);
-SAME_VALUE(CUDNN_PROPAGATE_NAN);
-SAME_VALUE(CUDNN_ACTIVATION_SIGMOID);
-SAME_VALUE(CUDNN_ACTIVATION_RELU);
-SAME_VALUE(CUDNN_ACTIVATION_TANH);
-SAME_VALUE(CUDNN_ACTIVATION_CLIPPED_RELU);
-SAME_VALUE(CUDNN_ACTIVATION_ELU);
-SAME_VALUE(CUDNN_ACTIVATION_IDENTITY);
-SAME_VALUE(CUDNN_ACTIVATION_SWISH);
-SAME_VALUE(CUDNN_NON_DETERMINISTIC);
-SAME_VALUE(CUDNN_DETERMINISTIC);
-SAME_VALUE(CUDNN_BATCHNORM_PER_ACTIVATION);
-SAME_VALUE(CUDNN_BATCHNORM_SPATIAL);
-SAME_VALUE(CUDNN_BATCHNORM_SPATIAL_PERSISTENT);
-SAME_VALUE(CUBLAS_STATUS_SUCCESS);
-SAME_VALUE(CUBLAS_STATUS_NOT_INITIALIZED);
-SAME_VALUE(CUBLAS_STATUS_ALLOC_FAILED);
-SAME_VALUE(CUBLAS_STATUS_INVALID_VALUE);
-SAME_VALUE(CUBLAS_STATUS_ARCH_MISMATCH);
-SAME_VALUE(CUBLAS_STATUS_MAPPING_ERROR);
-SAME_VALUE(CUBLAS_STATUS_EXECUTION_FAILED);
-SAME_VALUE(CUBLAS_STATUS_INTERNAL_ERROR);
-SAME_VALUE(CUBLAS_STATUS_NOT_SUPPORTED);
-SAME_VALUE(CUBLAS_STATUS_LICENSE_ERROR);
-SAME_VALUE(CUBLAS_OP_N);
-SAME_VALUE(CUBLAS_OP_T);
-SAME_VALUE(CUBLAS_OP_C);
-SAME_VALUE(CUBLAS_DEFAULT_MATH);
-SAME_VALUE(CUBLAS_TENSOR_OP_MATH);
-SAME_VALUE(CUBLAS_PEDANTIC_MATH);
-SAME_VALUE(CUBLAS_TF32_TENSOR_OP_MATH);
-SAME_VALUE(CUBLAS_MATH_DISALLOW_REDUCED_PRECISION_REDUCTION);
-SAME_VALUE(CUBLAS_COMPUTE_16F);
-SAME_VALUE(CUBLAS_COMPUTE_16F_PEDANTIC);
-SAME_VALUE(CUBLAS_COMPUTE_32F);
-SAME_VALUE(CUBLAS_COMPUTE_32F_PEDANTIC);
-SAME_VALUE(CUBLAS_COMPUTE_32F_FAST_16F);
-SAME_VALUE(CUBLAS_COMPUTE_32F_FAST_16BF);
-SAME_VALUE(CUBLAS_COMPUTE_32F_FAST_TF32);
-SAME_VALUE(CUBLAS_COMPUTE_64F);
-SAME_VALUE(CUBLAS_COMPUTE_64F_PEDANTIC);
-SAME_VALUE(CUBLAS_COMPUTE_32I);
-SAME_VALUE(CUBLAS_COMPUTE_32I_PEDANTIC);
+// Our handles are pointers to our own incomplete structs: map the struct onto NVIDIA's. Two handles
+// sharing one struct would define the mapping twice and stop the compile.
+#define NC_HANDLE(name)                                                                                      \
+  static_assert(std::is_pointer_v<nc::cuda::name> && std::is_pointer_v<::name> &&                            \
+                    std::is_class_v<std::remove_pointer_t<nc::cuda::name>>,                                  \
+                #name " must be a pointer to an opaque struct on both sides");                               \
+  NC_MAP(std::remove_pointer_t<nc::cuda::name>, std::remove_pointer_t<::name>)
 
-// Functions.
-SAME_CUDNN_FUNCTION(cudnnGetVersion);
-SAME_CUDNN_FUNCTION(cudnnGetCudartVersion);
-SAME_CUDNN_FUNCTION(cudnnGetErrorString);
-SAME_CUDNN_FUNCTION(cudnnCreate);
-SAME_CUDNN_FUNCTION(cudnnDestroy);
-SAME_CUDNN_FUNCTION(cudnnSetStream);
-SAME_CUDNN_FUNCTION(cudnnCreateTensorDescriptor);
-SAME_CUDNN_FUNCTION(cudnnSetTensor4dDescriptor);
-SAME_CUDNN_FUNCTION(cudnnDestroyTensorDescriptor);
-SAME_CUDNN_FUNCTION(cudnnCreateFilterDescriptor);
-SAME_CUDNN_FUNCTION(cudnnSetFilter4dDescriptor);
-SAME_CUDNN_FUNCTION(cudnnDestroyFilterDescriptor);
-SAME_CUDNN_FUNCTION(cudnnCreateConvolutionDescriptor);
-SAME_CUDNN_FUNCTION(cudnnSetConvolution2dDescriptor);
-SAME_CUDNN_FUNCTION(cudnnSetConvolutionMathType);
-SAME_CUDNN_FUNCTION(cudnnDestroyConvolutionDescriptor);
-SAME_CUDNN_FUNCTION(cudnnFindConvolutionForwardAlgorithmEx);
-SAME_CUDNN_FUNCTION(cudnnFindConvolutionBackwardDataAlgorithm);
-SAME_CUDNN_FUNCTION(cudnnFindConvolutionBackwardFilterAlgorithm);
-SAME_CUDNN_FUNCTION(cudnnGetConvolutionForwardWorkspaceSize);
-SAME_CUDNN_FUNCTION(cudnnGetConvolutionBackwardDataWorkspaceSize);
-SAME_CUDNN_FUNCTION(cudnnGetConvolutionBackwardFilterWorkspaceSize);
-SAME_CUDNN_FUNCTION(cudnnConvolutionForward);
-SAME_CUDNN_FUNCTION(cudnnConvolutionBackwardData);
-SAME_CUDNN_FUNCTION(cudnnConvolutionBackwardFilter);
-SAME_CUDNN_FUNCTION(cudnnConvolutionBackwardBias);
-SAME_CUDNN_FUNCTION(cudnnCreatePoolingDescriptor);
-SAME_CUDNN_FUNCTION(cudnnSetPooling2dDescriptor);
-SAME_CUDNN_FUNCTION(cudnnDestroyPoolingDescriptor);
-SAME_CUDNN_FUNCTION(cudnnPoolingForward);
-SAME_CUDNN_FUNCTION(cudnnPoolingBackward);
-SAME_CUDNN_FUNCTION(cudnnCreateActivationDescriptor);
-SAME_CUDNN_FUNCTION(cudnnSetActivationDescriptor);
-SAME_CUDNN_FUNCTION(cudnnDestroyActivationDescriptor);
-SAME_CUDNN_FUNCTION(cudnnActivationForward);
-SAME_CUDNN_FUNCTION(cudnnActivationBackward);
-SAME_CUDNN_FUNCTION(cudnnAddTensor);
-SAME_CUDNN_FUNCTION(cudnnDeriveBNTensorDescriptor);
-SAME_CUDNN_FUNCTION(cudnnBatchNormalizationForwardInference);
-SAME_CUDNN_FUNCTION(cudnnBatchNormalizationForwardTraining);
-SAME_CUDNN_FUNCTION(cudnnBatchNormalizationBackward);
-SAME_CUBLAS_FUNCTION(cublasCreate_v2);
-SAME_CUBLAS_FUNCTION(cublasDestroy_v2);
-SAME_CUBLAS_FUNCTION(cublasSetStream_v2);
-SAME_CUBLAS_FUNCTION(cublasSetMathMode);
-SAME_CUBLAS_FUNCTION(cublasGetProperty);
-SAME_CUBLAS_FUNCTION(cublasSgemm_v2);
-SAME_CUBLAS_FUNCTION(cublasGetStatusString);
+#define NC_ENUM(name)                                                                                        \
+  NC_MAP(nc::cuda::name, ::name)                                                                            \
+  static_assert(std::is_enum_v<nc::cuda::name> && std::is_enum_v<::name>, #name " must be an enum");         \
+  static_assert(sizeof(nc::cuda::name) == sizeof(::name) && alignof(nc::cuda::name) == alignof(::name),      \
+                #name ": enum size or alignment differs from NVIDIA's");
+
+// The enumerator must belong to the enum of the same name on both sides, with the same value.
+#define NC_ENUMERATOR(type, name)                                                                   \
+  namespace abi::checked {                                                                          \
+  struct name;                                                                                      \
+  }                                                                                                 \
+  static_assert(abi::Same<abi::checked::name, decltype(nc::cuda::name), nc::cuda::type>() &&        \
+                    abi::Same<abi::checked::name, decltype(::name), ::type>(),                      \
+                #name " is not an enumerator of " #type);                                           \
+  static_assert(static_cast<long long>(nc::cuda::name) == static_cast<long long>(::name), #name ": value differs from NVIDIA's");
+
+#define NC_STRUCT(name)                                                                                        \
+  NC_MAP(nc::cuda::name, ::name)                                                                              \
+  static_assert(sizeof(nc::cuda::name) == sizeof(::name) && alignof(nc::cuda::name) == alignof(::name),        \
+                #name ": size or alignment differs from NVIDIA's");
+
+#define NC_FIELD(type, field)                                                                                   \
+  namespace abi::checked {                                                                                      \
+  struct type##_##field;                                                                                        \
+  }                                                                                                             \
+  static_assert(offsetof(nc::cuda::type, field) == offsetof(::type, field), #type "." #field ": offset differs"); \
+  static_assert(abi::Same<abi::checked::type##_##field, abi::Map_t<decltype(nc::cuda::type::field)>,             \
+                          decltype(::type::field)>(),                                                           \
+                #type "." #field ": type differs");
+
+#define NC_FUNCTION(api, name)                                                                                  \
+  namespace abi::checked {                                                                                      \
+  struct name;                                                                                                  \
+  }                                                                                                             \
+  static_assert(abi::Same<abi::checked::name, abi::Map_t<decltype(nc::cuda::api::name)>, decltype(&::name)>(), \
+                #name ": type differs");
+
+// Every member of the struct of function pointers was found by the list generator.
+#define NC_API_SIZE(api, count)                                                    \
+  static_assert(sizeof(nc::cuda::api) == (count) * sizeof(void (*)()),             \
+                #api " has members that scripts/abi-check-lists.awk did not find");
+
+// The lists, generated from our header by scripts/abi-check.sh.
+#include "abi-check-lists.h"
 
 int main() { return 0; }
