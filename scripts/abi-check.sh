@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Strict ABI check of our cuDNN/cuBLAS declarations against NVIDIA's real headers (scripts/abi-check.cc).
 #
-#   scripts/abi-check.sh [--cuda-include DIR]... [--cudnn-include DIR]... [--native DIR]
+#   scripts/abi-check.sh [--cuda-include DIR]... [--cudnn-include DIR]... [--only cublas|cudnn] [--native DIR]
 #
 # Two halves, each a `g++ -std=c++17 -fsyntax-only` of scripts/abi-check.cc:
 #   cuBLAS: native/cuda/cublas_api.h against cublas_v2.h; needs only the CUDA toolkit's headers.
@@ -12,6 +12,8 @@
 #   (~/.cache/node-cudnn/cuda-12.4/include) when it exists.
 # --cudnn-include: the folder with cudnn.h (the nvidia-cudnn-cu12 wheel's nvidia/cudnn/include).
 #   Default: $NODE_CUDNN_CUDNN_INCLUDE when set.
+# --only: run that half alone (it is then required; e.g. where the CUDA runtime's headers exist but
+#   not cuBLAS's).
 # --native: the folder holding our cuda/cudnn_api.h and cuda/cublas_api.h (default: native/).
 # A half runs when its headers are found. Exit status: 1 on any mismatch, on a half whose headers were
 # asked for (by option, NODE_CUDNN_CUDA_TOOLKIT or NODE_CUDNN_CUDNN_INCLUDE) but are not there, and when neither half ran.
@@ -19,13 +21,14 @@ set -uo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cxx=${CXX:-g++}
 native=$root/native
-cuda_inc=() cudnn_inc=() cuda_asked=0
+cuda_inc=() cudnn_inc=() cuda_asked=0 only=""
 while (($#)); do
   case $1 in
     --cuda-include) cuda_inc+=("$2"); cuda_asked=1; shift 2 ;;
     --cudnn-include) cudnn_inc+=("$2"); shift 2 ;;
     --native) native=$2; shift 2 ;;
-    *) echo "usage: $0 [--cuda-include DIR]... [--cudnn-include DIR]... [--native DIR]" >&2; exit 2 ;;
+    --only) only=$2; shift 2; [[ $only == cublas || $only == cudnn ]] || { echo "abi-check: --only cublas or --only cudnn" >&2; exit 2; } ;;
+    *) echo "usage: $0 [--cuda-include DIR]... [--cudnn-include DIR]... [--only cublas|cudnn] [--native DIR]" >&2; exit 2 ;;
   esac
 done
 if ((!cuda_asked)); then
@@ -58,40 +61,56 @@ failed=0 ran=()
 half() {
   local name=$1 define=$2 ours=$native/cuda/$3 dir=$work/$1
   mkdir -p "$dir"
-  awk -f "$root/scripts/abi-check-lists.awk" "$ours" > "$dir/abi-check-lists.h" || { failed=1; return; }
+  ran+=("$name")
+  if ! awk -f "$root/scripts/abi-check-lists.awk" "$ours" > "$dir/abi-check-lists.h" 2>"$dir/awk.txt"; then
+    cat "$dir/awk.txt"
+    echo "abi-check: $name half FAILED: scripts/abi-check-lists.awk cannot read $ours"; failed=1; return
+  fi
   local counts
   counts=$(awk '/^NC_FUNCTION/ { f++ } /^NC_ENUM\(/ { e++ } /^NC_ENUMERATOR/ { v++ } /^NC_HANDLE/ { h++ } /^NC_FIELD/ { s++ }
     END { printf "%d functions, %d handles, %d enums with %d enumerators, %d struct fields", f, h, e, v, s }' "$dir/abi-check-lists.h")
-  # Our header's folder comes before the repository's own (a test puts a corrupted copy there).
+  # Our headers come from --native (a test points it at a corrupted copy); the lists first.
   if "$cxx" -std=c++17 -fsyntax-only -D"$define" -I "$dir" -I "$native" "${flags[@]}" "$root/scripts/abi-check.cc" \
       > "$dir/out.txt" 2>&1; then
     echo "abi-check: $name half PASSED: $ours ($counts)"
   else
     cat "$dir/out.txt"
-    echo "abi-check: $name half FAILED: $ours differs from NVIDIA's headers (compiler output above)"
+    if grep -q 'fatal error: .*No such file' "$dir/out.txt"; then
+      # cuda_fp16.h (from cublas_api.h) includes <nv/target>, which comes from libcu++ (CCCL): Debian's
+      # libcu++-dev, the nvidia-cuda-cccl-cu12 wheel, or any full CUDA toolkit.
+      echo "abi-check: $name half FAILED: a header is missing from the include folders (compiler output above)"
+    else
+      echo "abi-check: $name half FAILED: $ours differs from NVIDIA's headers (compiler output above)"
+    fi
     failed=1
   fi
-  ran+=("$name")
 }
 
-if cublas_h=$(find_header cublas_v2.h "${cuda_inc[@]}"); then
+if [[ $only == cudnn ]]; then
+  echo "abi-check: cuBLAS half skipped: --only cudnn"
+elif cublas_h=$(find_header cublas_v2.h "${cuda_inc[@]}"); then
   echo "abi-check: cuBLAS half against $cublas_h: cuBLAS $(macros cublas_v2.h CUBLAS_VER_MAJOR CUBLAS_VER_MINOR CUBLAS_VER_PATCH)," \
     "CUDA runtime $(macros cuda_runtime_api.h CUDART_VERSION)"
   half cuBLAS NC_ABI_CUBLAS cublas_api.h
-elif ((cuda_asked)); then
+elif ((cuda_asked)) || [[ $only == cublas ]]; then
   echo "abi-check: cuBLAS half requested but cublas_v2.h is not in: ${cuda_inc[*]}"; failed=1
 else
   echo "abi-check: cuBLAS half skipped: no CUDA headers (give --cuda-include DIR or set NODE_CUDNN_CUDA_TOOLKIT)"
 fi
 
-if ((${#cudnn_inc[@]})); then
+if [[ $only == cublas ]]; then
+  echo "abi-check: cuDNN half skipped: --only cublas"
+elif ((${#cudnn_inc[@]})); then
   for d in "${cudnn_inc[@]}"; do flags+=(-I "$d"); done
   if cudnn_h=$(find_header cudnn.h "${cudnn_inc[@]}"); then
-    echo "abi-check: cuDNN half against $cudnn_h: cuDNN $(macros cudnn_version.h CUDNN_MAJOR CUDNN_MINOR CUDNN_PATCHLEVEL)"
+    echo "abi-check: cuDNN half against $cudnn_h: cuDNN $(macros cudnn_version.h CUDNN_MAJOR CUDNN_MINOR CUDNN_PATCHLEVEL)," \
+      "CUDA runtime $(macros cuda_runtime_api.h CUDART_VERSION)"
     half cuDNN NC_ABI_CUDNN cudnn_api.h
   else
     echo "abi-check: cuDNN half requested but cudnn.h is not in: ${cudnn_inc[*]}"; failed=1
   fi
+elif [[ $only == cudnn ]]; then
+  echo "abi-check: cuDNN half requested but no --cudnn-include was given"; failed=1
 else
   echo "abi-check: cuDNN half skipped: no cuDNN headers (give --cudnn-include DIR or set NODE_CUDNN_CUDNN_INCLUDE)"
 fi

@@ -2,6 +2,9 @@
 // cublas_v2.h at build time: loader.cc finds libcublas.so.13 (or .so.12) at run time and fills CublasApi
 // with dlsym. Values and signatures: /work/shared/reference/cudnn-cublas-facts.md §7 (cuBLAS 12.6 header,
 // unchanged 11.4 → 13.0). cudaDataType_t and libraryPropertyType come from the toolkit's library_types.h.
+// scripts/abi-check.sh compares every declaration here with NVIDIA's header, type for type. It reads
+// handles as `using X = struct Tag*;`, enums as `enum X : int {` with one `NAME = VALUE,` a line
+// (a comment "9.2+" marks one added in that version), and one struct field a line.
 #pragma once
 #include <cuda_runtime_api.h>  // cudaStream_t
 #include <library_types.h>     // libraryPropertyType (MAJOR_VERSION = 0, ...), cudaDataType_t

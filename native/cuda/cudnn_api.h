@@ -4,6 +4,9 @@
 // headers, re-checked against 9.12); the § numbers in the comments are that file's sections.
 // The C enums are 4 bytes on Linux (§2); `enum X : int` gives the same size and calling convention.
 // The `const` that cudnn.h puts on descriptor parameters is top-level (no ABI effect, §2) and is left out.
+// scripts/abi-check.sh compares every declaration here with NVIDIA's header, type for type. It reads
+// handles as `using X = struct Tag*;`, enums as `enum X : int {` with one `NAME = VALUE,` a line
+// (a comment "9.2+" marks one added in that version), and one struct field a line.
 #pragma once
 #include <cuda_runtime_api.h>  // cudaStream_t
 
