@@ -33,17 +33,20 @@ python=$(for p in python3 python /usr/bin/python3; do $p -c 'import torch' 2>/de
 } > "$out/machine.txt" 2>&1
 step machine 0
 
-# ABI check: our declarations against the real headers, where a C++ compiler and the headers exist.
+# ABI check (scripts/abi-check.sh): our declarations against the headers that sit beside the libraries
+# found above (pip wheels: nvidia/cudnn/lib -> nvidia/cudnn/include, nvidia/cublas/include and
+# nvidia/cuda_runtime/include beside it), else any on the machine. cuBLAS's header needs <nv/target>
+# (CCCL), which PyTorch's wheels may not carry: without it only the cuDNN half runs (CI runs the other).
 inc() { find / -name "$1" -not -path '/proc/*' -not -path '/tmp/*' 2>/dev/null | head -n 1 | xargs -r dirname; }
-cudnn_inc=$(inc cudnn.h); cublas_inc=$(inc cublas_api.h); cudart_inc=$(inc cuda_runtime_api.h)
-if command -v g++ >/dev/null && [ -n "$cudnn_inc" ] && [ -n "$cublas_inc" ] && [ -n "$cudart_inc" ]; then
-  g++ -std=c++17 -fsyntax-only -I"$cudnn_inc" -I"$cublas_inc" -I"$cudart_inc" -Inative scripts/abi-check.cc \
-    > "$out/abi-check.txt" 2>&1
-  rc=$?; step "abi-check ($cudnn_inc, $cublas_inc)" $rc
-else
-  echo "skipped: g++ or the headers are missing (cudnn.h: ${cudnn_inc:-none}, cublas_api.h: ${cublas_inc:-none}, cuda_runtime_api.h: ${cudart_inc:-none})" > "$out/abi-check.txt"
-  step "abi-check skipped" 0
-fi
+beside() { local d; d=$(dirname "$(dirname "$1")")/include; [ -f "$d/$2" ] && echo "$d" || inc "$2"; }
+nv=$(dirname "$(dirname "$(dirname "$cublas_lib")")")
+abi=(--cudnn-include "$(beside "$cudnn_lib" cudnn.h)" --cuda-include "$(beside "$cublas_lib" cublas_v2.h)")
+if [ -f "$nv/cuda_runtime/include/cuda_runtime_api.h" ]; then abi+=(--cuda-include "$nv/cuda_runtime/include")
+else abi+=(--cuda-include "$(inc cuda_runtime_api.h)"); fi
+cccl=$(find / -path '*/include/nv/target' -not -path '/proc/*' 2>/dev/null | head -n 1)
+if [ -n "$cccl" ]; then abi+=(--cuda-include "${cccl%/nv/target}"); else abi+=(--only cudnn); fi
+timeout 120 bash scripts/abi-check.sh "${abi[@]}" > "$out/abi-check.txt" 2>&1
+rc=$?; step "abi-check ($(grep -E 'half (against|skipped)' "$out/abi-check.txt" | sed 's/^abi-check: //' | tr '\n' ' '))" $rc
 
 $NODE -e "console.log(JSON.stringify(require('./dist').backendInfo(), null, 1))" > "$out/backend-info.json" 2>&1
 rc=$?; step backend-info $rc
