@@ -1,73 +1,159 @@
 #!/usr/bin/env bash
 # The project's GPU check, run on a machine with an NVIDIA GPU from a tree prepared by
-# scripts/gpu-bundle.sh: the ABI check of our cuDNN/cuBLAS declarations against NVIDIA's headers,
-# the whole mocha suite (which then also runs on the GPU), the binding fuzzer on the GPU, the LeNet and AlexNet examples on the GPU
-# and their benchmarks against PyTorch on CUDA. Everything is written to the folder given (default
-# ./gpu-check-out), one file per step, and summarised in summary.txt.
-# Usage: scripts/gpu-check.sh [OUT]
+# scripts/gpu-bundle.sh. It must fit one 10-minute device call with margin: every step has its own
+# time limit, all of them together stay under BUDGET seconds (default 450), and each writes its own
+# file in OUT (default ./gpu-check-out), with one line per step in OUT/summary.txt.
+#
+# Steps: 1 machine (driver, GPU, CUDA runtime, cuDNN and cuBLAS found), 2 strict ABI check,
+# 3 backendInfo, 4 the GPU test suites, 5 LeNet 10 epochs, 6 AlexNet 1 epoch, 7 both benchmarks
+# against PyTorch on CUDA, 8 the algorithm and math type cuDNN chose for each convolution.
+#
+# --dry-run runs every step that needs no GPU as it would run, and the GPU steps on the CPU with a
+# few images, so that a typo cannot waste the GPU's minutes; CI runs it.
+# Usage: scripts/gpu-check.sh [--dry-run] [OUT]
 set -uo pipefail
 cd "$(dirname "$0")/.."
+dry=0
+[ "${1:-}" = "--dry-run" ] && { dry=1; shift; }
 out="${1:-gpu-check-out}"
+budget="${BUDGET:-450}"
 mkdir -p "$out"
 summary="$out/summary.txt"
 : > "$summary"
-step() { echo "== $1: exit $2" >> "$summary"; }
+start=$SECONDS
+failures=0
 
-# Node: the system's, else the bundled one.
-if command -v node >/dev/null; then NODE=node; else
-  [ -x .device/node ] || { xz -dk .device/node.xz && chmod +x .device/node; }
-  NODE="$PWD/.device/node"
+# run NAME LIMIT COMMAND...: runs COMMAND into OUT/NAME.txt for at most LIMIT seconds (less if the
+# budget is nearly spent) and appends "NAME: exit N (Ts) note" to the summary. The note is whatever
+# the function `note_NAME` prints, if it exists.
+run() {
+  local name=$1 limit=$2; shift 2
+  local left=$((budget - (SECONDS - start)))
+  if [ "$left" -lt 5 ]; then
+    echo "$name: skipped, the ${budget}s budget is spent" >> "$summary"; failures=$((failures + 1)); return
+  fi
+  [ "$limit" -gt "$left" ] && limit=$left
+  local t0=$SECONDS rc
+  timeout --kill-after=5 "$limit" "$@" > "$out/$name.txt" 2>&1
+  rc=$?
+  local note=""
+  declare -F "note_$name" >/dev/null && note=$("note_$name" 2>/dev/null | tr '\n' ' ')
+  [ "$rc" -eq 124 ] && note="TIMED OUT after ${limit}s; $note"
+  echo "$name: exit $rc ($((SECONDS - t0))s) $note" >> "$summary"
+  [ "$rc" -eq 0 ] || failures=$((failures + 1))
+}
+
+# What scripts/gpu-bundle.sh packed: Node, node_modules, the addon with oneDNN, dist, dist-test and
+# Fashion-MNIST (only what this tree lacks is unpacked over it).
+if [ -f .device/bundle.tar.xz ] && [ ! -d .device/fashion-mnist ]; then
+  tar -C .device -xJf .device/bundle.tar.xz && cp -rn .device/tree/. . && rm -rf .device/tree
 fi
-[ -d node_modules ] || tar -C . -xJf .device/node_modules.tar.xz
-export NODE_CUDNN_FASHION_MNIST="${NODE_CUDNN_FASHION_MNIST:-$PWD/.device/fashion-mnist}"
-
-# cuDNN and cuBLAS: wherever this machine has them (often PyTorch's nvidia-* wheels).
-cudnn_lib=$(find / -name 'libcudnn.so.9' -not -path '*/proc/*' 2>/dev/null | head -n 1)
-cublas_lib=$(find / \( -name 'libcublas.so.13' -o -name 'libcublas.so.12' \) -not -path '*/proc/*' 2>/dev/null | head -n 1)
-export NODE_CUDNN_LIBRARY_PATH="$(dirname "$cudnn_lib"):$(dirname "$cublas_lib")"
+if command -v node >/dev/null; then NODE=node; else NODE="$PWD/.device/node"; fi
+[ -d .device/fashion-mnist ] && export NODE_CUDNN_FASHION_MNIST="${NODE_CUDNN_FASHION_MNIST:-$PWD/.device/fashion-mnist}"
 python=$(for p in python3 python /usr/bin/python3; do $p -c 'import torch' 2>/dev/null && { echo $p; break; }; done)
-{
-  echo "date: $(date -u)"; nvidia-smi 2>&1 | head -n 15
-  echo "cudnn: $cudnn_lib"; echo "cublas: $cublas_lib"; echo "python with torch: ${python:-none}"
-  $NODE --version
-} > "$out/machine.txt" 2>&1
-step machine 0
 
-# ABI check (scripts/abi-check.sh): our declarations against the headers that sit beside the libraries
-# found above (pip wheels: nvidia/cudnn/lib -> nvidia/cudnn/include, nvidia/cublas/include and
-# nvidia/cuda_runtime/include beside it), else any on the machine. cuBLAS's header needs <nv/target>
-# (CCCL), which PyTorch's wheels may not carry: without it only the cuDNN half runs (CI runs the other).
-inc() { find / -name "$1" -not -path '/proc/*' -not -path '/tmp/*' 2>/dev/null | head -n 1 | xargs -r dirname; }
-beside() { local d; d=$(dirname "$(dirname "$1")")/include; [ -f "$d/$2" ] && echo "$d" || inc "$2"; }
-nv=$(dirname "$(dirname "$(dirname "$cublas_lib")")")
-abi=(--cudnn-include "$(beside "$cudnn_lib" cudnn.h)" --cuda-include "$(beside "$cublas_lib" cublas_v2.h)")
-if [ -f "$nv/cuda_runtime/include/cuda_runtime_api.h" ]; then abi+=(--cuda-include "$nv/cuda_runtime/include")
-else abi+=(--cuda-include "$(inc cuda_runtime_api.h)"); fi
-cccl=$(find / -path '*/include/nv/target' -not -path '/proc/*' 2>/dev/null | head -n 1)
-if [ -n "$cccl" ]; then abi+=(--cuda-include "${cccl%/nv/target}"); else abi+=(--only cudnn); fi
-timeout 120 bash scripts/abi-check.sh "${abi[@]}" > "$out/abi-check.txt" 2>&1
-rc=$?; step "abi-check ($(grep -E 'half (against|skipped)' "$out/abi-check.txt" | sed 's/^abi-check: //' | tr '\n' ' '))" $rc
+# cuDNN and cuBLAS: PyTorch's nvidia-* wheels first (asked from Python: no slow walk of /), then a
+# bounded search of the file system.
+wheel_dirs=$(for p in $python python3; do $p -c 'import nvidia, os; print("\n".join(os.path.join(d, s) for d in nvidia.__path__ for s in sorted(os.listdir(d))))' 2>/dev/null; done | sort -u)
+find_lib() {
+  local hit
+  hit=$(for d in $wheel_dirs; do ls "$d"/lib/$1 2>/dev/null; done | head -n 1)
+  [ -n "$hit" ] || hit=$(timeout 30 find / -xdev \( -path /proc -o -path /sys \) -prune -o -name "$1" -print 2>/dev/null | head -n 1)
+  echo "$hit"
+}
+cudnn_lib=$(find_lib 'libcudnn.so.9')
+cublas_lib=$(find_lib 'libcublas.so.1[23]')
+nvrtc_lib=$(find_lib 'libnvrtc.so.1[23]')
+libpath=""
+for l in "$cudnn_lib" "$cublas_lib" "$nvrtc_lib"; do [ -n "$l" ] && libpath="$libpath${libpath:+:}$(dirname "$l")"; done
+[ -n "$libpath" ] && export NODE_CUDNN_LIBRARY_PATH="$libpath${NODE_CUDNN_LIBRARY_PATH:+:$NODE_CUDNN_LIBRARY_PATH}"
+# Headers: the wheels carry them in include/ beside lib/; in CI, the CUDA 12 toolkit's.
+header_dir() { local lib=$1 h=$2; [ -n "$lib" ] && [ -f "$(dirname "$lib")/../include/$h" ] && (cd "$(dirname "$lib")/../include" && pwd); }
+cudnn_inc=$(header_dir "$cudnn_lib" cudnn.h)
+cublas_inc=$(header_dir "$cublas_lib" cublas_v2.h)
+toolkit="${NODE_CUDNN_CUDA_TOOLKIT:-$HOME/.cache/node-cudnn/cuda-12.4}"
+[ -z "$cublas_inc" ] && [ -f "$toolkit/include/cublas_v2.h" ] && cublas_inc="$toolkit/include"
+cudart_inc=$(for d in $wheel_dirs; do [ -f "$d/include/cuda_runtime_api.h" ] && echo "$d/include"; done | head -n 1)
+[ -z "$cudart_inc" ] && [ -f "$toolkit/include/cuda_runtime_api.h" ] && cudart_inc="$toolkit/include"
 
-$NODE -e "console.log(JSON.stringify(require('./dist').backendInfo(), null, 1))" > "$out/backend-info.json" 2>&1
-rc=$?; step backend-info $rc
-
-$NODE node_modules/mocha/bin/mocha.js --reporter spec > "$out/mocha.txt" 2>&1
-rc=$?; step "mocha ($(grep -E 'passing|failing|pending' "$out/mocha.txt" | tr -s ' ' | tr '\n' ' '))" $rc
-
-# The binding fuzzer on the GPU, longer than the suite's 20,000 calls.
-timeout 200 $NODE dist-test/test/fuzz/run.js --device gpu:0 --calls 100000 --seconds 150 --seed 3 > "$out/fuzz-gpu.txt" 2>&1
-rc=$?; step "fuzz gpu ($(head -n 1 "$out/fuzz-gpu.txt"))" $rc
-
-timeout 300 $NODE examples/lenet.js --device gpu --epochs 10 --seed 1 > "$out/lenet-gpu.txt" 2>&1
-rc=$?; step "lenet --device gpu --epochs 10 ($(grep -E '^epoch 10,' "$out/lenet-gpu.txt"))" $rc
-
+device=gpu
+lenet_size=(--epochs 10)
+alexnet_size=(--epochs 1)
+bench_lenet=(--epochs 3)
+bench_alexnet=(--steps 10)
+suite_grep='[gG][pP][uU]'
+if [ "$dry" -eq 1 ]; then
+  device=cpu
+  lenet_size=(--epochs 1 --limit 512)
+  alexnet_size=(--epochs 1 --limit 64 --batch-size 32)
+  bench_lenet=(--epochs 1 --limit 512)
+  bench_alexnet=(--steps 1 --batch-size 8)
+  echo "DRY RUN: GPU steps run on the CPU with a few images" >> "$summary"
+fi
 peer=(--no-torch)
 [ -n "$python" ] && peer=(--python "$python")
-timeout 300 $NODE bench/lenet-epoch.js --device gpu --epochs 3 "${peer[@]}" > "$out/bench-lenet-gpu.txt" 2>&1
-rc=$?; step "bench lenet gpu ($(tail -n 1 "$out/bench-lenet-gpu.txt"))" $rc
-timeout 300 $NODE bench/alexnet-step.js --device gpu --steps 5 "${peer[@]}" > "$out/bench-alexnet-gpu.txt" 2>&1
-rc=$?; step "bench alexnet gpu ($(tail -n 1 "$out/bench-alexnet-gpu.txt"))" $rc
+ckpt=$(mktemp -d)
 
-timeout 420 $NODE examples/alexnet.js --device gpu --epochs 10 --seed 1 > "$out/alexnet-gpu.txt" 2>&1
-rc=$?; step "alexnet --device gpu --epochs 10 ($(grep -E '^epoch 10,' "$out/alexnet-gpu.txt"))" $rc
+# 1. The machine: these lines come first in the summary.
+machine() {
+  echo "date: $(date -u)"
+  if command -v nvidia-smi >/dev/null; then
+    nvidia-smi --query-gpu=name,driver_version,memory.total,compute_cap --format=csv,noheader
+    nvidia-smi | head -n 4 | tail -n 1
+  else
+    echo "nvidia-smi: not found"
+  fi
+  echo "cudnn: ${cudnn_lib:-not found}"
+  echo "cublas: ${cublas_lib:-not found}"
+  echo "nvrtc: ${nvrtc_lib:-not found}"
+  echo "headers: cudnn ${cudnn_inc:-none}, cublas ${cublas_inc:-none}, cuda runtime ${cudart_inc:-none}"
+  echo "python with torch: ${python:-none} $([ -n "$python" ] && $python -c 'import torch; print(torch.__version__, torch.version.cuda, torch.backends.cudnn.version())' 2>&1)"
+  echo "node: $($NODE --version)"
+  $NODE -e "const c=require('./dist').backendInfo().cuda; console.log('addon: CUDA runtime', c.runtimeVersion, 'driver', c.driverVersion, c.available ? 'GPU usable: ' + c.deviceName : 'no GPU: ' + c.reason)"
+}
+note_machine() { grep -E '^(H|A|NVIDIA|Tesla|[A-Z].*, [0-9]+\.)|^addon:|^cudnn:|^cublas:' "$out/machine.txt" | head -n 6; }
+run machine 60 machine
+# The machine's lines lead the summary, as they are.
+{ cat "$out/machine.txt"; echo; } > "$out/.summary" && cat "$summary" >> "$out/.summary" && mv "$out/.summary" "$summary"
+
+# 2. The strict ABI check: our declarations against the headers found (both halves on a GPU machine).
+# cuBLAS's header needs <nv/target> (CCCL), which the wheels may lack: look where toolkits keep it,
+# else run the cuDNN half alone (CI runs the cuBLAS half against the CUDA 12 toolkit).
+cccl=$(for d in "$cublas_inc" "$cudart_inc" $(for w in $wheel_dirs; do echo "$w/include"; done) /usr/local/cuda/include /usr/local/cuda-*/include "$toolkit/include"; do
+  [ -n "$d" ] && [ -e "$d/nv/target" ] && { echo "$d"; break; }; done)
+abi_args=()
+for d in "$cublas_inc" "$cudart_inc" "$cccl"; do [ -n "$d" ] && abi_args+=(--cuda-include "$d"); done
+[ -n "$cudnn_inc" ] && abi_args+=(--cudnn-include "$cudnn_inc")
+[ -z "$cccl" ] && [ -n "$cudnn_inc" ] && abi_args+=(--only cudnn)
+note_abi-check() { grep -E 'PASSED|FAILED|passed|missing' "$out/abi-check.txt" | sed 's/^abi-check: //' | cut -c1-100; }
+run abi-check 60 bash scripts/abi-check.sh "${abi_args[@]}"
+
+# 3. What the addon found.
+note_backend-info() { grep -E '"(available|reason|deviceName|cudnnVersion|cublasVersion|driverVersion)"' "$out/backend-info.txt"; }
+run backend-info 30 "$NODE" -e "console.log(JSON.stringify(require('./dist').backendInfo(), null, 1))"
+
+# 4. The GPU test suites: every suite or test whose title names the GPU (the per-device suites run
+# as "… [gpu]"), in full FP32 as they set it.
+note_gpu-suites() { grep -E '^ +[0-9]+ (passing|failing|pending)' "$out/gpu-suites.txt"; }
+run gpu-suites 150 "$NODE" node_modules/mocha/bin/mocha.js --reporter dot --grep "$suite_grep"
+
+# 5. LeNet with the book's settings; 6. AlexNet, one epoch.
+note_lenet() { grep -E '^epoch [0-9]+' "$out/lenet.txt" | tail -n 1; }
+run lenet 60 "$NODE" examples/lenet.js --device "$device" --seed 1 --checkpoint "$ckpt/lenet.ckpt" "${lenet_size[@]}"
+note_alexnet() { grep -E '^epoch [0-9]+' "$out/alexnet.txt" | tail -n 1; }
+run alexnet 100 "$NODE" examples/alexnet.js --device "$device" --seed 1 --checkpoint "$ckpt/alexnet.ckpt" "${alexnet_size[@]}"
+
+# 7. Both benchmarks against PyTorch on CUDA (cudnn.benchmark on, data on the GPU).
+note_bench-lenet() { tail -n 1 "$out/bench-lenet.txt"; }
+run bench-lenet 45 "$NODE" bench/lenet-epoch.js --device "$device" "${bench_lenet[@]}" "${peer[@]}"
+note_bench-alexnet() { tail -n 1 "$out/bench-alexnet.txt"; }
+run bench-alexnet 45 "$NODE" bench/alexnet-step.js --device "$device" "${bench_alexnet[@]}" "${peer[@]}"
+
+# 8. The algorithm and math type cuDNN chose for each convolution of LeNet and AlexNet.
+note_conv-algorithms() { tail -n 1 "$out/conv-algorithms.txt"; }
+run conv-algorithms 40 "$NODE" scripts/conv-algorithms.js --device "$device"
+
+rm -rf "$ckpt"
+echo "total: $((SECONDS - start))s of ${budget}s, $failures step(s) failed" >> "$summary"
 cat "$summary"
+[ "$failures" -eq 0 ]
