@@ -80,8 +80,8 @@ export function setGpuPrecision(precision: 'tf32' | 'fp32'): void {
  * The rest of the GPU backend is deterministic already: cuDNN lists no other routine we use
  * (bias gradient, batch norm, activations, softmax) among its non-deterministic ones; cuBLAS GEMMs
  * are bitwise reproducible on one stream, one GPU model and one library version (we use one stream
- * and never enable cuBLAS's atomics mode); our own kernels sum in a fixed order. The CPU backend is
- * deterministic in either mode. Bits may still differ between GPU models or library versions.
+ * and never enable cuBLAS's atomics mode); our own kernels sum in a fixed order (their only atomics
+ * add integer counts). The CPU backend is deterministic in either mode. Bits may still differ between GPU models or library versions.
  * Convolutions may be slower in this mode. Callable with or without a GPU.
  * @returns the previous setting (off by default).
  * @example `const was = setDeterministic(true); ... setDeterministic(was);`

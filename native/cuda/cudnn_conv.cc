@@ -114,9 +114,9 @@ ConvPlan MakePlan(const ConvShape& s, bool tf32, bool det) {
     p.y = NewTensor4d(s.n, s.o, s.oh, s.ow);
     p.bias = NewTensor4d(1, s.o, 1, 1);
     CUDNN_CHECK(api.cudnnCreateFilterDescriptor(&p.w));
-    CUDNN_CHECK(api.cudnnSetFilter4dDescriptor(p.w, CUDNN_DATA_FLOAT, CUDNN_TENSOR_NCHW, CudnnInt("filter", s.o),
-                                               CudnnInt("filter", s.c), CudnnInt("filter", s.kh),
-                                               CudnnInt("filter", s.kw)));
+    const char* dim = "filter dimension";
+    CUDNN_CHECK(api.cudnnSetFilter4dDescriptor(p.w, CUDNN_DATA_FLOAT, CUDNN_TENSOR_NCHW, CudnnInt(dim, s.o),
+                                               CudnnInt(dim, s.c), CudnnInt(dim, s.kh), CudnnInt(dim, s.kw)));
     for (Choice& c : p.dir) {
       CUDNN_CHECK(api.cudnnCreateConvolutionDescriptor(&c.conv));
       CUDNN_CHECK(api.cudnnSetConvolution2dDescriptor(
