@@ -77,11 +77,13 @@ export function setGpuPrecision(precision: 'tf32' | 'fp32'): void {
  * timing (timings vary between runs), and max pooling uses CUDNN_POOLING_MAX_DETERMINISTIC (cuDNN's
  * plain max-pooling backward adds with atomics, which matters for overlapping windows such as
  * AlexNet's 3x3, stride 2). Then two runs with the same seed on the same machine give the same bits.
- * The rest of the GPU backend is deterministic already: cuDNN lists no other routine we use
- * (bias gradient, batch norm, activations, softmax) among its non-deterministic ones; cuBLAS GEMMs
- * are bitwise reproducible on one stream, one GPU model and one library version (we use one stream
- * and never enable cuBLAS's atomics mode); our own kernels sum in a fixed order (their only atomics
- * add integer counts). The CPU backend is deterministic in either mode. Bits may still differ between GPU models or library versions.
+ * The rest of the GPU backend is deterministic already: cuDNN lists no other routine we use (bias
+ * gradient, batch norm, activations, pooling other than max) among its non-deterministic ones;
+ * cuBLAS GEMMs are bitwise reproducible on one stream, one GPU model and one library version (we
+ * use one stream and never enable cuBLAS's atomics mode); our own kernels sum in a fixed order
+ * (their only atomics add integer counts). Bits may still differ between GPU models or library
+ * versions. The CPU backend gives the same bits from run to run (with the same number of threads)
+ * in either mode.
  * Convolutions may be slower in this mode. Callable with or without a GPU.
  * @returns the previous setting (off by default).
  * @example `const was = setDeterministic(true); ... setDeterministic(was);`
