@@ -71,10 +71,39 @@ export interface BackendInfo {
   };
 }
 
+/** What cuDNN chose for one direction of one convolution problem (see `convolutionAlgorithms`). */
+export interface ConvolutionAlgorithm {
+  /** 'n,c,h,w->o,kh,kw s<sh>,<sw> p<ph>,<pw>'. */
+  shape: string;
+  direction: 'forward' | 'backwardData' | 'backwardFilter';
+  /** The enumerator's name, e.g. 'CUDNN_CONVOLUTION_FWD_ALGO_IMPLICIT_PRECOMP_GEMM'. */
+  algo: string;
+  /** The math type the chosen search result carried, e.g. 'CUDNN_FMA_MATH'. */
+  mathType: string;
+  /** The math type read back from that direction's convolution descriptor (what the algorithm runs with). */
+  descriptorMathType: string;
+  workspaceBytes: number;
+  /** Whether cuDNN marks the algorithm deterministic. */
+  deterministic: boolean;
+  /** What cudnnFind*Ex measured; null when chosen by cuDNN's heuristics (deterministic mode). */
+  timeMs: number | null;
+  /** The settings the choice was made under. */
+  precision: 'tf32' | 'fp32';
+  deterministicMode: boolean;
+}
+
 export interface Binding {
   backendInfo(): BackendInfo;
   /** GPU convolutions and GEMMs: 'tf32' allows TF32 tensor cores (the default, as PyTorch), 'fp32' forbids them. */
   setGpuPrecision(precision: 'tf32' | 'fp32'): void;
+  /**
+   * GPU deterministic mode (as `torch.backends.cudnn.deterministic`): convolution algorithms and max
+   * pooling chosen so that runs give the same bits. Returns the previous setting. Callable
+   * everywhere; the CPU backend is deterministic already.
+   */
+  setDeterministic(on: boolean): boolean;
+  /** The cuDNN algorithms chosen so far, per convolution problem and direction; empty without a GPU. */
+  convolutionAlgorithms(): ConvolutionAlgorithm[];
   memoryInfo(device: string): MemoryInfo;
 
   /** Allocates `byteLength` bytes (uninitialised) on `device`. */

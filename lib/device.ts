@@ -1,4 +1,5 @@
 // Devices: where a tensor lives and where its operations run.
+import type { ConvolutionAlgorithm } from '../binding';
 import { binding } from './binding';
 
 /** A compute device. Compare devices with `equals`, not `===`. */
@@ -68,6 +69,37 @@ export function tryGpu(): Device {
  */
 export function setGpuPrecision(precision: 'tf32' | 'fp32'): void {
   binding.setGpuPrecision(precision);
+}
+
+/**
+ * Deterministic mode for the GPU, like `torch.backends.cudnn.deterministic`: when on, convolutions
+ * use only algorithms that cuDNN marks deterministic, chosen by cuDNN's heuristics rather than by
+ * timing (timings vary between runs), and max pooling uses CUDNN_POOLING_MAX_DETERMINISTIC (cuDNN's
+ * plain max-pooling backward adds with atomics, which matters for overlapping windows such as
+ * AlexNet's 3x3, stride 2). Then two runs with the same seed on the same machine give the same bits.
+ * The rest of the GPU backend is deterministic already: cuDNN lists no other routine we use (bias
+ * gradient, batch norm, activations, pooling other than max) among its non-deterministic ones;
+ * cuBLAS GEMMs are bitwise reproducible on one stream, one GPU model and one library version (we
+ * use one stream and never enable cuBLAS's atomics mode); our own kernels sum in a fixed order
+ * (their only atomics add integer counts). Bits may still differ between GPU models or library
+ * versions. The CPU backend gives the same bits from run to run (with the same number of threads)
+ * in either mode.
+ * Convolutions may be slower in this mode. Callable with or without a GPU.
+ * @returns the previous setting (off by default).
+ * @example `const was = setDeterministic(true); ... setDeterministic(was);`
+ */
+export function setDeterministic(on: boolean): boolean {
+  return binding.setDeterministic(on);
+}
+
+/**
+ * The cuDNN algorithm chosen for each direction of each convolution problem run so far on the GPU
+ * (the 256 most recently used problems), with its math type, workspace and measured time; empty
+ * on the CPU or without a GPU. For checking what the GPU does, e.g. that no tensor-op math runs
+ * with `setGpuPrecision('fp32')`.
+ */
+export function convolutionAlgorithms(): ConvolutionAlgorithm[] {
+  return binding.convolutionAlgorithms();
 }
 
 /** Parses a device name as used on command lines: 'cpu', 'gpu', 'gpu:1', 'gpu(1)'. */

@@ -1,6 +1,6 @@
 // node-cudnn: convolutional networks in Node.js, with a Gluon-like API.
 export { Tensor, shapeSize, formatShape } from './tensor';
-export { Device, cpu, gpu, tryGpu, parseDevice, setGpuPrecision } from './device';
+export { Device, cpu, gpu, tryGpu, parseDevice, setGpuPrecision, setDeterministic, convolutionAlgorithms } from './device';
 export * as autograd from './autograd';
 export * as ops from './ops';
 export * as nn from './nn';
@@ -18,7 +18,7 @@ export { fit, FitOptions, FitResult } from './train';
 export { NonFiniteError, NonFiniteKind } from './finite';
 export { saveCheckpoint, loadCheckpoint, TrainingState } from './checkpoint';
 export { ProgressBar, ProgressOptions } from './progress';
-export type { BackendInfo, MemoryInfo, Activation, PoolKind } from '../binding';
+export type { BackendInfo, MemoryInfo, Activation, PoolKind, ConvolutionAlgorithm } from '../binding';
 export type { ActivationKind } from '../binding';
 import { binding } from './binding';
 import { Device } from './device';

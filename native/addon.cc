@@ -29,6 +29,8 @@ const Entry kEntries[] = {
     {"memoryInfo", ops::MemoryInfo},
     {"backendInfo", ops::BackendInfo},
     {"setGpuPrecision", ops::SetGpuPrecision},
+    {"setDeterministic", ops::SetDeterministic},
+    {"convolutionAlgorithms", ops::ConvolutionAlgorithms},
     {"fillConstant", ops::FillConstant},
     {"fillUniform", ops::FillUniform},
     {"fillNormal", ops::FillNormal},

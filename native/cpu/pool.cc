@@ -2,8 +2,9 @@
 // Why not oneDNN: its 2.6 pooling kernels for plain NCHW run 3–5× slower than these loops on the
 // LeNet/AlexNet shapes (measured: 256×6×24×24 max pooling 1.4 ms vs 0.3 ms on 2 cores), and the
 // blocked layouts where it is fast cost more in reorders than they save.
-// Max pooling ignores padded cells and keeps the first maximum of each window (row-major scan);
-// average pooling divides by the full window (count_include_pad, Gluon's and PyTorch's default).
+// Max pooling ignores padded cells and keeps the first maximum of each window (row-major scan); a
+// window holding a NaN gives NaN, with the gradient routed to its first NaN (NaN propagates, as
+// PyTorch's max pooling and cuDNN's with CUDNN_PROPAGATE_NAN do); average pooling divides by the full window (count_include_pad, Gluon's and PyTorch's default).
 #include <cstdint>
 #include <cstring>
 #include <limits>
@@ -13,6 +14,9 @@
 namespace nc::cpu {
 
 namespace {
+// Whether v replaces best in a max-pooling scan: a larger value, or the window's first NaN.
+inline bool Takes(float v, float best) { return v > best || (v != v && best == best); }
+
 // The window [start, start + size) clipped to [0, limit): padded cells are skipped.
 inline void Clip(int64_t start, int64_t size, int64_t limit, int64_t* from, int64_t* to) {
   *from = start < 0 ? 0 : start;
@@ -41,9 +45,9 @@ void MaxPool2x2(const PoolShape& s, const float* x, float* y, int32_t* argmax) {
       for (int64_t ox = 0; ox < s.ow; ++ox) {
         float best = r0[2 * ox];
         int32_t at = 0;
-        if (r0[2 * ox + 1] > best) best = r0[2 * ox + 1], at = 1;
-        if (r1[2 * ox] > best) best = r1[2 * ox], at = static_cast<int32_t>(s.w);
-        if (r1[2 * ox + 1] > best) best = r1[2 * ox + 1], at = static_cast<int32_t>(s.w + 1);
+        if (Takes(r0[2 * ox + 1], best)) best = r0[2 * ox + 1], at = 1;
+        if (Takes(r1[2 * ox], best)) best = r1[2 * ox], at = static_cast<int32_t>(s.w);
+        if (Takes(r1[2 * ox + 1], best)) best = r1[2 * ox + 1], at = static_cast<int32_t>(s.w + 1);
         yp[oy * s.ow + ox] = best;
         if (KeepArgmax) ap[oy * s.ow + ox] = static_cast<int32_t>(2 * oy * s.w + 2 * ox) + at;
       }
@@ -79,7 +83,7 @@ void Pool2dForward(const PoolShape& s, bool isMax, const float* x, float* y, voi
           for (int64_t iy = ya; iy < yb; ++iy) {
             for (int64_t ix = xa; ix < xb; ++ix) {
               const float v = xp[iy * s.w + ix];
-              const bool greater = v > best;  // branch-free: selects compile to blends
+              const bool greater = Takes(v, best);  // branch-free: selects compile to blends
               best = greater ? v : best;
               at = greater ? iy * s.w + ix : at;
             }

@@ -31,7 +31,8 @@ __global__ void LeakyReluForwardKernel(int64_t n, const float* x, float* y, floa
 }
 
 __global__ void LeakyReluBackwardKernel(int64_t n, const float* x, const float* dy, float* dx, float alpha) {
-  GRID_STRIDE_LOOP(i, n) dx[i] = x[i] > 0.0f ? dy[i] : alpha * dy[i];
+  // NaN takes the slope-1 branch, as oneDNN's backward does on the CPU.
+  GRID_STRIDE_LOOP(i, n) dx[i] = !(x[i] <= 0.0f) ? dy[i] : alpha * dy[i];
 }
 
 __global__ void EluForwardKernel(int64_t n, const float* x, float* y, float alpha) {
@@ -44,7 +45,7 @@ __global__ void EluForwardKernel(int64_t n, const float* x, float* y, float alph
 __global__ void EluBackwardKernel(int64_t n, const float* x, const float* dy, float* dx, float alpha) {
   GRID_STRIDE_LOOP(i, n) {
     const float v = x[i];
-    dx[i] = v > 0.0f ? dy[i] : dy[i] * alpha * expf(v);
+    dx[i] = !(v <= 0.0f) ? dy[i] : dy[i] * alpha * expf(v);  // NaN: slope 1, as oneDNN on the CPU
   }
 }
 

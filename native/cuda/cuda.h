@@ -4,6 +4,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "shapes.h"
 #include "optim.h"
@@ -48,6 +49,24 @@ struct DeviceMemory {
 DeviceMemory MemoryReport();
 
 // cudnn_conv.cc
+// Deterministic mode (setDeterministic): convolution algorithms and max pooling chosen so that two
+// runs on one machine give the same bits. Plans are keyed on it (and on TF32).
+void SetDeterministic(bool on);
+bool Deterministic();
+// What cuDNN chose for one direction of one convolution problem (convolutionAlgorithms()).
+struct ConvAlgorithmChoice {
+  std::string shape;      // "n,c,h,w->o,kh,kw s<sh>,<sw> p<ph>,<pw>"
+  std::string direction;  // forward, backwardData, backwardFilter
+  std::string algo, mathType;  // enumerator names; mathType as the search result carried it
+  std::string descriptorMathType;  // read back from that direction's descriptor
+  size_t workspaceBytes = 0;
+  bool deterministic = false;  // as cuDNN marked the result
+  float timeMs = -1;           // as cudnnFind*Ex measured it; -1 when chosen by heuristics
+  std::string precision;       // tf32 or fp32: the setting the plan was made under
+  bool deterministicMode = false;
+};
+// The choices of the cached plans, oldest first (at most kMaxPlans problems).
+std::vector<ConvAlgorithmChoice> ConvolutionAlgorithms();
 void Conv2dForward(const ConvShape& s, const float* x, const float* w, const float* b, float* y, Activation act);
 void Conv2dBackward(const ConvShape& s, const float* x, const float* w, const float* y, const float* dy,
                     Activation act, float* dx, float* dw, float* db);

@@ -4,12 +4,12 @@
 // the batch mean and 1/sqrt(var + eps) for the backward. With fixed statistics (prediction mode),
 // the backward is our own kernel (batchnorm.cu), since cuDNN's differentiates through the batch's.
 #include <string>
-#include <unordered_map>
 
 #include "cuda/batchnorm.h"
 #include "cuda/context.h"
 #include "cuda/cuda.h"
 #include "cuda/descriptors.h"
+#include "cuda/plan_cache.h"
 
 namespace nc::cuda {
 
@@ -19,22 +19,33 @@ constexpr float kOne = 1.0f, kZero = 0.0f;
 constexpr cudnnBatchNormMode_t kMode = CUDNN_BATCHNORM_SPATIAL;
 
 struct BatchNormPlan {
-  cudnnTensorDescriptor_t x;   // x, y, dy and dx: (N,C,H,W)
-  cudnnTensorDescriptor_t bn;  // gamma, beta, means, variances and their gradients: (1,C,1,1)
+  cudnnTensorDescriptor_t x = nullptr;   // x, y, dy and dx: (N,C,H,W)
+  cudnnTensorDescriptor_t bn = nullptr;  // gamma, beta, means, variances and their gradients: (1,C,1,1)
 };
 
+void DestroyPlan(BatchNormPlan& p) {
+  const CudnnApi& api = Ctx().libs->cudnn;
+  if (p.x) api.cudnnDestroyTensorDescriptor(p.x);
+  if (p.bn) api.cudnnDestroyTensorDescriptor(p.bn);
+}
+
 BatchNormPlan& PlanFor(const BatchNormShape& s) {
-  static std::unordered_map<std::string, BatchNormPlan> plans;
+  static PlanCache<BatchNormPlan> plans(DestroyPlan);
   const std::string key =
       std::to_string(s.n) + "," + std::to_string(s.c) + "," + std::to_string(s.h) + "," + std::to_string(s.w);
-  auto it = plans.find(key);
-  if (it != plans.end()) return it->second;
-  const CudnnApi& api = Ctx().libs->cudnn;
-  BatchNormPlan p;
-  p.x = NewTensor4d(s.n, s.c, s.h, s.w);
-  CUDNN_CHECK(api.cudnnCreateTensorDescriptor(&p.bn));
-  CUDNN_CHECK(api.cudnnDeriveBNTensorDescriptor(p.bn, p.x, kMode));
-  return plans.emplace(key, p).first->second;
+  return plans.Get(key, [&] {
+    const CudnnApi& api = Ctx().libs->cudnn;
+    BatchNormPlan p;
+    try {
+      p.x = NewTensor4d(s.n, s.c, s.h, s.w);
+      CUDNN_CHECK(api.cudnnCreateTensorDescriptor(&p.bn));
+      CUDNN_CHECK(api.cudnnDeriveBNTensorDescriptor(p.bn, p.x, kMode));
+    } catch (...) {
+      DestroyPlan(p);
+      throw;
+    }
+    return p;
+  });
 }
 
 }  // namespace

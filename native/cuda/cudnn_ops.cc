@@ -1,12 +1,12 @@
 // Pooling and activations on cuDNN, descriptors cached per shape; leaky relu, ELU and GELU, which
 // cuDNN lacks (or cannot differentiate from x), on our own kernels (activations.cu).
 #include <string>
-#include <unordered_map>
 
 #include "cuda/activations.h"
 #include "cuda/context.h"
 #include "cuda/cuda.h"
 #include "cuda/descriptors.h"
+#include "cuda/plan_cache.h"
 
 namespace nc::cuda {
 
@@ -15,30 +15,47 @@ namespace {
 constexpr float kOne = 1.0f, kZero = 0.0f;
 
 struct PoolPlan {
-  cudnnTensorDescriptor_t x, y;
-  cudnnPoolingDescriptor_t pool;
+  cudnnTensorDescriptor_t x = nullptr, y = nullptr;
+  cudnnPoolingDescriptor_t pool = nullptr;
 };
 
+void DestroyPlan(PoolPlan& p) {
+  const CudnnApi& api = Ctx().libs->cudnn;
+  if (p.x) api.cudnnDestroyTensorDescriptor(p.x);
+  if (p.y) api.cudnnDestroyTensorDescriptor(p.y);
+  if (p.pool) api.cudnnDestroyPoolingDescriptor(p.pool);
+}
+
 PoolPlan& PlanFor(const PoolShape& s, bool isMax) {
-  static std::unordered_map<std::string, PoolPlan> plans;
+  static PlanCache<PoolPlan> plans(DestroyPlan);
+  // cuDNN's plain max pooling backward adds gradients with atomics, so with overlapping windows
+  // (AlexNet's 3x3, stride 2) the sums' order varies from run to run; MAX_DETERMINISTIC does not.
+  const cudnnPoolingMode_t mode = !isMax          ? CUDNN_POOLING_AVERAGE_COUNT_INCLUDE_PADDING
+                                  : Deterministic() ? CUDNN_POOLING_MAX_DETERMINISTIC
+                                                    : CUDNN_POOLING_MAX;
   const std::string key = std::to_string(s.n) + "," + std::to_string(s.c) + "," + std::to_string(s.h) + "," +
                           std::to_string(s.w) + "," + std::to_string(s.kh) + "," + std::to_string(s.kw) + "," +
                           std::to_string(s.sh) + "," + std::to_string(s.sw) + "," + std::to_string(s.ph) + "," +
-                          std::to_string(s.pw) + (isMax ? ",max" : ",avg");
-  auto it = plans.find(key);
-  if (it != plans.end()) return it->second;
-  const CudnnApi& api = Ctx().libs->cudnn;
-  PoolPlan p;
-  p.x = NewTensor4d(s.n, s.c, s.h, s.w);
-  p.y = NewTensor4d(s.n, s.c, s.oh, s.ow);
-  CUDNN_CHECK(api.cudnnCreatePoolingDescriptor(&p.pool));
-  // Average pooling counts padded cells in the divisor, as the CPU backend, Gluon and PyTorch do.
-  CUDNN_CHECK(api.cudnnSetPooling2dDescriptor(p.pool,
-                                              isMax ? CUDNN_POOLING_MAX : CUDNN_POOLING_AVERAGE_COUNT_INCLUDE_PADDING,
-                                              CUDNN_NOT_PROPAGATE_NAN, static_cast<int>(s.kh), static_cast<int>(s.kw),
-                                              static_cast<int>(s.ph), static_cast<int>(s.pw), static_cast<int>(s.sh),
-                                              static_cast<int>(s.sw)));
-  return plans.emplace(key, p).first->second;
+                          std::to_string(s.pw) + ",mode" + std::to_string(static_cast<int>(mode));
+  return plans.Get(key, [&] {
+    const CudnnApi& api = Ctx().libs->cudnn;
+    PoolPlan p;
+    try {
+      p.x = NewTensor4d(s.n, s.c, s.h, s.w);
+      p.y = NewTensor4d(s.n, s.c, s.oh, s.ow);
+      CUDNN_CHECK(api.cudnnCreatePoolingDescriptor(&p.pool));
+      // Average pooling counts padded cells in the divisor, as the CPU backend, Gluon and PyTorch do.
+      // NaN propagates, as on the CPU backend (a window holding a NaN gives NaN).
+      CUDNN_CHECK(api.cudnnSetPooling2dDescriptor(p.pool, mode, CUDNN_PROPAGATE_NAN, CudnnInt("window", s.kh),
+                                                  CudnnInt("window", s.kw), CudnnInt("padding", s.ph),
+                                                  CudnnInt("padding", s.pw), CudnnInt("stride", s.sh),
+                                                  CudnnInt("stride", s.sw)));
+    } catch (...) {
+      DestroyPlan(p);
+      throw;
+    }
+    return p;
+  });
 }
 
 }  // namespace

@@ -1,5 +1,5 @@
-// cuDNN descriptors built from our shapes. Descriptors are created once per shape and kept for the
-// process (they are small host objects).
+// cuDNN descriptors built from our shapes. Descriptors are created once per shape and kept in
+// bounded caches (plan_cache.h).
 #pragma once
 #include <cstdint>
 
@@ -8,7 +8,10 @@
 
 namespace nc::cuda {
 
-// A float NCHW tensor descriptor (dimensions must fit in int).
+// v as the int that cuDNN takes; throws GpuError naming `what` and v when it does not fit.
+int CudnnInt(const char* what, int64_t v);
+// A float NCHW tensor descriptor; throws GpuError naming the shape when a dimension or the element
+// count exceeds cuDNN's int range.
 cudnnTensorDescriptor_t NewTensor4d(int64_t n, int64_t c, int64_t h, int64_t w);
 // The process-wide descriptor of an activation (null for Activation::None).
 cudnnActivationDescriptor_t ActivationDesc(Activation act);

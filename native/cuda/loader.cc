@@ -49,8 +49,10 @@ constexpr int kCublasMajors[] = {13, 12};  // preferred first
   X(cudnnSetStream) X(cudnnCreateTensorDescriptor) X(cudnnSetTensor4dDescriptor) X(cudnnDestroyTensorDescriptor) \
   X(cudnnCreateFilterDescriptor) X(cudnnSetFilter4dDescriptor) X(cudnnDestroyFilterDescriptor)                   \
   X(cudnnCreateConvolutionDescriptor) X(cudnnSetConvolution2dDescriptor) X(cudnnSetConvolutionMathType)          \
-  X(cudnnDestroyConvolutionDescriptor) X(cudnnFindConvolutionForwardAlgorithmEx)                                 \
-  X(cudnnFindConvolutionBackwardDataAlgorithm) X(cudnnFindConvolutionBackwardFilterAlgorithm)                    \
+  X(cudnnGetConvolutionMathType) X(cudnnDestroyConvolutionDescriptor) X(cudnnFindConvolutionForwardAlgorithmEx)  \
+  X(cudnnFindConvolutionBackwardDataAlgorithmEx) X(cudnnFindConvolutionBackwardFilterAlgorithmEx)                \
+  X(cudnnGetConvolutionForwardAlgorithm_v7) X(cudnnGetConvolutionBackwardDataAlgorithm_v7)                   \
+  X(cudnnGetConvolutionBackwardFilterAlgorithm_v7)                                                              \
   X(cudnnGetConvolutionForwardWorkspaceSize) X(cudnnGetConvolutionBackwardDataWorkspaceSize)                     \
   X(cudnnGetConvolutionBackwardFilterWorkspaceSize) X(cudnnConvolutionForward) X(cudnnConvolutionBackwardData)   \
   X(cudnnConvolutionBackwardFilter) X(cudnnConvolutionBackwardBias) X(cudnnCreatePoolingDescriptor)              \

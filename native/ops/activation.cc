@@ -34,6 +34,7 @@ Napi::Value ActivationForward(const Args& args) {
   args.requireSameDevice({&x, &y});
   args.requireSameSize(x, y);
   const Backend backend = BackendFor(args, x.device);
+  if (act != Activation::None && !BackwardNeedsInput(act)) RequireCudnnRange(args, backend, {&x});  // on cuDNN
   if (BackwardNeedsInput(act)) {
     RUN_ON(backend, InputActivationForward, act, alpha, x.size, x.data, y.data);
   } else {
@@ -65,6 +66,7 @@ Napi::Value ActivationBackward(const Args& args) {
     args.requireSameSize(source, dy);
   }
   const Backend backend = BackendFor(args, dy.device);
+  if (act != Activation::None && !fromInput) RequireCudnnRange(args, backend, {&dy});  // on cuDNN
   if (fromInput) {
     RUN_ON(backend, InputActivationBackward, act, alpha, dy.size, x.data, dy.data, dx.data);
   } else {

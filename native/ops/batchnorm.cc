@@ -55,7 +55,9 @@ Napi::Value BatchNormForward(const Args& args) {
                     std::to_string(s.n * s.h * s.w));
   }
   args.requireSameDevice({&x, &gamma, &beta, &runningMean, &runningVar, &y, &saveMean, &saveInvStd});
-  RUN_ON(BackendFor(args, x.device), BatchNormForward, s, x.data, gamma.data, beta.data, runningMean.data,
+  const Backend backend = BackendFor(args, x.device);
+  RequireCudnnRange(args, backend, {&x});
+  RUN_ON(backend, BatchNormForward, s, x.data, gamma.data, beta.data, runningMean.data,
          runningVar.data, y.data, saveMean.data, saveInvStd.data, training, momentum, epsilon);
   return args.env().Undefined();
 }
@@ -77,7 +79,9 @@ Napi::Value BatchNormBackward(const Args& args) {
   args.requireShape(dy, x.shape);
   args.requireShape(dx, x.shape);
   args.requireSameDevice({&x, &gamma, &dy, &saveMean, &saveInvStd, &dx, &dgamma, &dbeta});
-  RUN_ON(BackendFor(args, x.device), BatchNormBackward, s, x.data, gamma.data, dy.data, saveMean.data,
+  const Backend backend = BackendFor(args, x.device);
+  RequireCudnnRange(args, backend, {&x});
+  RUN_ON(backend, BatchNormBackward, s, x.data, gamma.data, dy.data, saveMean.data,
          saveInvStd.data, training, epsilon, dx.data, dgamma.data, dbeta.data);
   return args.env().Undefined();
 }

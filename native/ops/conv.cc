@@ -38,7 +38,9 @@ Napi::Value Conv2dForward(const Args& args) {
   args.requireSameDevice({&x, &w, &b, &y});
   if (b.present()) args.requireShape(b, {s.o});
   args.requireShape(y, {s.n, s.o, s.oh, s.ow});
-  RUN_ON(BackendFor(args, x.device), Conv2dForward, s, x.data, w.data, b.present() ? b.data : nullptr, y.data, act);
+  const Backend backend = BackendFor(args, x.device);
+  RequireCudnnRange(args, backend, {&x, &w, &y});
+  RUN_ON(backend, Conv2dForward, s, x.data, w.data, b.present() ? b.data : nullptr, y.data, act);
   return args.env().Undefined();
 }
 
@@ -61,7 +63,9 @@ Napi::Value Conv2dBackward(const Args& args) {
   if (dx.present()) args.requireShape(dx, x.shape);
   args.requireShape(dw, w.shape);
   if (db.present()) args.requireShape(db, {s.o});
-  RUN_ON(BackendFor(args, x.device), Conv2dBackward, s, x.data, w.data, y.present() ? y.data : nullptr, dy.data, act,
+  const Backend backend = BackendFor(args, x.device);
+  RequireCudnnRange(args, backend, {&x, &w, &dy});
+  RUN_ON(backend, Conv2dBackward, s, x.data, w.data, y.present() ? y.data : nullptr, dy.data, act,
          dx.present() ? dx.data : nullptr, dw.data, db.present() ? db.data : nullptr);
   return args.env().Undefined();
 }

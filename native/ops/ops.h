@@ -3,6 +3,8 @@
 #pragma once
 #include <napi.h>
 
+#include <initializer_list>
+
 #include "args.h"
 
 #include "cpu/cpu.h"
@@ -30,6 +32,12 @@ Backend BackendFor(const Args& args, const std::string& device);
 // check for (GPU work runs ahead of JavaScript, so that is where it surfaces).
 void ReportRecordedLabelError(const Args& args);
 
+// cudnn.cc
+// On the GPU backend: throws a RangeError naming the op, the tensor and the value when a dimension
+// or a tensor's element count exceeds the int that cuDNN takes (nothing on the CPU backend).
+void RequireCudnnRange(const Args& args, Backend backend, std::initializer_list<const TensorArg*> tensors);
+Napi::Value SetDeterministic(const Args&);
+Napi::Value ConvolutionAlgorithms(const Args&);
 // memory.cc
 Napi::Value Alloc(const Args&);
 Napi::Value Upload(const Args&);

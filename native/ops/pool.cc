@@ -33,6 +33,7 @@ Napi::Value Pool2dForward(const Args& args) {
   args.requireSameDevice({&x, &y});
   args.requireShape(y, {s.n, s.c, s.oh, s.ow});
   [[maybe_unused]] const Backend backend = BackendFor(args, x.device);
+  RequireCudnnRange(args, backend, {&x, &y});
 #if NC_WITH_CUDA
   if (backend == Backend::Gpu) {
     cuda::Pool2dForward(s, isMax, x.data, y.data);
@@ -62,6 +63,7 @@ Napi::Value Pool2dBackward(const Args& args) {
   args.requireShape(dy, y.shape);
   args.requireShape(dx, x.shape);
   [[maybe_unused]] const Backend backend = BackendFor(args, x.device);
+  RequireCudnnRange(args, backend, {&x, &y});
 #if NC_WITH_CUDA
   if (backend == Backend::Gpu) {
     cuda::Pool2dBackward(s, isMax, x.data, y.data, dy.data, dx.data);
