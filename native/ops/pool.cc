@@ -35,6 +35,7 @@ Napi::Value Pool2dForward(const Args& args) {
   [[maybe_unused]] const Backend backend = BackendFor(args, x.device);
 #if NC_WITH_CUDA
   if (backend == Backend::Gpu) {
+    cuda::GpuLock lock;
     cuda::Pool2dForward(s, isMax, x.data, y.data);
     return args.env().Null();  // cuDNN's backward works from x and y
   }
@@ -64,6 +65,7 @@ Napi::Value Pool2dBackward(const Args& args) {
   [[maybe_unused]] const Backend backend = BackendFor(args, x.device);
 #if NC_WITH_CUDA
   if (backend == Backend::Gpu) {
+    cuda::GpuLock lock;
     cuda::Pool2dBackward(s, isMax, x.data, y.data, dy.data, dx.data);
     return args.env().Undefined();
   }
