@@ -67,6 +67,9 @@ for (const [name, device, reason] of devices) {
     before(function () {
       if (reason) this.skip();
     });
+    after(() => {
+      if (name === 'gpu' && !reason) setGpuPrecision('tf32');  // the fixture's workers set fp32, process-wide
+    });
 
     it('a worker that loads the library, trains and exits leaves the main thread\'s device working', async () => {
       checkDeviceWorks(device());  // the main thread's device is in use before the worker starts
