@@ -3,6 +3,8 @@
 
 #include <napi.h>
 
+#include <dlfcn.h>
+
 #include <dnnl.hpp>
 #include <new>
 
@@ -76,13 +78,41 @@ Napi::Value Call(const Napi::CallbackInfo& info) {
   }
 }
 
+// Keeps this library loaded for the process's life. Node unloads an addon when the last environment
+// that loaded it ends (a worker's exit or terminate()), which would run its static destructors and
+// the static CUDA runtime's teardown while other threads, OpenMP's pool among them, may still use it.
+void StayLoaded() {
+  static const bool once = [] {
+    Dl_info self{};
+    // RTLD_NOLOAD: only marks the already loaded object; the reference it adds is never dropped.
+    return dladdr(reinterpret_cast<void*>(&StayLoaded), &self) != 0 && self.dli_fname != nullptr &&
+           dlopen(self.dli_fname, RTLD_LAZY | RTLD_NOLOAD | RTLD_NODELETE) != nullptr;
+  }();
+  static_cast<void>(once);  // on failure the addon still works; it may just be unloaded with its last environment
+}
+
+#if NC_WITH_CUDA
+// JS environments (main thread, workers) that loaded the addon; guarded by cuda::GpuMutex().
+int environments = 0;
+#endif
+
 }  // namespace
 
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
+  StayLoaded();
   Storage::Init(env);
 #if NC_WITH_CUDA
-  // Handles, stream and pool go before the process does, while the driver is still there.
-  env.AddCleanupHook([] { cuda::Shutdown(); });
+  // Only the last environment to end frees the GPU handles and stream (while the driver is still
+  // there): a worker's exit must not take the GPU from the main thread. A later environment makes a
+  // new context. At process.exit() no hook runs; the driver reclaims everything.
+  {
+    cuda::GpuLock lock;
+    ++environments;
+  }
+  env.AddCleanupHook([] {
+    cuda::GpuLock lock;
+    if (--environments == 0) cuda::Shutdown();
+  });
 #endif
   for (const Entry& entry : kEntries) {
     exports.Set(entry.name, Napi::Function::New(env, Call, entry.name, const_cast<Entry*>(&entry)));

@@ -14,13 +14,17 @@ namespace nc {
 namespace {
 // Distinguishes our Storage objects from any other wrapped object passed in from JS.
 const napi_type_tag kStorageTag = {0x6e6f64652d637564ULL, 0x6e6e2d73746f7261ULL};
+// Per JS environment (main thread or worker): each thread counts its own tensors, with no lock.
 struct AddonData {
   Napi::FunctionReference constructor;
+  std::map<std::string, MemoryStats> stats;
 };
 
-std::map<std::string, MemoryStats>& AllStats() {
-  static std::map<std::string, MemoryStats> stats;
-  return stats;
+MemoryStats& StatsOf(Napi::Env env, const std::string& device) {
+  // Node runs the finalizers before it deletes the instance data; the fallback is for safety only.
+  thread_local MemoryStats uncounted;
+  auto* data = env.GetInstanceData<AddonData>();
+  return data ? data->stats[device] : uncounted;
 }
 }  // namespace
 
@@ -57,6 +61,7 @@ Napi::Object Storage::Allocate(Napi::Env env, const std::string& device, size_t 
     }
   } else {
 #if NC_WITH_CUDA
+    cuda::GpuLock lock;
     p = cuda::Alloc(bytes);  // GpuError names the bytes asked for and free
 #else
     throw Napi::RangeError::New(env, "alloc: no device '" + device + "' in this build");
@@ -65,7 +70,7 @@ Napi::Object Storage::Allocate(Napi::Env env, const std::string& device, size_t 
   self->data_ = p;
   self->bytes_ = bytes;
   self->device_ = device;
-  MemoryStats& s = AllStats()[device];
+  MemoryStats& s = StatsOf(env, device);
   s.liveBuffers += 1;
   s.liveBytes += static_cast<int64_t>(bytes);
   if (s.liveBytes > s.peakBytes) s.peakBytes = s.liveBytes;
@@ -91,13 +96,13 @@ Storage* Storage::Unwrap(Napi::Value value) {
   return Napi::ObjectWrap<Storage>::Unwrap(obj);
 }
 
-const MemoryStats& Storage::Stats(const std::string& device) { return AllStats()[device]; }
+const MemoryStats& Storage::Stats(Napi::Env env, const std::string& device) { return StatsOf(env, device); }
 
 void Storage::Free(Napi::Env env, bool quietly) {
   if (data_ == nullptr) return;
   void* p = data_;
   data_ = nullptr;
-  MemoryStats& s = AllStats()[device_];
+  MemoryStats& s = StatsOf(env, device_);
   s.liveBuffers -= 1;
   s.liveBytes -= static_cast<int64_t>(bytes_);
   Napi::MemoryManagement::AdjustExternalMemory(env, -static_cast<int64_t>(bytes_));
@@ -106,7 +111,9 @@ void Storage::Free(Napi::Env env, bool quietly) {
     return;
   }
 #if NC_WITH_CUDA
-  // A finalizer must not throw; dispose() reports a failure.
+  // A finalizer must not throw; dispose() reports a failure. The lock is recursive, so a finalizer
+  // run on a thread that holds it already cannot deadlock (none does today: GPU calls run no JS).
+  cuda::GpuLock lock;
   if (quietly) cuda::FreeQuietly(p);
   else cuda::Free(p, bytes_);
 #else

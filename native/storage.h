@@ -21,7 +21,8 @@ class Storage : public Napi::ObjectWrap<Storage> {
   static Napi::Object Allocate(Napi::Env env, const std::string& device, size_t bytes);
   // The Storage behind `value`, or nullptr when `value` is not one (checked by type tag).
   static Storage* Unwrap(Napi::Value value);
-  static const MemoryStats& Stats(const std::string& device);
+  // Live tensors and bytes on `device` allocated by this JS environment (thread).
+  static const MemoryStats& Stats(Napi::Env env, const std::string& device);
 
   explicit Storage(const Napi::CallbackInfo& info);
   ~Storage() override;

@@ -16,10 +16,11 @@ struct Context {
   const Libraries* libs = nullptr;
 };
 
-// The context, created on first use; throws GpuError (with Probe()'s reason) when no GPU is usable.
+// The context, created on first use (and again after Shutdown()); throws GpuError (with Probe()'s
+// reason, or the library call that failed) when no GPU is usable. Call with GpuMutex() held.
 Context& Ctx();
-// True once Shutdown() ran: late finalizers then leave device memory to the process exit.
-bool ShutDown();
+// Whether a context exists now (false before first use and after Shutdown()).
+bool Live();
 
 [[noreturn]] void ThrowCudnn(int status, const char* call, const char* file, int line);
 [[noreturn]] void ThrowCublas(int status, const char* call, const char* file, int line);

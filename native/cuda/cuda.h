@@ -3,6 +3,7 @@
 #pragma once
 #include <cstddef>
 #include <cstdint>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -28,14 +29,25 @@ struct Status {
 const Status& Probe();
 // Throws GpuError with Probe()'s reason unless the GPU is usable.
 void RequireAvailable();
-// Frees handles, cached plans and pools (env cleanup hook).
+// Destroys the stream and the cuDNN and cuBLAS handles; the next GPU call creates them again. Called
+// by the last JS environment's cleanup (addon.cc), while the driver is still there.
 void Shutdown();
+
+// The process's one GPU lock. Every call into this backend from ops/ and storage.cc holds it for the
+// whole call (RUN_ON in ops/ops.h takes it); code inside the backend assumes it is held. Why one lock
+// (context.cc): all threads share one stream and one cuDNN and one cuBLAS handle. Recursive, so that
+// a finalizer that frees while its thread already holds it cannot deadlock.
+std::recursive_mutex& GpuMutex();
+struct GpuLock {
+  std::lock_guard<std::recursive_mutex> guard{GpuMutex()};
+};
 
 // Precision of convolutions and GEMMs: TF32 allowed (the default, as PyTorch) or full FP32.
 void SetAllowTf32(bool allow);
 bool AllowTf32();
 
 // memory.cc — stream-ordered allocations from CUDA's pool; copies through pinned staging buffers.
+// On out of memory, Alloc trims the pool (below) and tries once more before it throws.
 void* Alloc(size_t bytes);
 void Free(void* p, size_t bytes);
 // Free for destructors and finalizers: never throws (a failure there has no one to report to).
@@ -47,6 +59,9 @@ struct DeviceMemory {
   size_t freeBytes, totalBytes, poolReservedBytes;
 };
 DeviceMemory MemoryReport();
+// Waits for the stream and hands the pool's unused memory back to the driver. Call it before work
+// that allocates outside the pool (cudnnFind*, which otherwise skips algorithms it has no room for).
+void TrimPool();
 
 // cudnn_conv.cc
 // Deterministic mode (setDeterministic): convolution algorithms and max pooling chosen so that two

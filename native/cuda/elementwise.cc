@@ -42,23 +42,31 @@ void AccumulateCorrect(int64_t n, int64_t c, const float* logits, const float* l
 }
 
 namespace {
-// The first bad label found by checks that did not wait for the GPU; all bits set means none.
-long long* recordedBadLabel = nullptr;
+// The first bad label found by checks that did not wait for the GPU; all bits set means none. One per
+// thread, that is per JS environment: a worker's bad label is reported to that worker's next read.
+// Freed when the thread ends (cudaFree waits for the GPU; a thread's end is rare).
+struct BadLabelSlot {
+  long long* device = nullptr;
+  ~BadLabelSlot() {
+    if (device && cudaFree(device) != cudaSuccess) cudaGetLastError();
+  }
+};
+thread_local BadLabelSlot recorded;
 }  // namespace
 
 void RecordBadLabels(int64_t n, int64_t c, const float* labels) {
-  if (!recordedBadLabel) {
-    CUDA_CHECK(cudaMalloc(reinterpret_cast<void**>(&recordedBadLabel), sizeof(long long)));
-    CUDA_CHECK(cudaMemsetAsync(recordedBadLabel, 0xff, sizeof(long long), Stream()));
+  if (!recorded.device) {
+    CUDA_CHECK(cudaMalloc(reinterpret_cast<void**>(&recorded.device), sizeof(long long)));
+    CUDA_CHECK(cudaMemsetAsync(recorded.device, 0xff, sizeof(long long), Stream()));
   }
-  LaunchFindBadLabel(Stream(), n, c, labels, recordedBadLabel, /*reset=*/false);
+  LaunchFindBadLabel(Stream(), n, c, labels, recorded.device, /*reset=*/false);
 }
 
 int64_t TakeRecordedBadLabel() {
-  if (!recordedBadLabel) return -1;
+  if (!recorded.device) return -1;
   long long bad = -1;
-  Download(&bad, recordedBadLabel, sizeof bad);
-  if (bad >= 0) CUDA_CHECK(cudaMemsetAsync(recordedBadLabel, 0xff, sizeof(long long), Stream()));
+  Download(&bad, recorded.device, sizeof bad);
+  if (bad >= 0) CUDA_CHECK(cudaMemsetAsync(recorded.device, 0xff, sizeof(long long), Stream()));
   return bad;
 }
 

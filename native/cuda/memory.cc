@@ -64,13 +64,10 @@ void* Alloc(size_t bytes) {
   void* p = nullptr;
   cudaError_t e = cudaMallocAsync(&p, bytes, c.stream);
   if (e == cudaErrorMemoryAllocation) {
-    // The pool keeps what was freed (see context.cc); hand it back to the driver and try once more.
+    // The pool keeps what was freed (see Ctx()); hand that back to the driver and try once more.
     cudaGetLastError();
-    cudaMemPool_t pool;
-    if (cudaStreamSynchronize(c.stream) == cudaSuccess && cudaDeviceGetDefaultMemPool(&pool, c.device) == cudaSuccess &&
-        cudaMemPoolTrimTo(pool, 0) == cudaSuccess) {
-      e = cudaMallocAsync(&p, bytes, c.stream);
-    }
+    TrimPool();
+    e = cudaMallocAsync(&p, bytes, c.stream);
   }
   if (e == cudaErrorMemoryAllocation) {
     cudaGetLastError();
@@ -84,9 +81,20 @@ void* Alloc(size_t bytes) {
   return p;
 }
 
+void TrimPool() {
+  Context& c = Ctx();
+  // Memory freed in stream order returns to the pool only when the stream gets there.
+  CUDA_CHECK(cudaStreamSynchronize(c.stream));
+  cudaMemPool_t pool;
+  CUDA_CHECK(cudaDeviceGetDefaultMemPool(&pool, c.device));
+  CUDA_CHECK(cudaMemPoolTrimTo(pool, 0));
+}
+
 void Free(void* p, size_t /*bytes*/) {
-  if (ShutDown()) return;  // the process is exiting; the driver reclaims everything
-  CUDA_CHECK(cudaFreeAsync(p, Ctx().stream));
+  // After Shutdown() (finalizers that run after the last environment's cleanup) there is no stream
+  // of ours: free on the legacy stream, which is safe because Shutdown() waited for ours. The pool
+  // outlives our context (it belongs to the device), so the memory is reused if a context comes back.
+  CUDA_CHECK(cudaFreeAsync(p, Live() ? Ctx().stream : cudaStreamLegacy));
 }
 
 void FreeQuietly(void* p) noexcept {

@@ -20,7 +20,7 @@ Backend CheckLogitsAndLabels(const Args& args, const TensorArg& logits, const Te
   const int64_t classes = logits.dim(1);
 #if NC_WITH_CUDA
   if (backend == Backend::Gpu) {
-    if (checkValues) cuda::RecordBadLabels(labels.size, classes, labels.data);
+    if (checkValues) (cuda::GpuLock{}, cuda::RecordBadLabels(labels.size, classes, labels.data));
     return backend;
   }
 #endif

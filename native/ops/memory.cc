@@ -38,7 +38,7 @@ Backend BackendFor(const Args& args, const std::string& device) {
 
 void ReportRecordedLabelError([[maybe_unused]] const Args& args) {
 #if NC_WITH_CUDA
-  const int64_t bad = cuda::TakeRecordedBadLabel();
+  const int64_t bad = (cuda::GpuLock{}, cuda::TakeRecordedBadLabel());
   if (bad >= 0) {
     args.rangeError("an earlier softmaxCrossEntropy on the GPU had labels[" + std::to_string(bad) +
                     "] that is not a class index (GPU work runs ahead of JavaScript, so it is reported at this read)");
@@ -64,6 +64,7 @@ Napi::Value Upload(const Args& args) {
   }
 #if NC_WITH_CUDA
   if (BackendFor(args, dst->device()) == Backend::Gpu) {
+    cuda::GpuLock lock;
     cuda::Upload(dst->data(), src.Data(), src.ByteLength());
     return args.env().Undefined();
   }
@@ -89,6 +90,7 @@ Napi::Value UploadBytes(const Args& args) {
   auto* out = static_cast<float*>(dst->data());
 #if NC_WITH_CUDA
   if (BackendFor(args, dst->device()) == Backend::Gpu) {
+    cuda::GpuLock lock;
     cuda::UploadBytesAsFloat(out, src.Data(), n, static_cast<float>(scale));
     return args.env().Undefined();
   }
@@ -107,6 +109,7 @@ Napi::Value Download(const Args& args) {
   }
 #if NC_WITH_CUDA
   if (BackendFor(args, src->device()) == Backend::Gpu) {
+    cuda::GpuLock lock;  // held through the label check too: it reads what this download waited for
     cuda::Download(dst.Data(), src->data(), dst.ByteLength());
     ReportRecordedLabelError(args);
     return args.env().Undefined();
@@ -120,7 +123,7 @@ Napi::Value MemoryInfo(const Args& args) {
   args.requireCount(1);
   std::string device = args.string(0, "device");
   const Backend backend = BackendFor(args, device);
-  const MemoryStats& s = Storage::Stats(device);
+  const MemoryStats& s = Storage::Stats(args.env(), device);
   Napi::Object out = Napi::Object::New(args.env());
   out.Set("device", device);
   out.Set("liveBuffers", static_cast<double>(s.liveBuffers));
@@ -129,7 +132,7 @@ Napi::Value MemoryInfo(const Args& args) {
   if (backend == Backend::Cpu) out.Set("cachedBytes", static_cast<double>(cpu::HostCachedBytes()));
 #if NC_WITH_CUDA
   if (backend == Backend::Gpu) {
-    const cuda::DeviceMemory m = cuda::MemoryReport();
+    const cuda::DeviceMemory m = (cuda::GpuLock{}, cuda::MemoryReport());
     out.Set("deviceFreeBytes", static_cast<double>(m.freeBytes));
     out.Set("deviceTotalBytes", static_cast<double>(m.totalBytes));
     out.Set("poolReservedBytes", static_cast<double>(m.poolReservedBytes));
@@ -144,6 +147,7 @@ Napi::Value SetGpuPrecision(const Args& args) {
   args.requireCount(1);
   const bool tf32 = args.choice(0, "precision", {"tf32", "fp32"}) == "tf32";
 #if NC_WITH_CUDA
+  cuda::GpuLock lock;
   cuda::SetAllowTf32(tf32);
 #else
   static_cast<void>(tf32);
@@ -166,7 +170,7 @@ Napi::Value BackendInfo(const Args& args) {
   cudaInfo.Set("available", s.available);
   cudaInfo.Set("reason", s.reason);
   if (!s.warning.empty()) cudaInfo.Set("warning", s.warning);
-  cudaInfo.Set("precision", cuda::AllowTf32() ? "tf32" : "fp32");
+  cudaInfo.Set("precision", (cuda::GpuLock{}, cuda::AllowTf32()) ? "tf32" : "fp32");
   cudaInfo.Set("runtimeVersion", s.runtimeVersion);
   cudaInfo.Set("driverVersion", s.driverVersion);
   cudaInfo.Set("deviceCount", s.deviceCount);

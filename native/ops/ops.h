@@ -12,10 +12,13 @@
 #include "cuda/cuda.h"
 #endif
 
-// Runs backend function Fn (same name and signature in cpu/ and cuda/) on the chosen backend.
+// Runs backend function Fn (same name and signature in cpu/ and cuda/) on the chosen backend. A GPU
+// call holds the process's GPU lock (cuda.h) until it returns: the temporary GpuLock lives to the end
+// of the full expression. Entry points that call cuda:: directly take a GpuLock themselves.
 #if NC_WITH_CUDA
-#define RUN_ON(backend, Fn, ...) \
-  ((backend) == ::nc::ops::Backend::Gpu ? ::nc::cuda::Fn(__VA_ARGS__) : ::nc::cpu::Fn(__VA_ARGS__))
+#define RUN_ON(backend, Fn, ...)                                                           \
+  ((backend) == ::nc::ops::Backend::Gpu ? (::nc::cuda::GpuLock{}, ::nc::cuda::Fn(__VA_ARGS__)) \
+                                        : ::nc::cpu::Fn(__VA_ARGS__))
 #else
 #define RUN_ON(backend, Fn, ...) (static_cast<void>(backend), ::nc::cpu::Fn(__VA_ARGS__))
 #endif

@@ -36,6 +36,7 @@ Napi::Value Pool2dForward(const Args& args) {
   RequireCudnnRange(args, backend, {&x, &y});
 #if NC_WITH_CUDA
   if (backend == Backend::Gpu) {
+    cuda::GpuLock lock;
     cuda::Pool2dForward(s, isMax, x.data, y.data);
     return args.env().Null();  // cuDNN's backward works from x and y
   }
@@ -66,6 +67,7 @@ Napi::Value Pool2dBackward(const Args& args) {
   RequireCudnnRange(args, backend, {&x, &y});
 #if NC_WITH_CUDA
   if (backend == Backend::Gpu) {
+    cuda::GpuLock lock;
     cuda::Pool2dBackward(s, isMax, x.data, y.data, dy.data, dx.data);
     return args.env().Undefined();
   }
