@@ -144,6 +144,9 @@ ConvPlan& PlanFor(const ConvShape& s) {
 // The workspace that cudnnFind* may use while it times the candidates: generous, but bounded by
 // what the device has free.
 size_t SearchWorkspaceBytes() {
+  // Memory the pool keeps cached is free to us but not to cuDNN's own allocations during the
+  // search: hand it back first (a search runs once per shape, so the sync this costs is rare).
+  TrimPool();
   size_t freeBytes = 0, totalBytes = 0;
   CUDA_CHECK(cudaMemGetInfo(&freeBytes, &totalBytes));
   return std::min<size_t>(size_t{512} << 20, freeBytes / 4);

@@ -28,6 +28,7 @@ Napi::Value SetDeterministic(const Args& args) {
   args.requireCount(1);
   const bool on = args.boolean(0, "on");
 #if NC_WITH_CUDA
+  cuda::GpuLock lock;  // plans are chosen under this lock on other threads
   const bool was = cuda::Deterministic();
   cuda::SetDeterministic(on);
 #else
@@ -46,6 +47,7 @@ Napi::Value ConvolutionAlgorithms(const Args& args) {
   // Before any GPU convolution there are no plans, and no context to create.
   if (!cuda::Probe().available) return out;
   uint32_t i = 0;
+  cuda::GpuLock lock;  // the plan cache may change under another thread's convolution
   for (const cuda::ConvAlgorithmChoice& c : cuda::ConvolutionAlgorithms()) {
     Napi::Object r = Napi::Object::New(env);
     r.Set("shape", c.shape);
