@@ -83,7 +83,9 @@ Status ProbeOnce() {
       libs->cublas.cublasDestroy_v2(handle);
       return ".";
     }
-    auto text = [](size_t v) { return std::to_string(v / 10000) + "." + std::to_string(v / 100 % 100) + "." + std::to_string(v % 100); };
+    auto text = [](size_t v) {  // MAJOR*10000 + MINOR*100 + PATCH
+      return std::to_string(v / 10000) + "." + std::to_string(v / 100 % 100) + "." + std::to_string(v % 100);
+    };
     return ". cuBLAS " + text(libs->cublasVersion) + " (in " + libs->cublasFolder + ") and cuDNN " +
            text(libs->cudnnVersion) + " (in " + libs->cudnnFolder + ") were found but cannot start either: "
            "cublasCreate failed with status " + std::to_string(status) + " (" +
@@ -96,8 +98,8 @@ Status ProbeOnce() {
   const std::string release = s.driverRelease.empty() ? "" : " " + s.driverRelease;
   if (s.driverVersion < need.cudaVersion) {
     s.reason = "the NVIDIA driver" + release + " supports CUDA " + VersionText(s.driverVersion) +
-               ", but this build (CUDA " + VersionText(s.runtimeVersion) + ") needs a driver for CUDA " +
-               VersionText(need.cudaVersion) + " or newer; update the driver: " + install + librariesToo();
+               ", but this build (CUDA " + VersionText(s.runtimeVersion) + ") needs CUDA " +
+               VersionText(need.cudaVersion) + " or newer; update it: " + install + librariesToo();
     return s;
   }
   cudaError_t e = cudaGetDeviceCount(&s.deviceCount);
@@ -105,7 +107,7 @@ Status ProbeOnce() {
     cudaGetLastError();
     s.reason = e == cudaErrorInsufficientDriver
                    ? "the NVIDIA driver" + release + " supports CUDA " + VersionText(s.driverVersion) +
-                         ", too old for this build's CUDA " + VersionText(s.runtimeVersion) + " runtime; " + install
+                         ", too old for this build (CUDA " + VersionText(s.runtimeVersion) + "); update it: " + install
                    : "no CUDA device found (" + std::string(cudaGetErrorString(e)) + ")";
     s.reason += librariesToo();
     s.deviceCount = 0;
