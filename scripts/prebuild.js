@@ -24,7 +24,9 @@ const folder = path.join(root, 'prebuilds', `${process.platform}-${process.arch}
 // Check what was compiled in: a CUDA 13 build would need drivers from R580 up.
 const { cuda } = require(path.join(folder, 'node-cudnn.napi.node')).backendInfo();
 if (!cuda.compiled || Math.floor(cuda.runtimeVersion / 1000) !== 12) {
-  console.error(`prebuild: the binary must have the CUDA backend built with CUDA 12 (drivers from R525 up), but it has ${cuda.compiled ? `CUDA runtime ${cuda.runtimeVersion}` : 'no CUDA backend'}; set NODE_CUDNN_CUDA_TOOLKIT to a CUDA 12 toolkit folder (scripts/cuda-toolkit.sh makes one)`);
+  const has = cuda.compiled ? `CUDA runtime ${cuda.runtimeVersion}` : 'no CUDA backend';
+  console.error(`prebuild: the binary must have the CUDA backend built with CUDA 12 (drivers from R525 up), but it has ${has}; ` +
+    'set NODE_CUDNN_CUDA_TOOLKIT to a CUDA 12 toolkit folder (scripts/cuda-toolkit.sh makes one)');
   process.exit(1);
 }
 console.log(`prebuild: CUDA backend with runtime ${cuda.runtimeVersion}, for drivers from ${cuda.minimumDriver.release} up`);
