@@ -61,13 +61,26 @@ export interface BackendInfo {
     available: boolean;
     /** Why not, when not available: the missing driver, device or library (with the folders tried). */
     reason: string;
+    /** Something that may fail later although loading succeeded (e.g. cuDNN built for another CUDA major). */
+    warning?: string;
     precision?: 'tf32' | 'fp32';
+    /** The CUDA runtime compiled in, as MAJOR*1000 + MINOR*10 (12040 = 12.4). */
     runtimeVersion?: number;
+    /** The CUDA version the installed driver supports (same encoding); 0 without a driver. */
     driverVersion?: number;
+    /** The driver's own version, e.g. '550.54.15', when /proc/driver/nvidia/version says. */
+    driverRelease?: string;
+    /**
+     * The oldest driver this build runs on: any driver for CUDA `cudaVersion` or newer (CUDA's
+     * minor-version compatibility), i.e. driver `release` or newer; { 12000, '525.60.13' } for CUDA 12.
+     */
+    minimumDriver?: { cudaVersion: number; release: string };
     deviceCount?: number;
     device?: { name: string; memoryBytes: number; computeCapability: string };
     cudnn?: { version: string; path: string };
     cublas?: { version: string; path: string };
+    /** libnvrtc, which cuDNN's runtime-compiled engines need, when one was found (e.g. version '12.4'). */
+    nvrtc?: { version: string; path: string };
   };
 }
 

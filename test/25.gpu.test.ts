@@ -42,6 +42,17 @@ describe('GPU backend: loading', () => {
     assert.throws(() => gpu(), (err: Error) => err.message.includes(cuda.reason));
   });
 
+  it('reports the oldest driver this build runs on; without a driver, names it', function () {
+    if (!cuda.compiled) this.skip();
+    // A CUDA 12.x runtime runs on any driver for CUDA 12.0 or newer (minor-version compatibility).
+    const major = Math.floor(cuda.runtimeVersion! / 1000);
+    const expected = { 12: { cudaVersion: 12000, release: '525.60.13' }, 13: { cudaVersion: 13000, release: '580.65.06' } }[major];
+    assert.deepEqual(cuda.minimumDriver, expected, `runtime ${cuda.runtimeVersion}`);
+    if (cuda.driverVersion === 0 && major === 12) {
+      assert.match(cuda.reason, /^no NVIDIA driver found \(libcuda\.so\.1 is not loadable\); install an NVIDIA driver for CUDA 12\.0 or newer \(R525\+; any 12\.x or 13\.x driver works\)/);
+    }
+  });
+
   describe('with stand-in cuDNN and cuBLAS libraries (built here with gcc)', () => {
     let dir = '';
     const fake = (extra: string[]): string => {
@@ -72,11 +83,74 @@ describe('GPU backend: loading', () => {
       assert.match(String(info.reason), /libcudnn_cnn\.so\.9 is missing/);
     });
 
+    it('preloads libnvrtc from the nvidia/cuda_nvrtc/lib wheel beside the cuDNN and cuBLAS wheels', function () {
+      this.timeout(60000);
+      // A virtual environment laid out as `pip install nvidia-cudnn-cu12 nvidia-cublas-cu12 nvidia-cuda-nvrtc-cu12` leaves it.
+      const built = fake(['--cublas-major', '12']);
+      const venv = fs.mkdtempSync(path.join(os.tmpdir(), 'fake-venv-'));
+      const site = path.join(venv, 'lib', 'python3.11', 'site-packages', 'nvidia');
+      const wheels: Record<string, RegExp> = { cudnn: /^libcudnn/, cublas: /^libcublas/, cuda_nvrtc: /^libnvrtc/ };
+      for (const [wheel, files] of Object.entries(wheels)) {
+        fs.mkdirSync(path.join(site, wheel, 'lib'), { recursive: true });
+        for (const f of fs.readdirSync(built).filter((f) => files.test(f))) fs.copyFileSync(path.join(built, f), path.join(site, wheel, 'lib', f));
+      }
+      const { status, cuda: info } = childBackendInfo({ VIRTUAL_ENV: venv, NODE_CUDNN_LIBRARY_PATH: '' });
+      assert.equal(status, 0);
+      assert.deepEqual(info.cudnn, { version: '9.12.0', path: path.join(site, 'cudnn', 'lib') });
+      assert.deepEqual(info.cublas, { version: '12.0.0', path: path.join(site, 'cublas', 'lib') });
+      assert.deepEqual(info.nvrtc, { version: '12.0', path: path.join(site, 'cuda_nvrtc', 'lib') });
+    });
+
     it('refuses cuDNN 8 with a sentence saying 9 is needed', function () {
       this.timeout(60000);
       const old = fake(['--cudnn-version', '81000']);
       const { cuda: info } = childBackendInfo({ NODE_CUDNN_LIBRARY_PATH: old });
       assert.match(String(info.reason), /cuDNN 8\.10\.0 found at .*but 9\.x is needed/);
+    });
+  });
+
+  // NVIDIA's real cuBLAS binary, from the CUDA 12.4 toolkit folder that scripts/cuda-toolkit.sh makes (CI has it).
+  const toolkit = process.env.NODE_CUDNN_CUDA_TOOLKIT || path.join(os.homedir(), '.cache', 'node-cudnn', 'cuda-12.4');
+  const realLib = path.join(toolkit, 'lib64');
+  const realCublas = fs.existsSync(path.join(realLib, 'libcublas.so.12'));
+  describe(`with the real cuBLAS 12 from ${toolkit} and a stand-in cuDNN${realCublas ? '' :
+    ` (not run: ${realLib}/libcublas.so.12 is missing; make it with scripts/cuda-toolkit.sh or set NODE_CUDNN_CUDA_TOOLKIT)`}`, () => {
+    let info: Record<string, unknown> = {};
+    let fileVersion = '';
+    before(function () {
+      if (!realCublas || spawnSync('gcc', ['--version']).status !== 0 || !cuda.compiled) this.skip();
+      this.timeout(60000);
+      // The real file is libcublas.so.12.<minor>.<patch>.<build>: what cublasGetProperty must answer.
+      const real = fs.readdirSync(realLib).find((f) => /^libcublas\.so\.12\.\d+\.\d+/.test(f));
+      fileVersion = /^libcublas\.so\.(12\.\d+\.\d+)/.exec(real ?? '')?.[1] ?? '(no versioned libcublas.so.12.* file)';
+      const out = fs.mkdtempSync(path.join(os.tmpdir(), 'fake-cudnn-'));
+      const run = spawnSync('bash', [path.join(root, 'test', 'fixtures', 'fake-cuda-libs.sh'), out, '--cublas-major', '12',
+        '--cudart-version', '12040', '--missing', 'libcublas.so.12', '--missing', 'libcublasLt.so.12'], { encoding: 'utf8' });
+      assert.equal(run.status, 0, run.stderr);
+      const child = childBackendInfo({ NODE_CUDNN_LIBRARY_PATH: `${realLib}:${out}` });
+      assert.equal(child.status, 0, JSON.stringify(child.cuda));
+      info = child.cuda;
+      assert.equal((info.cudnn as { path: string } | undefined)?.path, out, JSON.stringify(info));
+    });
+
+    it('loads it through NODE_CUDNN_LIBRARY_PATH and reports its own version', () => {
+      assert.match(fileVersion, /^12\.4\.\d+$/);
+      assert.deepEqual(info.cublas, { version: fileVersion, path: realLib });
+    });
+
+    it('without a GPU, the reason says what is missing and what cublasCreate answered', function () {
+      if (cuda.available) {
+        assert.equal(info.available, true, String(info.reason));
+        return;
+      }
+      const reason = String(info.reason);
+      assert.equal(info.available, false);
+      if (info.driverVersion === 0) {
+        assert.match(reason, /^no NVIDIA driver found \(libcuda\.so\.1 is not loadable\); install an NVIDIA driver for CUDA 12\.0 or newer \(R525\+/);
+      }
+      // cuBLAS itself, asked: without a driver or device it cannot initialise (CUBLAS_STATUS_NOT_INITIALIZED = 1).
+      assert.ok(reason.includes(`cuBLAS ${fileVersion} (in ${realLib}) and cuDNN 9.12.0 (in `), reason);
+      assert.match(reason, /were found but cannot start either: cublasCreate failed with status 1 \(.*not initialized.*\)\.$/);
     });
   });
 

@@ -16,7 +16,12 @@ namespace nc::cuda {
 struct Status {
   bool available = false;
   std::string reason;  // empty when available
-  int driverVersion = 0, runtimeVersion = 0, deviceCount = 0;
+  int driverVersion = 0, runtimeVersion = 0, deviceCount = 0;  // CUDA versions, e.g. 12040
+  std::string driverRelease;  // the kernel module's version, e.g. "550.54.15"; empty when unknown
+  // The oldest driver this build runs on: CUDA 12.x runtimes run on any driver for 12.0 or newer
+  // (minor-version compatibility), so 12000 and "525.60.13" for this CUDA 12 build.
+  int minDriverVersion = 0;
+  std::string minDriverRelease;
   std::string deviceName;
   size_t totalMemory = 0;
   int computeCapability = 0;  // major*10 + minor
@@ -24,6 +29,8 @@ struct Status {
   std::string warning;  // e.g. cuDNN built for another CUDA major than the cuBLAS found
   size_t cudnnVersion = 0;
   int cublasVersion = 0;
+  std::string nvrtcPath;  // where libnvrtc (cuDNN's runtime-compiled engines) was loaded from, if found
+  int nvrtcVersion = 0;   // MAJOR*1000 + MINOR*10, as CUDA versions
 };
 // Probes once (driver, devices, libraries); later calls return the same answer.
 const Status& Probe();

@@ -237,6 +237,16 @@ std::string FolderHolding(const std::vector<Folder>& folders, const std::string&
   return "";
 }
 
+// For a pip wheel folder <site>/nvidia/<x>/lib, the wheel folder <site>/nvidia/<name>/lib; else "".
+std::string WheelSibling(const std::string& folder, const std::string& name) {
+  const size_t at = folder.rfind("/nvidia/");
+  if (at == std::string::npos) return "";
+  const std::string rest = folder.substr(at + 8);  // "<x>/lib"
+  const size_t slash = rest.find('/');
+  if (slash == 0 || slash == std::string::npos || rest.substr(slash) != "/lib") return "";
+  return folder.substr(0, at + 8) + name + "/lib";
+}
+
 struct CublasChoice {
   std::string folder;
   int major = 0;
@@ -410,10 +420,24 @@ class Loader {
                         " or use a cuDNN built for CUDA " + std::to_string(cublas.major) + ".";
       }
     }
-    const std::string nvrtc = "libnvrtc.so." + std::to_string(runtimeMajor);
+    // libnvrtc: CUDA 12 wheels keep it in their own nvidia/cuda_nvrtc/lib, beside nvidia/cublas/lib and
+    // nvidia/cudnn/lib (CUDA 13 wheels share nvidia/cu13/lib); then wherever else we looked.
+    std::vector<Folder> nvrtcFolders;
     for (const std::string& folder : nearby) {
-      std::string ignored;
-      if (IsFile(folder + "/" + nvrtc) && Open(folder + "/" + nvrtc, &ignored)) break;
+      nvrtcFolders.push_back({folder, false, true});
+      const std::string wheel = WheelSibling(folder, "cuda_nvrtc");
+      if (!wheel.empty()) nvrtcFolders.push_back({wheel, false, IsDir(wheel)});
+    }
+    for (const Folder& folder : AllFolders()) nvrtcFolders.push_back(folder);
+    const std::string nvrtc = "libnvrtc.so." + std::to_string(runtimeMajor);
+    const std::string nvrtcAt = FolderHolding(nvrtcFolders, nvrtc);
+    std::string ignored;
+    if (!nvrtcAt.empty() && Open(nvrtcAt + "/" + nvrtc, &ignored)) {
+      libs->nvrtcFolder = nvrtcAt;
+      using NvrtcVersionFn = int (*)(int*, int*);  // nvrtcResult nvrtcVersion(int* major, int* minor)
+      auto nvrtcVersion = reinterpret_cast<NvrtcVersionFn>(dlsym(handles_.back(), "nvrtcVersion"));
+      int major = 0, minor = 0;
+      if (nvrtcVersion && nvrtcVersion(&major, &minor) == 0) libs->nvrtcVersion = major * 1000 + minor * 10;
     }
     keep_ = true;
     return true;

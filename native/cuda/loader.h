@@ -12,6 +12,8 @@
 //   4. pip wheels: nvidia/cudnn/lib, nvidia/cu13/lib, nvidia/cublas/lib under the site-packages of
 //      $VIRTUAL_ENV, $CONDA_PREFIX, ~/.local, /usr/local (dist- and site-packages), /usr/lib/python3,
 //      /opt/conda; then $CONDA_PREFIX/lib.
+// libnvrtc (optional): beside cuBLAS or cuDNN, in the pip wheel folder nvidia/cuda_nvrtc/lib next to
+// their nvidia/<name>/lib folders, then in the folders above.
 // cuDNN: the first folder holding libcudnn.so.9, which must also hold libcudnn_graph/_ops/_cnn.so.9.
 // cuBLAS: the first folder holding libcublas.so.13, else the first holding libcublas.so.12 — except that
 // a cuBLAS in a NODE_CUDNN_LIBRARY_PATH folder always wins over one found elsewhere.
@@ -32,6 +34,10 @@ struct Libraries {
   size_t cudnnVersion = 0;                // cudnnGetVersion(), e.g. 91200 (MAJOR*10000 + MINOR*100 + PATCH)
   size_t cudnnCudartVersion = 0;          // cudnnGetCudartVersion(): the CUDA cuDNN was built for, e.g. 12080
   int cublasVersion = 0;                  // MAJOR*10000 + MINOR*100 + PATCH from cublasGetProperty
+  // libnvrtc.so.<cuDNN's CUDA major>, preloaded for cuDNN's runtime-compiled engines: where from and
+  // nvrtcVersion() as MAJOR*1000 + MINOR*10 (e.g. 12040); empty and 0 when none was found.
+  std::string nvrtcFolder;
+  int nvrtcVersion = 0;
   // Empty, or one sentence about something that may fail later although loading succeeded (cuDNN built
   // for another CUDA major than the cuBLAS loaded, and no libcublasLt of cuDNN's major found).
   std::string warning;

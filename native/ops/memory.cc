@@ -173,6 +173,11 @@ Napi::Value BackendInfo(const Args& args) {
   cudaInfo.Set("precision", (cuda::GpuLock{}, cuda::AllowTf32()) ? "tf32" : "fp32");
   cudaInfo.Set("runtimeVersion", s.runtimeVersion);
   cudaInfo.Set("driverVersion", s.driverVersion);
+  if (!s.driverRelease.empty()) cudaInfo.Set("driverRelease", s.driverRelease);
+  Napi::Object minDriver = Napi::Object::New(env);
+  minDriver.Set("cudaVersion", s.minDriverVersion);
+  minDriver.Set("release", s.minDriverRelease);
+  cudaInfo.Set("minimumDriver", minDriver);
   cudaInfo.Set("deviceCount", s.deviceCount);
   if (!s.deviceName.empty()) {
     Napi::Object device = Napi::Object::New(env);
@@ -192,6 +197,12 @@ Napi::Value BackendInfo(const Args& args) {
                               std::to_string(s.cublasVersion % 100));
     cublas.Set("path", s.cublasPath);
     cudaInfo.Set("cublas", cublas);
+    if (!s.nvrtcPath.empty()) {
+      Napi::Object nvrtc = Napi::Object::New(env);
+      nvrtc.Set("version", std::to_string(s.nvrtcVersion / 1000) + "." + std::to_string(s.nvrtcVersion % 1000 / 10));
+      nvrtc.Set("path", s.nvrtcPath);
+      cudaInfo.Set("nvrtc", nvrtc);
+    }
   }
 #else
   cudaInfo.Set("compiled", false);
