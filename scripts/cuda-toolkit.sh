@@ -17,10 +17,12 @@ set -euo pipefail
 # CUDA 12.x: a binary built with it runs on every driver from R525 up (minor-version compatibility).
 version=12.4
 packages=(nvidia-cuda-toolkit nvidia-cuda-dev libnvvm4 libcudart12 libcublas12 libcublaslt12)
+# <nv/target> (CCCL), which cuda_fp16.h and so cublas_v2.h include: Debian ships it apart, in main.
+header_packages=(libcu++-dev)
 dest=${1:-${XDG_CACHE_HOME:-$HOME/.cache}/node-cudnn/cuda-$version}
 keyring=/usr/share/keyrings/debian-archive-keyring.gpg
 
-if [[ -f $dest/.complete ]] && "$dest/bin/nvcc" --version >/dev/null 2>&1; then
+if [[ -f $dest/.complete && -e $dest/include/nv/target ]] && "$dest/bin/nvcc" --version >/dev/null 2>&1; then
   echo "cuda-toolkit.sh: reusing the CUDA $version toolkit in $dest" >&2
   echo "$dest"
   exit 0
@@ -37,12 +39,12 @@ mkdir -p "$debs" "$work/lists/partial" "$work/cache/archives/partial"
 
 # A private apt: its own sources list, lists and cache folders, and none of the system's sources.
 cat >"$work/sources.list" <<EOF
-deb [signed-by=$keyring] http://deb.debian.org/debian trixie non-free
+deb [signed-by=$keyring] http://deb.debian.org/debian trixie main non-free
 EOF
 opts=(-o "Dir::Etc::SourceList=$work/sources.list" -o Dir::Etc::SourceParts=/dev/null
       -o "Dir::State::Lists=$work/lists" -o "Dir::Cache=$work/cache" -o Debug::NoLocking=1
       -o APT::Sandbox::User="$(id -un)")
-echo "cuda-toolkit.sh: fetching the trixie non-free package list" >&2
+echo "cuda-toolkit.sh: fetching the trixie package lists" >&2
 apt-get -q "${opts[@]}" update >&2
 
 # Download what is not in the cache yet (apt-get download writes to the current folder).
@@ -54,6 +56,11 @@ for p in "${packages[@]}"; do
     { echo "cuda-toolkit.sh: $p is version $v in trixie now, not CUDA $version; update this script" >&2; exit 1; }
   compgen -G "$debs/${p}_${v//:/%3a}_*.deb" >/dev/null || missing+=("$p=$v")
 done
+for p in "${header_packages[@]}"; do
+  v=$(apt-cache "${opts[@]}" show "$p" 2>/dev/null | sed -n 's/^Version: //p' | head -n 1) || true
+  [[ -n $v ]] || { echo "cuda-toolkit.sh: package $p is not in trixie main" >&2; exit 1; }
+  compgen -G "$debs/${p}_${v//:/%3a}_*.deb" >/dev/null || missing+=("$p=$v")
+done
 if ((${#missing[@]})); then
   echo "cuda-toolkit.sh: downloading ${missing[*]}" >&2
   (cd "$debs" && apt-get -q "${opts[@]}" download "${missing[@]}" >&2)
@@ -62,7 +69,7 @@ fi
 # Unpack into DEST/debian, then the standard layout beside it, and mark DEST complete last.
 rm -rf "$dest"
 mkdir -p "$dest/debian"
-for p in "${packages[@]}"; do
+for p in "${packages[@]}" "${header_packages[@]}"; do
   deb=$(ls "$debs/${p}"_*.deb | sort -V | tail -n 1)
   echo "cuda-toolkit.sh: unpacking $(basename "$deb")" >&2
   dpkg -x "$deb" "$dest/debian"
@@ -93,12 +100,12 @@ PTXAS_FLAGS     +=
 EOF
 # Every piece nvcc and CMake need must be there (a dangling link fails here, not in the build).
 for f in bin/nvcc bin/ptxas bin/fatbinary bin/nvlink bin/cudafe++ bin/crt/link.stub nvvm/bin/cicc \
-         include/cuda_runtime.h include/cublas_v2.h lib64/libcudart_static.a lib64/libcublas.so.12 \
+         include/cuda_runtime.h include/cublas_v2.h include/nv/target lib64/libcudart_static.a lib64/libcublas.so.12 \
          lib64/libcublasLt.so.12; do
   [[ -e $dest/$f ]] || { echo "cuda-toolkit.sh: $dest/$f is missing after unpacking; the packages' layout changed" >&2; exit 1; }
 done
 compgen -G "$dest/nvvm/libdevice/libdevice*.bc" >/dev/null ||
   { echo "cuda-toolkit.sh: no libdevice*.bc in $dest/nvvm/libdevice" >&2; exit 1; }
 "$dest/bin/nvcc" --version | tail -n 2 >&2
-printf '%s\n' "${packages[@]}" >"$dest/.complete"
+printf '%s\n' "${packages[@]}" "${header_packages[@]}" >"$dest/.complete"
 echo "$dest"

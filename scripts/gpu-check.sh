@@ -58,7 +58,7 @@ wheel_dirs=$(for p in $python python3; do $p -c 'import nvidia, os; print("\n".j
 find_lib() {
   local hit
   hit=$(for d in $wheel_dirs; do ls "$d"/lib/$1 2>/dev/null; done | head -n 1)
-  [ -n "$hit" ] || hit=$(timeout 30 find / -xdev \( -path /proc -o -path /sys \) -prune -o -name "$1" -print 2>/dev/null | head -n 1)
+  [ -n "$hit" ] || hit=$(timeout 30 find / -xdev \( -path /proc -o -path /sys -o -path /tmp \) -prune -o -name "$1" -print 2>/dev/null | head -n 1)
   echo "$hit"
 }
 cudnn_lib=$(find_lib 'libcudnn.so.9')
@@ -112,7 +112,9 @@ machine() {
   $NODE -e "const c=require('./dist').backendInfo().cuda; console.log('addon: CUDA runtime', c.runtimeVersion, 'driver', c.driverVersion, c.available ? 'GPU usable: ' + c.deviceName : 'no GPU: ' + c.reason)"
 }
 note_machine() { grep -E '^(H|A|NVIDIA|Tesla|[A-Z].*, [0-9]+\.)|^addon:|^cudnn:|^cublas:' "$out/machine.txt" | head -n 6; }
-run machine 60 machine
+export NODE cudnn_lib cublas_lib nvrtc_lib cudnn_inc cublas_inc cudart_inc python
+export -f machine
+run machine 60 bash -c machine
 # The machine's lines lead the summary, as they are.
 { cat "$out/machine.txt"; echo; } > "$out/.summary" && cat "$summary" >> "$out/.summary" && mv "$out/.summary" "$summary"
 
