@@ -203,6 +203,27 @@ long long FirstBadLabel(int64_t n, int64_t c, const float* labels) {
   return -1;
 }
 
+// Kernels of the emulator's own test: shuffles with known answers, and two broken kernels whose
+// faults the emulator must report instead of hanging or running on.
+__global__ void ShuffleXorKernel(float* y) {
+  float v = static_cast<float>(threadIdx.x);
+  for (int offset = 16; offset > 0; offset >>= 1) v += __shfl_xor_sync(0xffffffffu, v, offset);
+  y[threadIdx.x] = v;  // the warp's sum of lane indices, in every lane
+}
+__global__ void ShuffleDownKernel(float* y) {
+  y[threadIdx.x] = __shfl_down_sync(0xffffffffu, static_cast<float>(threadIdx.x), 5);  // lane + 5, or its own
+}
+__global__ void DivergentBarrierKernel(float* y) {
+  if (threadIdx.x < 64) __syncthreads();
+  y[threadIdx.x] = 1;
+}
+
+void EmulatorSelfTest(const std::string& kernel, unsigned block, float* y) {
+  if (kernel == "shuffleXor") NC_LAUNCH(ShuffleXorKernel, 1, block, kStream)(y);
+  if (kernel == "shuffleDown") NC_LAUNCH(ShuffleDownKernel, 1, block, kStream)(y);
+  if (kernel == "divergentBarrier") NC_LAUNCH(DivergentBarrierKernel, 1, block, kStream)(y);
+}
+
 namespace cuda = nc::cuda;
 namespace cpu = nc::cpu;
 using Op = std::function<void(Call&, bool gpu)>;
@@ -210,6 +231,12 @@ using Op = std::function<void(Call&, bool gpu)>;
 // Each op: its arguments (as the test passes them) -> its outputs; the GPU's launcher or the CPU's function.
 const std::map<std::string, Op>& Ops() {
   static const std::map<std::string, Op> ops = {
+      // (kernel, block) -> y: the emulator's own test
+      {"emulatorSelfTest",
+       [](Call& c, bool gpu) {
+         float* y = c.Out("y", c.Int(1));
+         if (gpu) EmulatorSelfTest(c.Str(0), static_cast<unsigned>(c.Int(1)), y);
+       }},
       // (n, value) -> y
       {"fillConstant",
        [](Call& c, bool gpu) {

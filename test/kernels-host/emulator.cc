@@ -1,7 +1,7 @@
 // The host emulation of CUDA launches declared in cuda_runtime_api.h (read its header comment first).
 // A block's threads are ucontext fibers on the launching thread: a fiber runs until it reaches a
-// barrier (block or warp), then the scheduler runs the next ready fiber; the last to arrive releases
-// the others. No ready fiber while some are unfinished means a barrier that not all reach: a
+// barrier (block or warp), then the scheduler runs the first ready fiber; the last to arrive releases
+// the others and runs on. No ready fiber while some are unfinished means a barrier that not all reach: a
 // deadlock on the GPU, reported here as an error.
 #include "cuda_runtime_api.h"
 
@@ -121,23 +121,24 @@ void RunBlock(unsigned threads, void (*body)(const void*), const void* context) 
   for (unsigned t = 0; t < threads; ++t) StartFiber(b.fibers[t], t, tStacks[t].get(), &b.scheduler);
   Block* const outer = tBlock;
   tBlock = &b;
+  // Always resume the first ready thread in order (the last, with `reverse`): it runs as far ahead
+  // of the others as barriers allow, so that a missing barrier shows as a wrong result.
   unsigned done = 0;
   while (done < threads) {
-    bool progress = false;
-    for (unsigned k = 0; k < threads; ++k) {
-      const unsigned t = tOptions.reverse ? threads - 1 - k : k;
-      Fiber& f = b.fibers[t];
-      if (f.state != Fiber::Ready) continue;
-      b.current = static_cast<int>(t);
-      tThreadIdx = &f.index;
-      swapcontext(&b.scheduler, &f.context);
-      progress = true;
-      done += f.state == Fiber::Done;
+    unsigned k = 0, t = 0;
+    for (; k < threads; ++k) {
+      t = tOptions.reverse ? threads - 1 - k : k;
+      if (b.fibers[t].state == Fiber::Ready) break;
     }
-    if (!progress) {  // the waiting fibers are abandoned; their stacks hold nothing to destroy
+    if (k == threads) {  // the waiting fibers are abandoned; their stacks hold nothing to destroy
       if (b.fault.empty()) b.fault = Describe(b);
       break;
     }
+    Fiber& f = b.fibers[t];
+    b.current = static_cast<int>(t);
+    tThreadIdx = &f.index;
+    swapcontext(&b.scheduler, &f.context);
+    done += f.state == Fiber::Done;
   }
   tBlock = outer;
   tThreadIdx = nullptr;
