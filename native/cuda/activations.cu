@@ -11,7 +11,7 @@ namespace nc::cuda {
 namespace {
 
 constexpr int kBlock = 256;
-constexpr int64_t kMaxBlocks = 65535;  // grid-stride loops cover the rest
+NC_GRID_CAP(int64_t, kMaxBlocks, 65535);  // grid-stride loops cover the rest
 constexpr float kSqrtHalf = 0.70710678118654752f;     // 1/√2
 constexpr float kInvSqrt2Pi = 0.39894228040143268f;   // 1/√(2π)
 
@@ -72,15 +72,15 @@ void LaunchInputActivationForward(cudaStream_t stream, Activation act, float alp
   if (n == 0) return;
   switch (act) {
     case Activation::LeakyRelu:
-      LeakyReluForwardKernel<<<GridFor(n), kBlock, 0, stream>>>(n, x, y, alpha);
+      NC_LAUNCH(LeakyReluForwardKernel, GridFor(n), kBlock, stream)(n, x, y, alpha);
       CUDA_CHECK_LAUNCH(LeakyReluForwardKernel);
       return;
     case Activation::Elu:
-      EluForwardKernel<<<GridFor(n), kBlock, 0, stream>>>(n, x, y, alpha);
+      NC_LAUNCH(EluForwardKernel, GridFor(n), kBlock, stream)(n, x, y, alpha);
       CUDA_CHECK_LAUNCH(EluForwardKernel);
       return;
     case Activation::Gelu:
-      GeluForwardKernel<<<GridFor(n), kBlock, 0, stream>>>(n, x, y);
+      NC_LAUNCH(GeluForwardKernel, GridFor(n), kBlock, stream)(n, x, y);
       CUDA_CHECK_LAUNCH(GeluForwardKernel);
       return;
     default:
@@ -93,15 +93,15 @@ void LaunchInputActivationBackward(cudaStream_t stream, Activation act, float al
   if (n == 0) return;
   switch (act) {
     case Activation::LeakyRelu:
-      LeakyReluBackwardKernel<<<GridFor(n), kBlock, 0, stream>>>(n, x, dy, dx, alpha);
+      NC_LAUNCH(LeakyReluBackwardKernel, GridFor(n), kBlock, stream)(n, x, dy, dx, alpha);
       CUDA_CHECK_LAUNCH(LeakyReluBackwardKernel);
       return;
     case Activation::Elu:
-      EluBackwardKernel<<<GridFor(n), kBlock, 0, stream>>>(n, x, dy, dx, alpha);
+      NC_LAUNCH(EluBackwardKernel, GridFor(n), kBlock, stream)(n, x, dy, dx, alpha);
       CUDA_CHECK_LAUNCH(EluBackwardKernel);
       return;
     case Activation::Gelu:
-      GeluBackwardKernel<<<GridFor(n), kBlock, 0, stream>>>(n, x, dy, dx);
+      NC_LAUNCH(GeluBackwardKernel, GridFor(n), kBlock, stream)(n, x, dy, dx);
       CUDA_CHECK_LAUNCH(GeluBackwardKernel);
       return;
     default:

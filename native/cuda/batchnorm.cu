@@ -8,7 +8,7 @@ namespace nc::cuda {
 namespace {
 
 constexpr int kBlock = 256;  // a multiple of the warp size
-constexpr int64_t kMaxBlocks = 65535;
+NC_GRID_CAP(int64_t, kMaxBlocks, 65535);
 constexpr unsigned kFullMask = 0xffffffffu;
 
 __global__ void GlobalStatsKernel(int64_t c, const float* runningMean, const float* runningVar, float epsilon,
@@ -73,8 +73,8 @@ void LaunchBatchNormGlobalStats(cudaStream_t stream, int64_t c, const float* run
                                 float epsilon, float* saveMean, float* saveInvStd) {
   if (c == 0) return;
   const int64_t blocks = (c + kBlock - 1) / kBlock;
-  GlobalStatsKernel<<<static_cast<unsigned>(blocks < kMaxBlocks ? blocks : kMaxBlocks), kBlock, 0, stream>>>(
-      c, runningMean, runningVar, epsilon, saveMean, saveInvStd);
+  const unsigned grid = static_cast<unsigned>(blocks < kMaxBlocks ? blocks : kMaxBlocks);
+  NC_LAUNCH(GlobalStatsKernel, grid, kBlock, stream)(c, runningMean, runningVar, epsilon, saveMean, saveInvStd);
   CUDA_CHECK_LAUNCH(GlobalStatsKernel);
 }
 
@@ -83,8 +83,8 @@ void LaunchBatchNormGlobalStatsBackward(cudaStream_t stream, const BatchNormShap
                                         float* dx, float* dgamma, float* dbeta) {
   if (s.c == 0) return;
   const unsigned blocks = static_cast<unsigned>(s.c < kMaxBlocks ? s.c : kMaxBlocks);
-  GlobalStatsBackwardKernel<<<blocks, kBlock, 0, stream>>>(s.n, s.c, s.h * s.w, x, gamma, dy, mean, invStd, dx,
-                                                           dgamma, dbeta);
+  NC_LAUNCH(GlobalStatsBackwardKernel, blocks, kBlock, stream)(s.n, s.c, s.h * s.w, x, gamma, dy, mean, invStd,
+                                                               dx, dgamma, dbeta);
   CUDA_CHECK_LAUNCH(GlobalStatsBackwardKernel);
 }
 

@@ -29,3 +29,14 @@ std::string Where(const char* file, int line);
 // After a kernel launch: reports a bad configuration at once (execution errors surface at the
 // next synchronising call).
 #define CUDA_CHECK_LAUNCH(kernel) CUDA_CHECK((static_cast<void>(#kernel), cudaGetLastError()))
+
+// Launches are written NC_LAUNCH(kernel, grid, block, stream)(args...), and launchers cap their grids
+// with NC_GRID_CAP(type, name, value), so that test/kernels-host/cuda_runtime_api.h (which defines
+// both first) can run the .cu files as host C++ with caps that its tests force small. Under nvcc they
+// are a plain <<<...>>> launch and a constexpr.
+#ifndef NC_LAUNCH
+#define NC_LAUNCH(kernel, grid, block, stream) kernel<<<(grid), (block), 0, (stream)>>>
+#endif
+#ifndef NC_GRID_CAP
+#define NC_GRID_CAP(type, name, value) constexpr type name = value
+#endif

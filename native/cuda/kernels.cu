@@ -20,8 +20,8 @@ namespace {
 
 constexpr int kBlock = 256;                    // threads per block, a multiple of the warp size
 constexpr int kWarpsPerBlock = kBlock / 32;    // row kernels: one warp per row
-constexpr int64_t kMaxBlocks = 65535;          // grid-stride loops cover the rest, so any n works
-constexpr int kSumBlocks = 256;                // fixed, so LaunchSum's order depends on n alone
+NC_GRID_CAP(int64_t, kMaxBlocks, 65535);    // grid-stride loops cover the rest, so any n works
+NC_GRID_CAP(int, kSumBlocks, 256);          // fixed, so LaunchSum's order depends on n alone
 constexpr unsigned kFullMask = 0xffffffffu;
 
 // ------------------------------------------------------------------------------------------------
@@ -233,7 +233,7 @@ __global__ void ColorJitterKernel(int64_t size, const float* x, const float* bri
   for (int64_t k = threadIdx.x; k < size; k += blockDim.x) sum += xi[k];
   partial[threadIdx.x] = sum;
   __syncthreads();
-  for (int stride = blockDim.x / 2; stride > 0; stride >>= 1) {
+  for (unsigned stride = blockDim.x / 2; stride > 0; stride >>= 1) {
     if (threadIdx.x < stride) partial[threadIdx.x] += partial[threadIdx.x + stride];
     __syncthreads();
   }
@@ -254,19 +254,19 @@ unsigned GridFor(int64_t work, int64_t perBlock) {
 
 void LaunchFillConstant(cudaStream_t stream, int64_t n, float* y, float value) {
   if (n == 0) return;
-  FillConstantKernel<<<GridFor(n, kBlock), kBlock, 0, stream>>>(n, y, value);
+  NC_LAUNCH(FillConstantKernel, GridFor(n, kBlock), kBlock, stream)(n, y, value);
   CUDA_CHECK_LAUNCH(FillConstantKernel);
 }
 
 void LaunchFillUniform(cudaStream_t stream, int64_t n, float* y, float low, float high, uint64_t seed) {
   if (n == 0) return;
-  FillUniformKernel<<<GridFor(n, kBlock), kBlock, 0, stream>>>(n, y, low, high - low, seed);
+  NC_LAUNCH(FillUniformKernel, GridFor(n, kBlock), kBlock, stream)(n, y, low, high - low, seed);
   CUDA_CHECK_LAUNCH(FillUniformKernel);
 }
 
 void LaunchFillNormal(cudaStream_t stream, int64_t n, float* y, float mean, float std, uint64_t seed) {
   if (n == 0) return;
-  FillNormalKernel<<<GridFor(n, kBlock), kBlock, 0, stream>>>(n, y, mean, std, seed);
+  NC_LAUNCH(FillNormalKernel, GridFor(n, kBlock), kBlock, stream)(n, y, mean, std, seed);
   CUDA_CHECK_LAUNCH(FillNormalKernel);
 }
 
@@ -274,24 +274,24 @@ void LaunchDropoutForward(cudaStream_t stream, int64_t n, const float* x, float*
                           uint64_t seed) {
   if (n == 0) return;
   const float scale = 1.0f / (1.0f - p);  // computed on the host exactly as the CPU does
-  DropoutForwardKernel<<<GridFor(n, kBlock), kBlock, 0, stream>>>(n, x, y, mask, p, scale, seed);
+  NC_LAUNCH(DropoutForwardKernel, GridFor(n, kBlock), kBlock, stream)(n, x, y, mask, p, scale, seed);
   CUDA_CHECK_LAUNCH(DropoutForwardKernel);
 }
 
 void LaunchAxpby(cudaStream_t stream, int64_t n, const float* x, float* y, float a, float b) {
   if (n == 0) return;
   if (b == 0.0f) {
-    ScaleKernel<<<GridFor(n, kBlock), kBlock, 0, stream>>>(n, x, y, a);
+    NC_LAUNCH(ScaleKernel, GridFor(n, kBlock), kBlock, stream)(n, x, y, a);
     CUDA_CHECK_LAUNCH(ScaleKernel);
     return;
   }
-  AxpbyKernel<<<GridFor(n, kBlock), kBlock, 0, stream>>>(n, x, y, a, b);
+  NC_LAUNCH(AxpbyKernel, GridFor(n, kBlock), kBlock, stream)(n, x, y, a, b);
   CUDA_CHECK_LAUNCH(AxpbyKernel);
 }
 
 void LaunchMultiply(cudaStream_t stream, int64_t n, const float* x1, const float* x2, float* y) {
   if (n == 0) return;
-  MultiplyKernel<<<GridFor(n, kBlock), kBlock, 0, stream>>>(n, x1, x2, y);
+  NC_LAUNCH(MultiplyKernel, GridFor(n, kBlock), kBlock, stream)(n, x1, x2, y);
   CUDA_CHECK_LAUNCH(MultiplyKernel);
 }
 
@@ -311,33 +311,33 @@ void LaunchSum(cudaStream_t stream, int64_t n, const float* x, float* out, bool 
     ~FreeOnExit() { static_cast<void>(cudaFreeAsync(p, s)); }  // also when a launch check throws
   } scratch{partials, stream};
   if (squares) {
-    SumPartialsKernel<true><<<blocks, kBlock, 0, stream>>>(n, x, partials);
+    NC_LAUNCH(SumPartialsKernel<true>, blocks, kBlock, stream)(n, x, partials);
   } else {
-    SumPartialsKernel<false><<<blocks, kBlock, 0, stream>>>(n, x, partials);
+    NC_LAUNCH(SumPartialsKernel<false>, blocks, kBlock, stream)(n, x, partials);
   }
   CUDA_CHECK_LAUNCH(SumPartialsKernel);
-  SumFinalKernel<<<1, kBlock, 0, stream>>>(blocks, partials, out, accumulate);
+  NC_LAUNCH(SumFinalKernel, 1, kBlock, stream)(blocks, partials, out, accumulate);
   CUDA_CHECK_LAUNCH(SumFinalKernel);
 }
 
 void LaunchBytesToFloat(cudaStream_t stream, int64_t n, const uint8_t* src, float* dst, float scale) {
   if (n == 0) return;
-  BytesToFloatKernel<<<GridFor(n, kBlock), kBlock, 0, stream>>>(n, src, dst, scale);
+  NC_LAUNCH(BytesToFloatKernel, GridFor(n, kBlock), kBlock, stream)(n, src, dst, scale);
   CUDA_CHECK_LAUNCH(BytesToFloatKernel);
 }
 
 void LaunchSoftmaxCrossEntropy(cudaStream_t stream, int64_t n, int64_t c, const float* logits, const float* labels,
                                float* loss) {
   if (n == 0 || c == 0) return;  // c == 0 with n > 0 cannot pass label validation
-  SoftmaxCrossEntropyKernel<<<GridFor(n, kWarpsPerBlock), kBlock, 0, stream>>>(n, c, logits, labels, loss);
+  NC_LAUNCH(SoftmaxCrossEntropyKernel, GridFor(n, kWarpsPerBlock), kBlock, stream)(n, c, logits, labels, loss);
   CUDA_CHECK_LAUNCH(SoftmaxCrossEntropyKernel);
 }
 
 void LaunchSoftmaxCrossEntropyBackward(cudaStream_t stream, int64_t n, int64_t c, const float* logits,
                                        const float* labels, const float* dloss, float* dlogits) {
   if (n == 0 || c == 0) return;
-  SoftmaxCrossEntropyBackwardKernel<<<GridFor(n, kWarpsPerBlock), kBlock, 0, stream>>>(n, c, logits, labels,
-                                                                                       dloss, dlogits);
+  NC_LAUNCH(SoftmaxCrossEntropyBackwardKernel, GridFor(n, kWarpsPerBlock), kBlock, stream)(n, c, logits, labels,
+                                                                                           dloss, dlogits);
   CUDA_CHECK_LAUNCH(SoftmaxCrossEntropyBackwardKernel);
 }
 
@@ -345,7 +345,7 @@ void LaunchCountCorrect(cudaStream_t stream, int64_t n, int64_t c, const float* 
                         unsigned long long* count) {
   CUDA_CHECK(cudaMemsetAsync(count, 0, sizeof(*count), stream));
   if (n == 0 || c == 0) return;
-  CountCorrectKernel<<<GridFor(n, kWarpsPerBlock), kBlock, 0, stream>>>(n, c, logits, labels, count);
+  NC_LAUNCH(CountCorrectKernel, GridFor(n, kWarpsPerBlock), kBlock, stream)(n, c, logits, labels, count);
   CUDA_CHECK_LAUNCH(CountCorrectKernel);
 }
 
@@ -354,13 +354,13 @@ void LaunchFindBadLabel(cudaStream_t stream, int64_t n, int64_t c, const float* 
   if (reset) CUDA_CHECK(cudaMemsetAsync(badIndex, 0xff, sizeof(*badIndex), stream));  // -1: none found (yet)
   if (n == 0) return;
   // static_cast<float>(c), as ops/loss.cc compares; unsigned view of the same 8 bytes for atomicMin.
-  FindBadLabelKernel<<<GridFor(n, kBlock), kBlock, 0, stream>>>(n, static_cast<float>(c), labels,
-                                                                 reinterpret_cast<unsigned long long*>(badIndex));
+  NC_LAUNCH(FindBadLabelKernel, GridFor(n, kBlock), kBlock, stream)(
+      n, static_cast<float>(c), labels, reinterpret_cast<unsigned long long*>(badIndex));
   CUDA_CHECK_LAUNCH(FindBadLabelKernel);
 }
 
 void LaunchAddCount(cudaStream_t stream, const unsigned long long* count, float* total) {
-  AddCountKernel<<<1, 1, 0, stream>>>(count, total);
+  NC_LAUNCH(AddCountKernel, 1, 1, stream)(count, total);
   CUDA_CHECK_LAUNCH(AddCountKernel);
 }
 
@@ -368,7 +368,7 @@ void LaunchAffineSample(cudaStream_t stream, const ImageShape& s, const float* x
                         bool clampEdges, float* y) {
   const int64_t total = s.n * s.c * s.oh * s.ow;
   if (total == 0) return;
-  AffineSampleKernel<<<GridFor(total, kBlock), kBlock, 0, stream>>>(s, x, matrices, clampEdges, y);
+  NC_LAUNCH(AffineSampleKernel, GridFor(total, kBlock), kBlock, stream)(s, x, matrices, clampEdges, y);
   CUDA_CHECK_LAUNCH(AffineSampleKernel);
 }
 
@@ -376,7 +376,7 @@ void LaunchColorJitter(cudaStream_t stream, int64_t n, int64_t size, const float
                        const float* contrast, float* y) {
   if (n == 0 || size == 0) return;
   // The grid is one block per image (n ≤ 2^31 - 1 is checked by the caller).
-  ColorJitterKernel<<<static_cast<unsigned>(n), kBlock, 0, stream>>>(size, x, brightness, contrast, y);
+  NC_LAUNCH(ColorJitterKernel, static_cast<unsigned>(n), kBlock, stream)(size, x, brightness, contrast, y);
   CUDA_CHECK_LAUNCH(ColorJitterKernel);
 }
 

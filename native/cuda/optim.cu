@@ -13,7 +13,7 @@ namespace nc::cuda {
 namespace {
 
 constexpr int kBlock = 256;            // threads per block, a multiple of the warp size
-constexpr int64_t kMaxBlocks = 65535;  // grid-stride loops cover the rest
+NC_GRID_CAP(int64_t, kMaxBlocks, 65535);  // grid-stride loops cover the rest
 
 #define OPTIM_GRID_STRIDE_LOOP(i, n)                                                     \
   for (int64_t i = static_cast<int64_t>(blockIdx.x) * blockDim.x + threadIdx.x; i < (n); \
@@ -36,7 +36,7 @@ __global__ void OptimizerUpdateKernel(OptimizerStep h, int64_t n, float* w, cons
 template <typename V>
 void LaunchOptimizerUpdate(cudaStream_t stream, const OptimizerStep& h, int64_t n, float* w, const float* g,
                            float* s1, float* s2, float* s3, const float* normSq) {
-  OptimizerUpdateKernel<V><<<GridFor(n), kBlock, 0, stream>>>(h, n, w, g, s1, s2, s3, normSq);
+  NC_LAUNCH(OptimizerUpdateKernel<V>, GridFor(n), kBlock, stream)(h, n, w, g, s1, s2, s3, normSq);
   CUDA_CHECK_LAUNCH(OptimizerUpdateKernel);
 }
 
