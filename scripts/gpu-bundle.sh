@@ -32,7 +32,7 @@ data="${NODE_CUDNN_FASHION_MNIST:-/usr/share/datasets/fashion-mnist}"
 mkdir -p "$stage/fashion-mnist"
 for f in "$data"/*-ubyte.gz; do gzip -dc "$f" > "$stage/fashion-mnist/$(basename "$f" .gz)"; done
 
-mkdir -p .device
+rm -rf .device && mkdir -p .device
 echo "packing (xz -9, a few minutes on 2 cores)..."
 tar -C "$stage" -cf - node tree fashion-mnist | xz -9 -T0 > .device/bundle.tar.xz
 

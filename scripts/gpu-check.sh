@@ -43,9 +43,9 @@ run() {
   [ "$rc" -eq 0 ] || failures=$((failures + 1))
 }
 
-# What scripts/gpu-bundle.sh packed: Node, node_modules, the addon with oneDNN, dist, dist-test and
-# Fashion-MNIST (only what this tree lacks is unpacked over it).
-if [ -f .device/bundle.tar.xz ] && [ ! -d .device/fashion-mnist ]; then
+# On the GPU machine (a tree with no build), what scripts/gpu-bundle.sh packed: Node, node_modules,
+# the addon with oneDNN beside it, dist, dist-test and Fashion-MNIST.
+if [ -f .device/bundle.tar.xz ] && [ ! -e build/Release/node_cudnn.node ]; then
   tar -C .device -xJf .device/bundle.tar.xz && cp -rn .device/tree/. . && rm -rf .device/tree
 fi
 if command -v node >/dev/null; then NODE=node; else NODE="$PWD/.device/node"; fi
