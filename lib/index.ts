@@ -16,7 +16,7 @@ export { TrainingMetrics } from './metrics';
 export { TrainingHistory, EpochRecord, writeCurvesSvg, terminalChart } from './plot';
 export { fit, FitOptions, FitResult } from './train';
 export { NonFiniteError, NonFiniteKind } from './finite';
-export { saveCheckpoint, loadCheckpoint, TrainingState } from './checkpoint';
+export { saveCheckpoint, loadCheckpoint, LoadCheckpointOptions, TrainingState } from './checkpoint';
 export { ProgressBar, ProgressOptions } from './progress';
 export type { BackendInfo, MemoryInfo, Activation, PoolKind, ConvolutionAlgorithm } from '../binding';
 export type { ActivationKind } from '../binding';

@@ -37,6 +37,12 @@ export interface OptimizerState {
 /** A saved slot as {@link Optimizer.loadState} takes it: a Tensor or what `readSafetensors` returns. */
 export type SavedSlot = Tensor | { shape: readonly number[]; data: Float32Array };
 
+/** A saved optimizer state checked by {@link Optimizer.checkState}: plain data, not yet applied. */
+export interface CheckedOptimizerState {
+  slots: { name: string; slot: string; p: Parameter; shape: number[]; data: Float32Array }[];
+  steps: Map<string, number>;
+}
+
 /** Options every optimizer takes. */
 export interface OptimizerOptions {
   /** Step size (≥ 0). */
@@ -155,12 +161,12 @@ export abstract class Optimizer {
   }
 
   private update(name: string, w: Tensor, g: Tensor, hyper: OptimizerHyper, normSq: Tensor | null): void {
-    const states = this.slotNames.map((slot) => (slot && this.uses(slot, hyper) ? this.slot(name, slot, w) : null));
+    const states = this.slotNames.map((slot) => (slot && this.uses(slot) ? this.slot(name, slot, w) : null));
     binding.optimizerUpdate(this.rule, w, g, states[0] ?? null, states[1] ?? null, states[2] ?? null, hyper, normSq);
   }
 
-  /** Whether the settings of this step use state tensor `slot` (e.g. no momentum buffer without momentum). */
-  protected uses(_slot: string, _hyper: OptimizerHyper): boolean {
+  /** Whether these settings use state tensor `slot` (e.g. no momentum buffer without momentum). */
+  protected uses(_slot: string): boolean {
     return true;
   }
 
@@ -219,41 +225,75 @@ export abstract class Optimizer {
   }
 
   /**
-   * Replaces the state with what {@link Optimizer.state} returned (e.g. read from a checkpoint),
-   * copying each slot onto its parameter's device.
-   * @throws RangeError naming a slot of an unknown parameter or slot name, or of the wrong size.
+   * Checks a saved state (what {@link Optimizer.state} returned, e.g. read from a checkpoint)
+   * against `params` and returns it as plain data, changing nothing; {@link Optimizer.applyState}
+   * then installs it. Split so that a checkpoint can check every part before applying any.
+   * @param shapeOf - a parameter's shape (default its data's); a checkpoint gives the shapes its
+   *   weights will have, for parameters whose shape is still deferred.
+   * @throws RangeError naming a slot of an unknown parameter or slot name, of another shape, or a
+   *   slot missing for a parameter that has taken steps (a resume without it would not be exact).
    */
-  loadState(params: Parameters, state: { slots?: Map<string, SavedSlot>; scalars?: Record<string, number> }): void {
+  checkState(params: Parameters, state: { slots?: Map<string, SavedSlot>; scalars?: Record<string, number> },
+    shapeOf: (name: string, p: Parameter) => readonly number[] = (_name, p) => p.data().shape): CheckedOptimizerState {
     const op = `${this.op}.loadState`;
     const byName = new Map(namedParameters(op, params));
     const known = this.slotNames.filter((s): s is string => s !== null);
     const split = (key: string, kinds: readonly string[]): [Parameter, string, string] => {
       const dot = key.lastIndexOf('.');
+      // A key with no dot has no slot part: name the whole key, not a clipped one.
+      if (dot < 0) throw new RangeError(`${op}: the saved state has '${key}', which is not '<parameter>.<slot>'`);
       const [name, slot] = [key.slice(0, dot), key.slice(dot + 1)];
       const p = byName.get(name);
-      if (dot < 0 || !p) throw new RangeError(`${op}: the saved state has '${key}' but there is no parameter '${name}'`);
+      if (!p) throw new RangeError(`${op}: the saved state has '${key}' but there is no parameter '${name}'`);
       if (!kinds.includes(slot)) {
         throw new RangeError(`${op}: the saved state has '${key}' but ${this.name} keeps ${kinds.map((k) => `'${k}'`).join(', ')}`);
       }
       return [p, name, slot];
     };
-    const loaded = new Map<string, Map<string, Tensor>>();
-    const steps = new Map<string, number>();
-    try {
-      for (const [key, saved] of state.slots ?? []) {
-        const [p, name, slot] = split(key, known);
-        const w = p.data();
-        const data = saved instanceof Tensor ? saved.toArray() : saved.data;
-        if (data.length !== w.size) {
-          throw new RangeError(`${op}: '${key}' has ${data.length} values but ${name} has shape ${formatShape(w.shape)}`);
-        }
-        if (!loaded.has(name)) loaded.set(name, new Map());
-        loaded.get(name)!.set(slot, Tensor.fromArray(data, w.shape, w.device));
+    const slots: CheckedOptimizerState['slots'] = [];
+    for (const [key, saved] of state.slots ?? []) {
+      const [p, name, slot] = split(key, known);
+      const shape = [...shapeOf(name, p)];
+      if (saved.shape.join(',') !== shape.join(',')) {
+        throw new RangeError(`${op}: '${key}' has shape ${formatShape(saved.shape)} but ${name} has shape ${formatShape(shape)}`);
       }
-      for (const [key, value] of Object.entries(state.scalars ?? {})) {
-        const [, name] = split(key, ['step']);
-        if (!Number.isInteger(value) || value < 0) throw invalidArg(op, key, 'a non-negative integer', value, RangeError);
-        steps.set(name, value);
+      const data = saved instanceof Tensor ? saved.toArray() : saved.data;
+      if (data.length !== shape.reduce((a, d) => a * d, 1)) {
+        throw new RangeError(`${op}: '${key}' has ${data.length} values but ${name} has shape ${formatShape(shape)}`);
+      }
+      slots.push({ name, slot, p, shape, data });
+    }
+    const steps = new Map<string, number>();
+    for (const [key, value] of Object.entries(state.scalars ?? {})) {
+      const [, name] = split(key, ['step']);
+      if (!Number.isSafeInteger(value) || value < 0) throw invalidArg(op, key, 'a non-negative integer', value, RangeError);
+      steps.set(name, value);
+    }
+    // A parameter that has taken steps has every state tensor these settings use: without one the
+    // next step would start it afresh (SGD's first-step buffer, Adam's zero moments) and the resume
+    // would silently differ from the uninterrupted run.
+    const needed = known.filter((slot) => this.uses(slot));
+    for (const [name, step] of steps) {
+      if (step === 0) continue;
+      const missing = needed.filter((slot) => !slots.some((s) => s.name === name && s.slot === slot));
+      if (missing.length > 0) {
+        throw new RangeError(`${op}: the saved state has no ${missing.map((m) => `'${name}.${m}'`).join(', ')} ` +
+          `although ${name} took ${step} step${step === 1 ? '' : 's'} (${this.name} with these options keeps it)`);
+      }
+    }
+    return { slots, steps };
+  }
+
+  /**
+   * Replaces the state with one from {@link Optimizer.checkState}, copying each slot onto its
+   * parameter's device. The new tensors are all made before the old state is freed.
+   */
+  applyState(checked: CheckedOptimizerState): void {
+    const loaded = new Map<string, Map<string, Tensor>>();
+    try {
+      for (const { name, slot, p, shape, data } of checked.slots) {
+        if (!loaded.has(name)) loaded.set(name, new Map());
+        loaded.get(name)!.set(slot, Tensor.fromArray(data, shape, p.device));
       }
     } catch (err) {
       for (const perParam of loaded.values()) for (const t of perParam.values()) t.dispose();
@@ -261,7 +301,17 @@ export abstract class Optimizer {
     }
     this.reset();
     for (const [name, perParam] of loaded) this.slots.set(name, perParam);
-    for (const [name, step] of steps) this.steps.set(name, step);
+    for (const [name, step] of checked.steps) this.steps.set(name, step);
+  }
+
+  /**
+   * Replaces the state with what {@link Optimizer.state} returned (e.g. read from a checkpoint),
+   * copying each slot onto its parameter's device; checks everything first (see
+   * {@link Optimizer.checkState}), so a failed load changes nothing.
+   * @throws RangeError naming a slot of an unknown parameter or slot name, of the wrong shape, or missing.
+   */
+  loadState(params: Parameters, state: { slots?: Map<string, SavedSlot>; scalars?: Record<string, number> }): void {
+    this.applyState(this.checkState(params, state));
   }
 
   /** Frees the state tensors; the next step starts afresh. */
@@ -290,7 +340,11 @@ function flag(op: string, name: string, v: unknown): boolean {
 export interface SGDOptions extends OptimizerOptions {
   /** Required. */
   learningRate: number;
-  /** Default 0 (plain SGD, no state). */
+  /**
+   * Default 0 (plain SGD, no state). Any value ≥ 0 is accepted, as in PyTorch, but momentum ≥ 1 makes
+   * the buffer grow without bound (each step keeps all of the last one): training then diverges.
+   * Usual values are 0.9 or 0.99.
+   */
   momentum?: number;
   /** Default 0. */
   dampening?: number;
@@ -396,7 +450,10 @@ export interface RMSPropOptions extends OptimizerOptions {
   alpha?: number;
   /** Default 1e-8. */
   epsilon?: number;
-  /** Default 0. */
+  /**
+   * Default 0. Any value ≥ 0 is accepted, as in PyTorch, but momentum ≥ 1 makes the buffer grow
+   * without bound and training diverge; usual values are below 1 (e.g. 0.9).
+   */
   momentum?: number;
   /** Normalise by the variance estimate (square average minus squared mean). Default false. */
   centered?: boolean;

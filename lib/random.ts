@@ -35,8 +35,17 @@ export function getState(): string {
  * @throws RangeError for anything that is not such a state.
  */
 export function setState(saved: string): void {
+  state = checkState(saved, 'random.setState');
+}
+
+/**
+ * The generator state `saved` stands for, checked but not applied (a checkpoint checks every part
+ * before applying any).
+ * @throws RangeError naming `op` for anything that is not a state from {@link getState}.
+ */
+export function checkState(saved: unknown, op = 'random.checkState'): bigint {
   if (typeof saved !== 'string' || !/^\d+$/.test(saved) || BigInt(saved) > 0xffffffffffffffffn) {
-    throw new RangeError(`random.setState: expected a state from random.getState() but received ${String(saved)}`);
+    throw new RangeError(`${op}: expected a state from random.getState() but received ${String(saved).slice(0, 100)}`);
   }
-  state = BigInt(saved);
+  return BigInt(saved);
 }

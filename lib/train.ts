@@ -13,6 +13,8 @@ import { EpochRecordJSON, TrainingHistory, terminalChart, writeCurvesSvg } from 
 import { TrainingState, checkpointExists, loadCheckpoint, saveCheckpoint } from './checkpoint';
 import { positiveInt } from './check';
 import { cpu } from './device';
+import * as fs from 'fs';
+import * as path from 'path';
 import { FiniteGuard, NonFiniteError, NonFiniteFinding } from './finite';
 
 /** Options of {@link fit}. */
@@ -74,11 +76,18 @@ export async function fit(net: Block, trainIter: DataLoader, testIter: DataLoade
   let state: Pick<TrainingState, 'epoch' | 'batch' | 'partial'> = { epoch: 1, batch: 0, partial: null };
   // A network freed with dispose() fails here, naming the parameter, rather than mid-epoch.
   for (const p of net.collectParams().values()) p.checkAlive('fit');
+  // A trainer built on another network would train that one and leave this one as it was.
+  options.trainer.checkParams('fit', net.collectParams());
+  // Bad paths fail now, not after an epoch (the checkpoint) or after all of them (the plot, which
+  // lost the history). A stat-based check: the writers themselves refuse what is unsafe to replace.
+  if (options.checkpoint !== undefined) checkOutputPath('checkpoint', options.checkpoint);
+  if (options.plot !== undefined) checkOutputPath('plot', options.plot);
   // The position the checkpoint on disk holds, when this run wrote or resumed from it.
   let kept: { epoch: number; batch: number } | null = null;
 
   if (options.resume && options.checkpoint && checkpointExists(options.checkpoint)) {
-    const saved = loadCheckpoint(options.checkpoint, net, options.trainer);
+    const saved = loadCheckpoint(options.checkpoint, net, options.trainer,
+      { batchSize: trainIter.batchSize, batchesPerEpoch: trainIter.length });
     state = saved;
     trainIter.setSeed(saved.loaderSeed);
     history = TrainingHistory.fromJSON(saved.history as EpochRecordJSON[]);
@@ -97,7 +106,7 @@ export async function fit(net: Block, trainIter: DataLoader, testIter: DataLoade
       if (finding) throw stop(finding, { epoch: next.epoch, batch: next.batch, step: options.trainer.stepCount }, 'save');
     }
     saveCheckpoint(options.checkpoint, net, options.trainer,
-      { ...next, loaderSeed: trainIter.seed, history: history.toJSON() as unknown[] });
+      { ...next, loaderSeed: trainIter.seed, history: history.toJSON() as unknown[], batchSize: trainIter.batchSize });
     kept = { epoch: next.epoch, batch: next.batch };
   };
 
@@ -172,4 +181,38 @@ export async function fit(net: Block, trainIter: DataLoader, testIter: DataLoade
     log(`training curves written to ${options.plot}`);
   }
   return { history, interrupted: false };
+}
+
+/**
+ * Throws, naming the option and the path, when `file` cannot be written: its folder is missing, is
+ * not a folder or is not writable, or `file` exists but is not a regular file (a directory, a
+ * device, a FIFO). Only stats: nothing is created.
+ */
+function checkOutputPath(option: 'checkpoint' | 'plot', file: string): void {
+  const op = `fit: option ${option}`;
+  if (typeof file !== 'string' || file === '') throw new TypeError(`${op}: expected a file path but received ${JSON.stringify(file)}`);
+  let st: fs.Stats | null = null;
+  try {
+    st = fs.statSync(file);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw new Error(`${op}: cannot use ${file}: ${(err as Error).message}`);
+  }
+  if (st && !st.isFile()) {
+    const kind = st.isDirectory() ? 'a directory' : st.isFIFO() ? 'a FIFO' : st.isSocket() ? 'a socket'
+      : st.isCharacterDevice() || st.isBlockDevice() ? 'a device' : 'not a regular file';
+    throw new Error(`${op}: ${file} is ${kind}; give the path of a file to write`);
+  }
+  const dir = path.dirname(path.resolve(file));
+  let dirStat: fs.Stats;
+  try {
+    dirStat = fs.statSync(dir);
+  } catch {
+    throw new Error(`${op}: cannot write ${file}: the folder ${dir} does not exist`);
+  }
+  if (!dirStat.isDirectory()) throw new Error(`${op}: cannot write ${file}: ${dir} is not a folder`);
+  try {
+    fs.accessSync(dir, fs.constants.W_OK);
+  } catch {
+    throw new Error(`${op}: cannot write ${file}: the folder ${dir} is not writable`);
+  }
 }

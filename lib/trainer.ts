@@ -5,7 +5,7 @@ import type { ParameterDict } from './nn/block';
 import { invalidArg, oneOf, positiveInt } from './check';
 import type { Tensor } from './tensor';
 import {
-  AnyOptimizerOptions, Optimizer, OptimizerName, SavedSlot, StepOptions, create, namedParameters,
+  AnyOptimizerOptions, CheckedOptimizerState, Optimizer, OptimizerName, SavedSlot, StepOptions, create, namedParameters,
 } from './optim';
 import type { Schedule } from './schedule';
 
@@ -47,6 +47,14 @@ export interface TrainerState {
   scalars?: Record<string, number>;
   /** State tensors keyed `<parameter>.<slot>` (e.g. `dense0.weight.exp_avg`). */
   slots: Map<string, Tensor>;
+}
+
+/** A saved trainer state checked by {@link Trainer.checkState}: plain data, not yet applied. */
+export interface CheckedTrainerState {
+  steps: number;
+  epochs: number;
+  lr: number;
+  optimizer: CheckedOptimizerState;
 }
 
 const OWN_OPTIONS = ['clipGradientNorm', 'clipGradientValue', 'schedule', 'scheduleBy'] as const;
@@ -202,11 +210,24 @@ export class Trainer {
   /**
    * Restores what {@link Trainer.state} returned (the slots may also be `readSafetensors` tensors),
    * replacing the optimizer's state; each slot goes to its parameter's device. Checkpoints without
-   * slots or counts (plain SGD's) restore the rate and start the rest afresh.
+   * slots or counts (plain SGD's) restore the rate and start the rest afresh. Everything is checked
+   * first: a failed load changes nothing.
    * @throws Error when the saved optimizer is another one; RangeError for slots of unknown
-   *   parameters or of the wrong size.
+   *   parameters, of the wrong shape, or missing for a parameter that took steps.
    */
   loadState(saved: Omit<TrainerState, 'slots'> & { slots?: Map<string, SavedSlot> }): void {
+    this.applyState(this.checkState(saved));
+  }
+
+  /**
+   * Checks a saved state as {@link Trainer.loadState} does and returns it as plain data, changing
+   * nothing; {@link Trainer.applyState} installs it. A checkpoint checks all its parts this way
+   * before applying any.
+   * @param shapeOf - see {@link Optimizer.checkState}.
+   */
+  checkState(saved: Omit<TrainerState, 'slots'> & { slots?: Map<string, SavedSlot> },
+    shapeOf?: (name: string, p: Parameter) => readonly number[]): CheckedTrainerState {
+    if (typeof saved !== 'object' || saved === null) throw invalidArg('Trainer.loadState', 'saved', 'a saved trainer state', saved);
     if (saved.optimizer !== this.optimizer.name) {
       throw new Error(`Trainer.loadState: the checkpoint was made with '${saved.optimizer}', this trainer uses '${this.optimizer.name}'`);
     }
@@ -222,10 +243,38 @@ export class Trainer {
     if (typeof lr !== 'number' || !(lr >= 0 && lr < Infinity)) {
       throw invalidArg('Trainer.loadState', 'learningRate', 'a number in [0, Infinity)', lr, RangeError);
     }
-    this.optimizer.loadState(this.params, { slots: saved.slots, scalars: saved.scalars });
-    this.stepCount = steps;
-    this.epochCount = epochs;
-    this.learningRate = lr;
+    if (saved.scalars !== undefined && (typeof saved.scalars !== 'object' || saved.scalars === null)) {
+      throw invalidArg('Trainer.loadState', 'scalars', 'an object of step counts', saved.scalars);
+    }
+    const optimizer = this.optimizer.checkState(this.params, { slots: saved.slots, scalars: saved.scalars }, shapeOf);
+    return { steps, epochs, lr, optimizer };
+  }
+
+  /** Installs a state from {@link Trainer.checkState}. */
+  applyState(checked: CheckedTrainerState): void {
+    this.optimizer.applyState(checked.optimizer);
+    this.stepCount = checked.steps;
+    this.epochCount = checked.epochs;
+    this.learningRate = checked.lr;
+  }
+
+  /**
+   * Throws, naming `op`, when this trainer updates a parameter that is not one of `params` (a
+   * Trainer built on another network would train that one, and leave this one as it is).
+   */
+  checkParams(op: string, params: ParameterDict): void {
+    const own = new Set(params.values());
+    const foreign = [...this.params].filter(([, p]) => !own.has(p)).map(([name]) => name);
+    if (foreign.length > 0) {
+      const shown = foreign.slice(0, 3).join(', ') + (foreign.length > 3 ? `, ... (${foreign.length} in all)` : '');
+      throw new Error(`${op}: the trainer updates parameters that are not this network's (${shown}); ` +
+        'build the Trainer with this network: new Trainer(net.collectParams(), ...)');
+    }
+  }
+
+  /** The parameters this trainer updates, by name. */
+  get parameters(): ReadonlyMap<string, Parameter> {
+    return this.params;
   }
 
   /**

@@ -515,7 +515,13 @@ forEachDevice('optimizer state in checkpoints', () => {
     assert.throws(() => trainer.loadState({ ...state, slots: slot('dense0.weight.momentum_buffer', 12) }),
       /the saved state has 'dense0.weight.momentum_buffer' but adam keeps 'exp_avg', 'exp_avg_sq', 'max_exp_avg_sq'$/);
     assert.throws(() => trainer.loadState({ ...state, slots: slot('dense0.weight.exp_avg', 11) }),
-      /'dense0.weight.exp_avg' has 11 values but dense0.weight has shape \(3,4\)$/);
+      /'dense0.weight.exp_avg' has shape \(11\) but dense0.weight has shape \(3,4\)$/);
+    // The right number of values in another shape is another tensor too.
+    assert.throws(() => trainer.loadState({ ...state, slots: slot('dense0.weight.exp_avg', 12) }),
+      /'dense0.weight.exp_avg' has shape \(12\) but dense0.weight has shape \(3,4\)$/);
+    // A key with no dot is named whole (it was clipped to 'bogu').
+    assert.throws(() => trainer.loadState({ ...state, slots: slot('bogus', 12) }),
+      /^RangeError: Trainer.loadState: the saved state has 'bogus', which is not '<parameter>.<slot>'$/);
   });
 
   it('a checkpoint of an older version (no slots, no counts) still loads', () => {

@@ -67,7 +67,8 @@ export function saveParameters(params: ParameterDict, file: string, metadata?: R
  * @param options.ignoreExtra - skip tensors of the file the network lacks instead of failing.
  * @throws Error naming the parameters when `net.initialize()` was not called; Error naming `file`,
  *   one line per parameter, for tensors missing in the file, unexpected in it, of another shape
- *   (`conv0.weight: file has (6,1,5,5) but the network has (6,1,3,3)`) or of a dtype other than F32;
+ *   (`conv0.weight: file has (6,1,5,5) but the network has (6,1,3,3)`), of a dtype other than F32,
+ *   or holding NaN or infinite values;
  *   the errors of {@link readSafetensors} for a corrupt file.
  * @example
  * const net = lenet();
@@ -75,18 +76,54 @@ export function saveParameters(params: ParameterDict, file: string, metadata?: R
  * loadParameters(net.collectParams(), 'lenet.safetensors');
  */
 export function loadParameters(params: ParameterDict, file: string, options: LoadOptions = {}): void {
-  const uninitialized = [...params].filter(([, p]) => !p.initialized && !isPending(p)).map(([name]) => name);
-  if (uninitialized.length > 0) {
-    throw new Error(`loadParameters: cannot load ${file}: ${uninitialized.join(', ')} ` +
-      `${uninitialized.length === 1 ? 'is' : 'are'} not initialized; call net.initialize() first`);
-  }
+  const op = 'loadParameters';
+  checkInitialized(op, params, file);
   // The header alone tells every mismatch; the data is read only once all is well.
   const header = readSafetensorsHeader(file);
+  const { toLoad, problems } = matchParameters(params, header.tensors, options);
+  if (problems.length > 0) throw mismatch(op, file, problems);
+  const { tensors } = readSafetensors(file, { names: toLoad.map((l) => l.name) });
+  setValues(checkValues(op, file, toLoad, tensors));
+}
+
+/** A parameter and the shape its values in a file have (checked to fit it). */
+export interface ParameterMatch {
+  name: string;
+  p: Parameter;
+  shape: number[];
+}
+
+/** A parameter and its checked values, ready for {@link setValues}. */
+export interface ParameterValues {
+  name: string;
+  p: Parameter;
+  shape: number[];
+  data: Float32Array;
+}
+
+/** Throws, naming `op` and `file`, when a parameter was not initialized (not even deferred). */
+export function checkInitialized(op: string, params: ParameterDict, file: string): void {
+  const uninitialized = [...params].filter(([, p]) => !p.initialized && !isPending(p)).map(([name]) => name);
+  if (uninitialized.length > 0) {
+    throw new Error(`${op}: cannot load ${file}: ${uninitialized.join(', ')} ` +
+      `${uninitialized.length === 1 ? 'is' : 'are'} not initialized; call net.initialize() first`);
+  }
+}
+
+/** The shape a parameter has now: its data's, or the declared one (0 for deferred dimensions). */
+const currentShape = (p: Parameter): readonly number[] => (p.initialized ? p.data().shape : p.shape);
+
+/**
+ * Matches a file's entries (header entries or tensors read) with the parameters, by name: what can
+ * be loaded, and one line per problem (missing, unexpected, dtype, shape). Changes nothing.
+ */
+export function matchParameters(params: ParameterDict, entries: ReadonlyMap<string, { dtype: string; shape: number[] }>,
+  options: LoadOptions = {}): { toLoad: ParameterMatch[]; problems: string[] } {
   const problems: string[] = [];
-  const toLoad: { name: string; p: Parameter; shape: number[] }[] = [];
+  const toLoad: ParameterMatch[] = [];
   for (const [name, p] of params) {
-    const entry = header.tensors.get(name);
-    const netShape = p.initialized ? p.data().shape : p.shape;
+    const entry = entries.get(name);
+    const netShape = currentShape(p);
     if (!entry) {
       if (!options.allowMissing) problems.push(`${name}: missing in the file (the network has ${formatDims(netShape)})`);
       continue;
@@ -103,34 +140,61 @@ export function loadParameters(params: ParameterDict, file: string, options: Loa
       problems.push(`${name}: file has ${formatDims(entry.shape)} but the network has ${formatDims(netShape)}`);
       ok = false;
     }
-    if (ok) toLoad.push({ name, p, shape: entry.shape });
+    if (ok) toLoad.push({ name, p, shape: [...entry.shape] });
   }
   if (!options.ignoreExtra) {
-    for (const [name, entry] of header.tensors) {
+    for (const [name, entry] of entries) {
       if (!params.has(name)) {
         problems.push(`${name}: unexpected in the file (${entry.dtype} ${formatDims(entry.shape)}), ` +
           'not a parameter of the network');
       }
     }
   }
-  if (problems.length > 0) {
-    const hint = problems.some((l) => / (missing|unexpected) in the file/.test(l))
-      ? '\n(loadParameters options: allowMissing, ignoreExtra)' : '';
-    throw new Error(`loadParameters: ${file} does not match the network ` +
-      `(${problems.length} problem${problems.length === 1 ? '' : 's'}):\n  ${problems.join('\n  ')}${hint}`);
-  }
+  return { toLoad, problems };
+}
 
-  const { tensors } = readSafetensors(file, { names: toLoad.map((l) => l.name) });
-  // The file may have been replaced since its header was read: check again before touching anything.
+/** The error for the problems {@link matchParameters} found, naming `file` and each parameter. */
+export function mismatch(op: string, file: string, problems: string[]): Error {
+  const hint = op === 'loadParameters' && problems.some((l) => / (missing|unexpected) in the file/.test(l))
+    ? '\n(loadParameters options: allowMissing, ignoreExtra)' : '';
+  return new Error(`${op}: ${file} does not match the network ` +
+    `(${problems.length} problem${problems.length === 1 ? '' : 's'}):\n  ${problems.join('\n  ')}${hint}`);
+}
+
+/**
+ * The values read for `toLoad`, checked: the shape is still the header's (the file may have been
+ * replaced in between), and every value is finite (a file of NaN would load silently and train to
+ * NaN). Changes nothing.
+ * @throws Error naming `op`, `file` and the parameters.
+ */
+export function checkValues(op: string, file: string, toLoad: ParameterMatch[],
+  tensors: ReadonlyMap<string, { shape: number[]; data: Float32Array }>): ParameterValues[] {
+  const nonFinite: string[] = [];
   const values = toLoad.map(({ name, p, shape }) => {
-    const t = tensors.get(name)!;
-    if (t.shape.join(',') !== shape.join(',')) {
-      throw new Error(`loadParameters: ${file} changed while being loaded (${name}); try again`);
+    const t = tensors.get(name);
+    if (!t || t.shape.join(',') !== shape.join(',')) {
+      throw new Error(`${op}: ${file} changed while being loaded (${name}); try again`);
     }
-    return [p, t] as const;
+    let bad = 0;
+    let first = -1;
+    for (let i = 0; i < t.data.length; i++) {
+      if (!Number.isFinite(t.data[i])) {
+        if (bad++ === 0) first = i;
+      }
+    }
+    if (bad > 0) nonFinite.push(`${name}: ${bad} of ${t.data.length} values are not finite (the first, at index ${first}, is ${t.data[first]})`);
+    return { name, p, shape, data: t.data };
   });
-  for (const [p, t] of values) {
-    if (!p.initialized) p.inferShape(t.shape); // creates the tensor on the device given at initialize()
-    p.setData(t.data);
+  if (nonFinite.length > 0) {
+    throw new Error(`${op}: ${file} holds non-finite values (NaN or infinite), which would train to NaN:\n  ${nonFinite.join('\n  ')}`);
+  }
+  return values;
+}
+
+/** Sets checked values (completing deferred shapes on the device given at initialize()). */
+export function setValues(values: ParameterValues[]): void {
+  for (const { p, shape, data } of values) {
+    if (!p.initialized) p.inferShape(shape);
+    p.setData(data);
   }
 }
