@@ -2,11 +2,10 @@
 // epoch. An SVG file (vega-lite compiled to vega, rendered headless) for reports, and a small text
 // chart (asciichart) for the end of a training run in a terminal. Nothing here loads the native
 // addon, so plots can be made from a saved history on a machine without it.
-import * as fs from 'fs';
-import * as path from 'path';
 import { pathToFileURL } from 'url';
 import { plot as asciiPlot } from 'asciichart';
 import { invalidArg } from './check';
+import { writeAll, writeFileAtomic } from './io/files';
 
 /** One epoch's metrics, as d2l's `train_ch6` reports them. */
 export interface EpochRecord {
@@ -279,8 +278,9 @@ function curvesSpec(records: readonly Readonly<EpochRecord>[], options: { title?
  * Draws the training curves as d2l's Animator does: train loss, train acc and test acc against the
  * epoch on one chart with a legend and the y axis from 0 (test acc only at the epochs that have
  * it), and writes them as an SVG file. The chart is a vega-lite specification rendered by vega
- * without a browser. The file is written atomically: a temporary file in the same folder, renamed
- * over `file` once complete, so a reader never sees half a picture.
+ * without a browser. The file is written atomically: a temporary file in the target's folder, renamed
+ * over `file` once complete, so a reader never sees half a picture; a symlink is written through,
+ * an existing file keeps its mode, and anything but a regular file (directory, FIFO, device) is refused.
  * @param file - the SVG file to write; its folder must exist.
  * @param history - the epochs to draw (a {@link TrainingHistory} or an array of records).
  * @param options - title and size in pixels (default 480 × 320).
@@ -317,14 +317,9 @@ export async function writeCurvesSvg(file: string, history: TrainingHistory | re
     throw new Error(`writeCurvesSvg: cannot draw ${file}: ${(err as Error).message}`, { cause: err });
   }
 
-  const temp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`);
-  try {
-    await fs.promises.writeFile(temp, svg);
-    await fs.promises.rename(temp, file);
-  } catch (err) {
-    await fs.promises.rm(temp, { force: true }).catch(() => undefined);
-    throw new Error(`writeCurvesSvg: cannot write ${file}: ${(err as Error).message}`, { cause: err });
-  }
+  // Atomic, through symlinks, keeping the mode, never over a non-regular file (see io/files).
+  writeFileAtomic(file, (fd) => writeAll(fd, Buffer.from(svg, 'utf8')),
+    (err) => new Error(`writeCurvesSvg: cannot write ${file}: ${err.message}`, { cause: err }));
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -1,11 +1,11 @@
 // The safetensors file format (https://github.com/huggingface/safetensors), float32 tensors only:
 // an 8-byte little-endian header length N, N bytes of UTF-8 JSON, then the raw little-endian data.
-// Writes are atomic (temp file, fsync, rename); reads check every size against the real file before
-// allocating anything big, so a corrupt or hostile file gives a clear error, not an out-of-memory.
+// Writes are atomic (temp file, fsync, rename; see ./files); reads check every size and count against
+// the real file and fixed limits before allocating anything big, so a corrupt or hostile file gives a
+// clear, short error, not an out-of-memory.
 import * as fs from 'fs';
 import * as os from 'os';
-import * as path from 'path';
-import * as crypto from 'crypto';
+import { clip, clipList, openRegularFile, writeAll as writeAllChunked, writeFileAtomic } from './files';
 
 /** A float32 tensor to write: row-major `data` of `product(shape)` elements. */
 export interface TensorToWrite {
@@ -45,6 +45,12 @@ export interface SafetensorsHeader {
 /** Headers larger than this are refused as corrupt (the reference implementation's limit). */
 export const MAX_HEADER_BYTES = 100 * 1024 * 1024;
 
+/**
+ * Headers with more entries than this are refused before they are parsed (real models have a few
+ * thousand at most; a hostile 1.5-million-entry header took seconds and gigabytes).
+ */
+export const MAX_HEADER_ENTRIES = 100_000;
+
 /** Bytes per element of the spec's dtypes, to check the sizes of entries we do not load. */
 const DTYPE_BYTES: Record<string, number> = {
   BOOL: 1, U8: 1, I8: 1, F8_E5M2: 1, F8_E4M3: 1, F8_E8M0: 1,
@@ -76,11 +82,7 @@ function byteLength(shape: readonly number[], bytesPerElement: number): number |
   return Number.isSafeInteger(n) ? n : null;
 }
 
-function writeAll(fd: number, buf: Uint8Array): void {
-  for (let done = 0; done < buf.length;) {
-    done += fs.writeSync(fd, buf, done, Math.min(CHUNK_BYTES, buf.length - done));
-  }
-}
+const writeAll = (fd: number, buf: Uint8Array): void => writeAllChunked(fd, buf, CHUNK_BYTES);
 
 /** The header bytes: JSON, padded with spaces so that the data starts 8-byte aligned. */
 function encodeHeader(file: string, tensors: Map<string, TensorToWrite>, metadata?: Record<string, string>): Buffer {
@@ -129,13 +131,16 @@ function writeFloats(fd: number, data: Float32Array): void {
 
 /**
  * Writes float32 tensors to a safetensors file, atomically: the data goes to a temporary file
- * `.<name>.tmp-<pid>-<random>` in the same folder, is flushed to disk (fsync), then renamed over
- * `file`. A reader or a crash therefore sees the old file or the new one, never half of one.
+ * `.<name>.tmp-<pid>-<random>` in the target's folder, is flushed to disk (fsync), then renamed over
+ * it. A reader or a crash therefore sees the old file or the new one, never half of one. A symlink
+ * is written through to its target; an existing file keeps its mode; stale temp files of a killed
+ * save (an hour old) are removed from the folder.
  *
- * @param file - destination path; an existing file is replaced.
+ * @param file - destination path; an existing regular file is replaced.
  * @param tensors - tensors by name, written in the map's order.
  * @param metadata - optional string pairs stored under `__metadata__`.
- * @throws Error naming `file` for a bad tensor (shape and data length disagree, reserved name) or
+ * @throws Error naming `file` for a bad tensor (shape and data length disagree, reserved name),
+ *   a destination that is not a regular file (directory, FIFO, socket, device: never replaced) or
  *   a failed write; the temporary file is removed and an existing `file` is left untouched.
  * @example
  * writeSafetensors('w.safetensors', new Map([['w', { shape: [2, 2], data: Float32Array.of(1, 2, 3, 4) }]]));
@@ -143,43 +148,19 @@ function writeFloats(fd: number, data: Float32Array): void {
 export function writeSafetensors(file: string, tensors: Map<string, TensorToWrite>,
   metadata?: Record<string, string>): void {
   const head = encodeHeader(file, tensors, metadata); // validates everything before touching the disk
-  const dir = path.dirname(path.resolve(file));
-  const tmp = path.join(dir, `.${path.basename(file)}.tmp-${process.pid}-${crypto.randomBytes(6).toString('hex')}`);
-  let fd: number | null = null;
-  try {
-    fd = fs.openSync(tmp, 'wx'); // exclusive: never reuse somebody else's file
+  writeFileAtomic(file, (fd) => {
     writeAll(fd, head);
     for (const t of tensors.values()) writeFloats(fd, t.data);
-    fs.fsyncSync(fd); // data on disk before the rename makes it visible
-    fs.closeSync(fd);
-    fd = null;
-    fs.renameSync(tmp, file);
-  } catch (err) {
-    if (fd !== null) {
-      try { fs.closeSync(fd); } catch { /* already failing; report the first error */ }
-    }
-    try { fs.unlinkSync(tmp); } catch { /* may not exist yet */ }
-    throw new Error(`writeSafetensors: cannot write ${file}: ${(err as Error).message}`, { cause: err });
-  }
-  // Make the rename itself durable; not supported everywhere (Windows), and the file is complete anyway.
-  try {
-    const dfd = fs.openSync(dir, 'r');
-    try { fs.fsyncSync(dfd); } finally { fs.closeSync(dfd); }
-  } catch { /* best effort */ }
+  }, (err) => new Error(`writeSafetensors: cannot write ${file}: ${err.message}`, { cause: err }));
 }
 
 /** Opens `file` and reads and checks its header; the caller closes `fd`. */
 function openAndParse(file: string): { fd: number; header: SafetensorsHeader } {
   const fail = (what: string) => new Error(`readSafetensors: ${file}: ${what}`);
-  let fd: number;
+  // Checked before it is opened: a FIFO or device never blocks.
+  const { fd, size } = openRegularFile(file, fail);
   try {
-    fd = fs.openSync(file, 'r');
-  } catch (err) {
-    const e = err as NodeJS.ErrnoException;
-    throw e.code === 'ENOENT' ? fail('file not found') : fail(`cannot open (${e.message})`);
-  }
-  try {
-    return { fd, header: parseHeader(fd, fail) };
+    return { fd, header: parseHeader(fd, size, fail) };
   } catch (err) {
     fs.closeSync(fd);
     throw err;
@@ -196,10 +177,29 @@ function readExactly(fd: number, buf: Uint8Array, position: number): number {
   return done;
 }
 
-function parseHeader(fd: number, fail: (what: string) => Error): SafetensorsHeader {
-  const stat = fs.fstatSync(fd);
-  if (!stat.isFile()) throw fail('not a regular file');
-  const fileSize = stat.size;
+/**
+ * The number of top-level keys of a JSON object, counted on the bytes without parsing (a key's
+ * colon at depth 1 outside strings), so that a huge header is refused before it is built.
+ * Exact for valid JSON; for invalid JSON, JSON.parse reports the problem afterwards.
+ */
+function countTopLevelKeys(raw: Uint8Array): number {
+  let depth = 0;
+  let inString = false;
+  let count = 0;
+  for (let i = 0; i < raw.length; i++) {
+    const c = raw[i];
+    if (inString) {
+      if (c === 0x5c) i++; // backslash: skip the escaped byte
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x7b || c === 0x5b) depth++; // { [
+    else if (c === 0x7d || c === 0x5d) depth--; // } ]
+    else if (c === 0x3a && depth === 1) count++; // :
+  }
+  return count;
+}
+
+function parseHeader(fd: number, fileSize: number, fail: (what: string) => Error): SafetensorsHeader {
   if (fileSize < 8) {
     throw fail(`file is ${fileSize} bytes, shorter than the 8-byte header length; not a safetensors file`);
   }
@@ -218,6 +218,11 @@ function parseHeader(fd: number, fail: (what: string) => Error): SafetensorsHead
   }
   const raw = Buffer.alloc(headerLen);
   if (readExactly(fd, raw, 8) !== headerLen) throw fail('file ended while reading the header');
+  const entries = countTopLevelKeys(raw);
+  if (entries > MAX_HEADER_ENTRIES + 1) { // + 1: "__metadata__"
+    throw fail(`header has ${entries} entries, more than the limit of ${MAX_HEADER_ENTRIES}; ` +
+      'not a safetensors file of this library, or corrupt');
+  }
   let text: string;
   try {
     text = new TextDecoder('utf-8', { fatal: true }).decode(raw);
@@ -228,7 +233,7 @@ function parseHeader(fd: number, fail: (what: string) => Error): SafetensorsHead
   try {
     json = JSON.parse(text);
   } catch (err) {
-    throw fail(`header is not valid JSON (${(err as Error).message})`);
+    throw fail(`header is not valid JSON (${clip((err as Error).message)})`);
   }
   if (typeof json !== 'object' || json === null || Array.isArray(json)) {
     throw fail(`header is not a JSON object but ${json === null ? 'null' : Array.isArray(json) ? 'an array' : typeof json}`);
@@ -242,28 +247,28 @@ function parseHeader(fd: number, fail: (what: string) => Error): SafetensorsHead
         throw fail('"__metadata__" must be an object of strings');
       }
       for (const [k, v] of Object.entries(value)) {
-        if (typeof v !== 'string') throw fail(`"__metadata__" value "${k}" must be a string, got ${JSON.stringify(v)}`);
+        if (typeof v !== 'string') throw fail(`"__metadata__" value "${clip(k)}" must be a string, got ${clip(JSON.stringify(v) ?? String(v))}`);
         defineOwn(metadata, k, v);
       }
       continue;
     }
-    const bad = (what: string) => fail(`tensor "${name}": ${what}`);
+    const bad = (what: string) => fail(`tensor "${clip(name)}": ${what}`);
     if (typeof value !== 'object' || value === null || Array.isArray(value)) throw bad('entry is not an object');
     const { dtype, shape, data_offsets: offsets } = value as Record<string, unknown>;
     for (const [key, v] of [['dtype', dtype], ['shape', shape], ['data_offsets', offsets]] as const) {
       if (v === undefined) throw bad(`missing "${key}"`);
     }
-    if (typeof dtype !== 'string') throw bad(`"dtype" must be a string, got ${JSON.stringify(dtype)}`);
-    if (!isDims(shape)) throw bad(`"shape" must be an array of non-negative integers, got ${JSON.stringify(shape)}`);
+    if (typeof dtype !== 'string') throw bad(`"dtype" must be a string, got ${clip(JSON.stringify(dtype) ?? String(dtype))}`);
+    if (!isDims(shape)) throw bad(`"shape" must be an array of non-negative integers, got ${clip(JSON.stringify(shape) ?? String(shape))}`);
     if (!isDims(offsets) || offsets.length !== 2 || offsets[0] > offsets[1]) {
-      throw bad(`"data_offsets" must be [begin, end] with 0 <= begin <= end, got ${JSON.stringify(offsets)}`);
+      throw bad(`"data_offsets" must be [begin, end] with 0 <= begin <= end, got ${clip(JSON.stringify(offsets) ?? String(offsets))}`);
     }
     const size = DTYPE_BYTES[dtype];
     // Unknown (e.g. newer sub-byte) dtypes: only their byte ranges can be checked.
     if (size !== undefined) {
       const expected = byteLength(shape, size);
       if (expected !== offsets[1] - offsets[0]) {
-        throw bad(`shape ${formatShape(shape)} of ${dtype} needs ${expected ?? 'too many'} bytes but data_offsets ` +
+        throw bad(`shape ${clip(formatShape(shape))} of ${clip(dtype)} needs ${expected ?? 'too many'} bytes but data_offsets ` +
           `[${offsets[0]},${offsets[1]}] hold ${offsets[1] - offsets[0]}`);
       }
     }
@@ -279,15 +284,15 @@ function parseHeader(fd: number, fail: (what: string) => Error): SafetensorsHead
   const last = sorted.reduce<[string, SafetensorsEntry] | null>(
     (m, e) => (m === null || e[1].dataOffsets[1] > m[1].dataOffsets[1] ? e : m), null);
   if (last && last[1].dataOffsets[1] > dataBytes) {
-    throw fail(`truncated: tensor "${last[0]}" ends at byte ${dataStart + last[1].dataOffsets[1]}, so the file ` +
+    throw fail(`truncated: tensor "${clip(last[0])}" ends at byte ${dataStart + last[1].dataOffsets[1]}, so the file ` +
       `should be ${dataStart + last[1].dataOffsets[1]} bytes, but it has ${fileSize}`);
   }
   let end = 0;
   let prev = '';
   for (const [name, { dataOffsets: [b, e] }] of sorted) {
-    if (b < end) throw fail(`tensor "${name}" (bytes [${b},${e}]) overlaps tensor "${prev}" (which ends at ${end})`);
+    if (b < end) throw fail(`tensor "${clip(name)}" (bytes [${b},${e}]) overlaps tensor "${clip(prev)}" (which ends at ${end})`);
     if (b > end) {
-      throw fail(`bytes [${end},${b}] of the data belong to no tensor` + (prev ? ` (after tensor "${prev}")` : ''));
+      throw fail(`bytes [${end},${b}] of the data belong to no tensor` + (prev ? ` (after tensor "${clip(prev)}")` : ''));
     }
     end = e;
     prev = name;
@@ -319,11 +324,14 @@ export function readSafetensorsHeader(file: string): SafetensorsHeader {
  * @param options.names - read only these tensors (default all); a name absent from the file is an
  *   error. Other entries are still checked but may have any dtype.
  * @returns the tensors in header order, and the `__metadata__` strings ({} when absent).
- * @throws Error `readSafetensors: <file>: <problem>` when the file is missing, shorter than 8 bytes,
- *   declares a header longer than the file or than 100 MB, has a header that is not UTF-8 JSON
- *   object, an entry without a valid dtype/shape/data_offsets, a dtype other than F32, a shape that
+ * @throws Error `readSafetensors: <file>: <problem>` when the file is missing or not a regular file
+ *   (a directory, FIFO, socket or device: checked before opening, so it never blocks), is shorter
+ *   than 8 bytes, declares a header longer than the file or than 100 MB ({@link MAX_HEADER_BYTES}),
+ *   has more than 100,000 entries ({@link MAX_HEADER_ENTRIES}), has a header that is not a UTF-8
+ *   JSON object, an entry without a valid dtype/shape/data_offsets, a dtype other than F32, a shape that
  *   disagrees with its byte range, byte ranges beyond the end of the file (truncated), overlapping
- *   or leaving gaps, or bytes after the last tensor.
+ *   or leaving gaps, or bytes after the last tensor. Names and values quoted in a message are cut
+ *   to 200 characters.
  * @example
  * const { tensors, metadata } = readSafetensors('w.safetensors');
  * tensors.get('w')!.data; // Float32Array [1, 2, 3, 4]
@@ -336,8 +344,8 @@ export function readSafetensors(file: string, options: { names?: Iterable<string
     const names = options.names ? [...options.names] : [...header.tensors.keys()];
     const entries = names.map((name) => {
       const entry = header.tensors.get(name);
-      if (!entry) throw fail(`no tensor "${name}" in the file`);
-      if (entry.dtype !== 'F32') throw fail(`tensor "${name}": dtype ${entry.dtype} is not supported (only F32)`);
+      if (!entry) throw fail(`no tensor "${clip(name)}" in the file`);
+      if (entry.dtype !== 'F32') throw fail(`tensor "${clip(name)}": dtype ${clip(entry.dtype)} is not supported (only F32)`);
       return [name, entry] as const;
     });
     const tensors = new Map<string, ReadTensor>();
@@ -346,7 +354,7 @@ export function readSafetensors(file: string, options: { names?: Iterable<string
       const data = new Float32Array((e - b) / 4);
       const bytes = new Uint8Array(data.buffer);
       if (readExactly(fd, bytes, header.dataStart + b) !== bytes.length) {
-        throw fail(`file ended while reading tensor "${name}" (changed while being read?)`);
+        throw fail(`file ended while reading tensor "${clip(name)}" (changed while being read?)`);
       }
       if (!HOST_IS_LE) Buffer.from(data.buffer).swap32();
       tensors.set(name, { dtype: 'F32', shape: [...shape], data });

@@ -1,6 +1,7 @@
 // Saving and loading a network's parameters as safetensors, by full parameter name (`conv0.weight`),
 // so files are readable by other tools (PyTorch's `safetensors.torch.load_file`, ...).
 import { readSafetensors, readSafetensorsHeader, writeSafetensors, TensorToWrite } from '../io/safetensors';
+import { clip, clipList } from '../io/files';
 import type { ParameterDict } from './block';
 import type { Parameter } from './parameter';
 
@@ -28,7 +29,8 @@ function isPending(p: Parameter): boolean {
  * Saves every parameter to a safetensors file (float32, exact shapes, named by full name), atomically.
  *
  * @param params - `net.collectParams()`.
- * @param file - destination, e.g. `lenet.safetensors`; an existing file is replaced.
+ * @param file - destination, e.g. `lenet.safetensors`; an existing regular file is replaced (through
+ *   a symlink, its target; keeping its mode); anything else there (directory, FIFO, device) is refused.
  * @param metadata - optional strings stored in the file's `__metadata__`.
  * @throws Error naming the parameters that have no values yet (call `net.initialize()` and run one
  *   forward pass so that deferred shapes are known), or one that was disposed, or naming `file` when
@@ -62,13 +64,13 @@ export function saveParameters(params: ParameterDict, file: string, metadata?: R
  * initialized but not yet run) are completed from the file.
  *
  * @param params - `net.collectParams()`, after `net.initialize()`.
- * @param file - a `.safetensors` file.
+ * @param file - a `.safetensors` file (a regular file: anything else is refused before it is opened).
  * @param options.allowMissing - keep parameters the file lacks instead of failing.
  * @param options.ignoreExtra - skip tensors of the file the network lacks instead of failing.
  * @throws Error naming the parameters when `net.initialize()` was not called; Error naming `file`,
  *   one line per parameter, for tensors missing in the file, unexpected in it, of another shape
  *   (`conv0.weight: file has (6,1,5,5) but the network has (6,1,3,3)`), of a dtype other than F32,
- *   or holding NaN or infinite values;
+ *   or holding NaN or infinite values (at most 10 listed, then "... and N more");
  *   the errors of {@link readSafetensors} for a corrupt file.
  * @example
  * const net = lenet();
@@ -130,14 +132,14 @@ export function matchParameters(params: ParameterDict, entries: ReadonlyMap<stri
     }
     let ok = true;
     if (entry.dtype !== 'F32') {
-      problems.push(`${name}: file has dtype ${entry.dtype} but the network has F32`);
+      problems.push(`${name}: file has dtype ${clip(entry.dtype)} but the network has F32`);
       ok = false;
     }
     // A deferred dimension (0) accepts any positive size; known ones must be equal.
     const fits = entry.shape.length === netShape.length &&
       entry.shape.every((d, i) => d > 0 && (netShape[i] === 0 || netShape[i] === d));
     if (!fits) {
-      problems.push(`${name}: file has ${formatDims(entry.shape)} but the network has ${formatDims(netShape)}`);
+      problems.push(`${name}: file has ${clip(formatDims(entry.shape))} but the network has ${formatDims(netShape)}`);
       ok = false;
     }
     if (ok) toLoad.push({ name, p, shape: [...entry.shape] });
@@ -145,7 +147,7 @@ export function matchParameters(params: ParameterDict, entries: ReadonlyMap<stri
   if (!options.ignoreExtra) {
     for (const [name, entry] of entries) {
       if (!params.has(name)) {
-        problems.push(`${name}: unexpected in the file (${entry.dtype} ${formatDims(entry.shape)}), ` +
+        problems.push(`${clip(name)}: unexpected in the file (${clip(entry.dtype)} ${clip(formatDims(entry.shape))}), ` +
           'not a parameter of the network');
       }
     }
@@ -158,7 +160,7 @@ export function mismatch(op: string, file: string, problems: string[]): Error {
   const hint = op === 'loadParameters' && problems.some((l) => / (missing|unexpected) in the file/.test(l))
     ? '\n(loadParameters options: allowMissing, ignoreExtra)' : '';
   return new Error(`${op}: ${file} does not match the network ` +
-    `(${problems.length} problem${problems.length === 1 ? '' : 's'}):\n  ${problems.join('\n  ')}${hint}`);
+    `(${problems.length} problem${problems.length === 1 ? '' : 's'}):\n  ${clipList(problems).join('\n  ')}${hint}`);
 }
 
 /**
