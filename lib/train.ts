@@ -16,6 +16,7 @@ import { cpu } from './device';
 import * as fs from 'fs';
 import * as path from 'path';
 import { FiniteGuard, NonFiniteError, NonFiniteFinding } from './finite';
+import { checkSaveTarget } from './io/files';
 
 /** Options of {@link fit}. */
 export interface FitOptions {
@@ -191,18 +192,13 @@ export async function fit(net: Block, trainIter: DataLoader, testIter: DataLoade
 function checkOutputPath(option: 'checkpoint' | 'plot', file: string): void {
   const op = `fit: option ${option}`;
   if (typeof file !== 'string' || file === '') throw new TypeError(`${op}: expected a file path but received ${JSON.stringify(file)}`);
-  let st: fs.Stats | null = null;
+  let target: string;
   try {
-    st = fs.statSync(file);
+    target = checkSaveTarget(file).target;  // what a save would replace (through symlinks)
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw new Error(`${op}: cannot use ${file}: ${(err as Error).message}`);
+    throw new Error(`${op}: cannot write ${file}: ${(err as Error).message}`);
   }
-  if (st && !st.isFile()) {
-    const kind = st.isDirectory() ? 'a directory' : st.isFIFO() ? 'a FIFO' : st.isSocket() ? 'a socket'
-      : st.isCharacterDevice() || st.isBlockDevice() ? 'a device' : 'not a regular file';
-    throw new Error(`${op}: ${file} is ${kind}; give the path of a file to write`);
-  }
-  const dir = path.dirname(path.resolve(file));
+  const dir = path.dirname(target);
   let dirStat: fs.Stats;
   try {
     dirStat = fs.statSync(dir);

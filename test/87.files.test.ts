@@ -235,7 +235,8 @@ const { loadParameters } = require(${JSON.stringify(lib + '/nn/persistence')});
       for (const [call, message] of Object.entries(out)) {
         const file = call.split(' ')[1];
         assert.ok(message.includes(file), `${call}: ${message}`);
-        assert.match(message, /not a regular file \(a FIFO\)/, call);
+        // fit refuses its checkpoint path before reading it: the save's message; the loads: the read's.
+        assert.match(message, call.startsWith('fitResume') ? /is a FIFO, not a regular file/ : /not a regular file \(a FIFO\)/, call);
       }
     });
 
