@@ -3,7 +3,8 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import * as zlib from 'zlib';
-import { readIdx, idxHeader, IdxError } from '../lib/data/idx';
+import { spawnSync } from 'child_process';
+import { readIdx, idxHeader, IdxError, IDX_DEFAULT_MAX_BYTES } from '../lib/data/idx';
 
 /** The bytes of an unsigned-byte IDX file: header from `dims`, then `data`. */
 function idxBytes(dims: number[], data: Uint8Array): Buffer {
@@ -168,11 +169,16 @@ describe('data: readIdx', () => {
     // Over the limit: refused before inflating.
     const over = write('huge.gz', zlib.gzipSync(Buffer.concat([rawHeader(0x08, [1 << 30, 1 << 30]), Buffer.alloc(16)])));
     throwsFor(() => readIdx(over), over, new RegExp(`${2n ** 60n + 12n} bytes`), /limit/);
-    // Under the limit (3 GB) but absent from the stream: inflating stops at the real end.
-    const under = write('big.gz', zlib.gzipSync(Buffer.concat([rawHeader(0x08, [3000, 1000, 1000]), Buffer.alloc(100)])));
+    // Over the default 2 GiB limit (3 GB): refused before inflating, naming the limit and the option.
+    const big = write('big.gz', zlib.gzipSync(Buffer.concat([rawHeader(0x08, [3000, 1000, 1000]), Buffer.alloc(100)])));
+    throwsFor(() => readIdx(big), big, /dims \[3000, 1000, 1000\], i\.e\. 3000000016 bytes, more than the 2147483648-byte limit/,
+      /maxBytes/);
+    assert.equal(IDX_DEFAULT_MAX_BYTES, 2 ** 31);
+    // Under a raised limit but absent from the stream: inflating stops at the real end.
+    const under = big;
     const before = process.memoryUsage().arrayBuffers;
     const t0 = process.hrtime.bigint();
-    throwsFor(() => readIdx(under), under, /truncated/, /3000000016 bytes/, /only 116 bytes/);
+    throwsFor(() => readIdx(under, { maxBytes: 2 ** 32 }), under, /truncated/, /3000000016 bytes/, /only 116 bytes/);
     assert.ok(Number(process.hrtime.bigint() - t0) / 1e6 < 200, 'took too long');
     assert.ok(process.memoryUsage().arrayBuffers - before < 64 << 20, 'allocated a lot of memory');
   });
@@ -181,6 +187,53 @@ describe('data: readIdx', () => {
     // Declares 100 bytes of data but inflates to 50 MB of zeros: stopped at 109 bytes of output.
     const bomb = write('bomb.gz', zlib.gzipSync(Buffer.concat([rawHeader(0x08, [100]), Buffer.alloc(50 << 20)])));
     throwsFor(() => readIdx(bomb), bomb, /trailing garbage/, /108 bytes/);
+  });
+
+  describe('a real gzip bomb under ulimit -v', function () {
+    this.timeout(60_000);
+    // 4 MB that inflate to 4.29 GB of zeros behind a header that declares them all ([65535, 65535]):
+    // 1 MiB of zeros deflated with a full flush is a self-contained ~1 KB block, repeated 4096 times.
+    // Before the limit, readIdx inflated it all (peak 8.5 GB) and died with SIGSEGV under ulimit -v.
+    let bomb: string;
+    before(() => {
+      const full = { finishFlush: zlib.constants.Z_FULL_FLUSH };
+      const block = zlib.deflateRawSync(Buffer.alloc(1 << 20), { ...full, level: 9 });
+      const header = rawHeader(0x08, [65535, 65535]);
+      const trailer = Buffer.alloc(8);  // the CRC is left 0; its length field is right modulo 2^32
+      trailer.writeUInt32LE((header.length + 4096 * 2 ** 20) % 2 ** 32, 4);
+      bomb = write('bomb-4g.gz', Buffer.concat([Buffer.from([0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 0xff]),
+        zlib.deflateRawSync(header, full), ...new Array<Buffer>(4096).fill(block), zlib.deflateRawSync(Buffer.alloc(0)), trailer]));
+    });
+
+    /** Runs readIdx(bomb, options) in a child limited to ~2 GB of address space; returns its result. */
+    function readInChild(options: string): { status: number | null; signal: string | null; out: string; ms: number } {
+      const idxModule = require.resolve('../lib/data/idx');
+      const script = `try { require(${JSON.stringify(idxModule)}).readIdx(${JSON.stringify(bomb)}, ${options}); ` +
+        "console.log('no error'); } catch (e) { console.log(e.message); process.exit(3); }";
+      const t0 = Date.now();
+      const r = spawnSync('bash', ['-c', 'ulimit -v 2000000 && exec "$0" -e "$1"', process.execPath, script],
+        { encoding: 'utf8', timeout: 50_000 });
+      return { status: r.status, signal: r.signal, out: `${r.stdout}${r.stderr}`, ms: Date.now() - t0 };
+    }
+
+    it('is refused from its header, at once, with a clean error', function () {
+      if (process.platform !== 'linux') this.skip();
+      const r = readInChild('{}');
+      assert.equal(r.signal, null, `killed by ${r.signal}: ${r.out}`);
+      assert.equal(r.status, 3, r.out);
+      assert.ok(r.out.includes(bomb), r.out);
+      assert.match(r.out, /dims \[65535, 65535\], i\.e\. 4294836237 bytes, more than the 2147483648-byte limit \(refused before decompressing/);
+      assert.ok(r.ms < 10_000, `took ${r.ms} ms`);
+    });
+
+    it('with the limit raised past the memory available, stops with an error, not a signal', function () {
+      if (process.platform !== 'linux') this.skip();
+      const r = readInChild('{ maxBytes: 2 ** 32 }');
+      assert.equal(r.signal, null, `killed by ${r.signal}: ${r.out}`);
+      assert.equal(r.status, 3, r.out);
+      assert.ok(r.out.includes(bomb), r.out);
+      assert.match(r.out, /out of memory while decompressing the 4294836237 bytes its header declares/);
+    });
   });
 
   it('honours maxBytes', () => {

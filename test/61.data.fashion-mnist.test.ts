@@ -1,12 +1,13 @@
 import { strict as assert } from 'assert';
 import * as fs from 'fs';
 import * as http from 'http';
+import { spawnSync } from 'child_process';
 import * as os from 'os';
 import * as path from 'path';
 import * as zlib from 'zlib';
 import { AddressInfo } from 'net';
 import {
-  FASHION_MNIST_CLASSES, FASHION_MNIST_SYSTEM_DIR, downloadFashionMNIST, fashionMNISTCacheDir, loadFashionMNIST,
+  FASHION_MNIST_CLASSES, FASHION_MNIST_SYSTEM_DIR, FASHION_MNIST_URL, downloadFashionMNIST, fashionMNISTCacheDir, loadFashionMNIST,
 } from '../lib/data/fashion-mnist';
 import { idxHeader } from '../lib/data/idx';
 
@@ -229,9 +230,14 @@ describe('data: Fashion-MNIST', function () {
   });
 
   describe('download', () => {
-    type Mode = 'ok' | 'redirect' | 'truncated' | 'corrupt' | 'tampered' | '404';
+    type Mode = 'ok' | 'redirect' | 'truncated' | 'corrupt' | 'tampered' | '404'
+      | 'huge-length' | 'huge-chunked' | 'trickle' | 'slow' | 'garbage';
     let server: http.Server;
     let mode: Mode = 'ok';
+    /** Timers of the trickling responses, stopped after each test. */
+    const timers = new Set<NodeJS.Timeout>();
+    /** Bytes sent by the hostile modes, to show the cap stopped the transfer. */
+    let sent = 0;
     let files: Record<string, Buffer> = {};
     const requests: string[] = [];
 
@@ -242,6 +248,36 @@ describe('data: Fashion-MNIST', function () {
         const body = files[name];
         if (mode === 'redirect' && !req.url?.startsWith('/moved/')) {
           res.writeHead(302, { Location: `/moved/${name}` }).end();
+          return;
+        }
+        // Hostile servers, for any file name.
+        if (mode === 'huge-length') {
+          // Claims 10 GB: refused from the header, before a byte is written.
+          res.writeHead(200, { 'Content-Length': 10e9 });
+          res.write(Buffer.alloc(1 << 16));
+          return;
+        }
+        if (mode === 'huge-chunked') {
+          // No Content-Length, an endless body: must be cut off at the cap.
+          res.writeHead(200);
+          const more = (): void => {
+            if (res.destroyed || sent > 1e9) return;
+            sent += 1 << 16;
+            res.write(Buffer.alloc(1 << 16), more);
+          };
+          more();
+          return;
+        }
+        if (mode === 'trickle' || mode === 'slow') {
+          // A byte every 2 s (a stall), or every 50 ms (steady, but never done).
+          res.writeHead(200, { 'Content-Length': 5000 });
+          const timer = setInterval(() => { if (!res.destroyed) res.write(Buffer.of(0)); }, mode === 'trickle' ? 2000 : 50);
+          timers.add(timer);
+          res.on('close', () => clearInterval(timer));
+          return;
+        }
+        if (mode === 'garbage') {
+          res.writeHead(200).end(Buffer.from('<html>not a gzip file</html>'));
           return;
         }
         if (mode === '404' || !body) {
@@ -269,10 +305,16 @@ describe('data: Fashion-MNIST', function () {
       await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     });
 
-    after(() => { server?.close(); });
+    after(() => { server?.closeAllConnections(); server?.close(); });
+    afterEach(() => {
+      for (const t of timers) clearInterval(t);
+      timers.clear();
+      server.closeAllConnections();
+    });
 
     beforeEach(() => {
       mode = 'ok';
+      sent = 0;
       requests.length = 0;
       process.env.NODE_CUDNN_FASHION_MNIST_URL = `http://127.0.0.1:${(server.address() as AddressInfo).port}/data/`;
       files = {};
@@ -326,6 +368,72 @@ describe('data: Fashion-MNIST', function () {
         await rejectsWith(downloadFashionMNIST({ train: false }), 'is bad and was discarded', 'MD5');
         assert.deepEqual(listFiles(fashionMNISTCacheDir()), []);
       });
+    });
+
+    it('uses https by default', () => {
+      assert.match(FASHION_MNIST_URL, /^https:\/\//);
+    });
+
+    it('refuses a body whose Content-Length is over the cap, and keeps no .part', async () => {
+      mode = 'huge-length';
+      const t0 = Date.now();
+      await rejectsWith(downloadFashionMNIST({ train: false, progress: false }), 'downloading', '/data/t10k-images-idx3-ubyte.gz',
+        /a Content-Length of 10000000000 bytes, more than the 4708744 bytes this file can have/);
+      assert.ok(Date.now() - t0 < 5000);
+      assert.deepEqual(listFiles(fashionMNISTCacheDir()), []);
+    });
+
+    it('cuts off an endless body at the cap, and keeps no .part', async () => {
+      mode = 'huge-chunked';
+      await rejectsWith(downloadFashionMNIST({ train: false, progress: false }), 'downloading', '/data/t10k-images-idx3-ubyte.gz',
+        /more than the 4708744 bytes this file can have/);
+      assert.ok(sent < 64 << 20, `the server sent ${sent} bytes`);
+      assert.deepEqual(listFiles(fashionMNISTCacheDir()), []);
+    });
+
+    it('fails at the stall timeout when bytes trickle in every 2 s, and keeps no .part', async () => {
+      mode = 'trickle';
+      const t0 = Date.now();
+      await rejectsWith(downloadFashionMNIST({ train: false, progress: false, stallTimeoutMs: 700 }), 'downloading',
+        '/data/t10k-images-idx3-ubyte.gz', /no data for 700 ms \(the stallTimeoutMs option\)/);
+      const ms = Date.now() - t0;
+      assert.ok(ms >= 600 && ms < 5000, `took ${ms} ms`);
+      assert.deepEqual(listFiles(fashionMNISTCacheDir()), []);
+    });
+
+    it('fails at the overall deadline when bytes keep coming too slowly, and keeps no .part', async () => {
+      mode = 'slow';
+      const t0 = Date.now();
+      await rejectsWith(downloadFashionMNIST({ train: false, progress: false, timeoutMs: 1000, stallTimeoutMs: 700 }),
+        'downloading', '/data/t10k-images-idx3-ubyte.gz', /overall deadline \(the timeoutMs option\)/);
+      const ms = Date.now() - t0;
+      assert.ok(ms >= 900 && ms < 5000, `took ${ms} ms`);
+      assert.deepEqual(listFiles(fashionMNISTCacheDir()), []);
+    });
+
+    it('discards wrong bytes, keeping nothing', async () => {
+      mode = 'garbage';
+      await rejectsWith(downloadFashionMNIST({ train: false, progress: false }), 'is bad and was discarded', /wrong magic number/);
+      assert.deepEqual(listFiles(fashionMNISTCacheDir()), []);
+    });
+
+    it('removes .part files left by a killed download at the next start, not a live one\'s', async () => {
+      const cache = fashionMNISTCacheDir();
+      fs.mkdirSync(cache, { recursive: true });
+      const dead = spawnSync(process.execPath, ['-e', '0']).pid!;  // a process that has exited
+      const stale = `.t10k-images-idx3-ubyte.gz.${dead}.0123abcd.part`;
+      const live = `.t10k-images-idx3-ubyte.gz.${process.ppid}.4567cdef.part`;
+      fs.writeFileSync(path.join(cache, stale), 'half a file');
+      fs.writeFileSync(path.join(cache, live), 'being written');
+      mode = '404';
+      await rejectsWith(downloadFashionMNIST({ train: false, progress: false }), 'HTTP 404');
+      assert.deepEqual(listFiles(cache), [live]);
+    });
+
+    it('checks its download options', async () => {
+      await assert.rejects(downloadFashionMNIST({ train: false, url: 'ftp://x/' }), /expected an http:\/\/ or https:\/\/ URL for url/);
+      await assert.rejects(downloadFashionMNIST({ train: false, timeoutMs: 0 }), /timeoutMs/);
+      await assert.rejects(downloadFashionMNIST({ train: false, stallTimeoutMs: -1 }), /stallTimeoutMs/);
     });
 
     it('reports an HTTP error with the URL', async () => {

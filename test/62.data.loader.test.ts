@@ -123,6 +123,29 @@ describe('data: DataLoader', () => {
     assert.throws(() => [...bad], /DataLoader: the transform must return an ImageBatch of 2 images \(shape \[2, C, H, W\]\) but returned shape \[1, 2, 4, 4\]/);
   });
 
+  it('refuses a dataset whose length changed after the loader was built, at the next epoch or batch', () => {
+    const ds = indexDataset(10);
+    const loader = new DataLoader(ds, { batchSize: 4, shuffle: true, seed: 1 });
+    assert.equal(epochOrder(loader, 255).length, 10);
+    // Grown in place (length and arrays, consistently): the next epoch refuses it.
+    const bigger = indexDataset(12);
+    Object.assign(ds, { images: bigger.images, labels: bigger.labels, length: 12 });
+    assert.throws(() => loader.iterate(0), (err: Error) => {
+      assert.equal(err.message, 'DataLoader: the dataset changed after the DataLoader was built: its length was 10, ' +
+        'now 12; its images.length was 60, now 72; its labels.length was 10, now 12. A loader reads the dataset it ' +
+        'was given in place; build a new DataLoader for the new data.');
+      return true;
+    });
+    // Shrunk during an epoch: the next batch refuses it instead of reading past the end.
+    const ds2 = indexDataset(10);
+    const loader2 = new DataLoader(ds2, { batchSize: 4 });
+    const it = loader2[Symbol.iterator]();
+    const first = it.next().value as [Tensor, Tensor];
+    first.forEach((t) => t.dispose());
+    ds2.length = 5;
+    assert.throws(() => it.next(), /DataLoader: the dataset changed after the DataLoader was built: its length was 10, now 5\./);
+  });
+
   it('validates its arguments with named errors', () => {
     const ds = indexDataset(4);
     assert.throws(() => new DataLoader(ds, { batchSize: 0 }),

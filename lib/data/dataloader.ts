@@ -122,6 +122,12 @@ export class DataLoader implements Iterable<[Tensor, Tensor]> {
   readonly lastBatch: 'keep' | 'discard';
   private epochs = 0;
   /**
+   * The dataset's shape when the loader was built. The loader's length, orders and batch bounds come
+   * from it, so a dataset that grows or shrinks later would read the wrong examples, or past the
+   * end: each epoch and each batch checks it first (see {@link checkUnchanged}).
+   */
+  private readonly built: { length: number; images: number; labels: number; example: string };
+  /**
    * Timing of the current (or last) epoch: batches handed out, seconds spent preparing batches
    * (the caller waits for data then), seconds since the epoch began.
    */
@@ -139,6 +145,10 @@ export class DataLoader implements Iterable<[Tensor, Tensor]> {
     checkDataset(dataset);
     if (!options || typeof options !== 'object') throw invalidArg(op, 'options', 'an object with batchSize', options);
     this.dataset = dataset;
+    this.built = {
+      length: dataset.length, images: dataset.images.length, labels: dataset.labels.length,
+      example: `${dataset.channels}x${dataset.height}x${dataset.width}`,
+    };
     this.batchSize = positiveInt(op, 'batchSize', options.batchSize);
     if (options.shuffle !== undefined && typeof options.shuffle !== 'boolean') {
       throw invalidArg(op, 'shuffle', 'a boolean', options.shuffle);
@@ -191,6 +201,7 @@ export class DataLoader implements Iterable<[Tensor, Tensor]> {
     if (!Number.isInteger(from) || from < 0 || from > this.length) {
       throw invalidArg('DataLoader.iterate', 'from', `a batch index in [0, ${this.length}]`, from, RangeError);
     }
+    this.checkUnchanged();
     const epoch = this.epochs++;
     const order = this.shuffle ? permutation(this.dataset.length, this.seed, epoch) : null;
     return this.batches(order, from, fmix32((this.seed ^ Math.imul(epoch, 0x9e3779b9)) >>> 0));
@@ -218,6 +229,8 @@ export class DataLoader implements Iterable<[Tensor, Tensor]> {
     waiting += process.hrtime.bigint() - started;
     try {
       for (let b = from; b < this.length; b++) {
+        // Before each batch: the loop bound and the order assume the dataset as it was built.
+        this.checkUnchanged();
         const current = next!;
         const t = process.hrtime.bigint();
         next = b + 1 < this.length ? this.prepare(order, b + 1, epochSeed) : null;
@@ -234,6 +247,24 @@ export class DataLoader implements Iterable<[Tensor, Tensor]> {
       next?.forEach((t) => t.dispose());
       this.stats.seconds = Number(process.hrtime.bigint() - started) / 1e9;
     }
+  }
+
+  /**
+   * Throws when the dataset's length, array sizes or example shape differ from when the loader was
+   * built (examples added or removed, arrays replaced or their buffers detached).
+   */
+  private checkUnchanged(): void {
+    const d = this.dataset;
+    const now = { length: d.length, images: d.images?.length, labels: d.labels?.length, example: `${d.channels}x${d.height}x${d.width}` };
+    const was = this.built;
+    const changed = (['length', 'images', 'labels', 'example'] as const).filter((k) => now[k] !== was[k]);
+    if (changed.length === 0) return;
+    const what: Record<typeof changed[number], string> = {
+      length: 'length', images: 'images.length', labels: 'labels.length', example: 'example shape (CxHxW)',
+    };
+    throw new Error('DataLoader: the dataset changed after the DataLoader was built: ' +
+      `${changed.map((k) => `its ${what[k]} was ${was[k]}, now ${String(now[k])}`).join('; ')}. ` +
+      'A loader reads the dataset it was given in place; build a new DataLoader for the new data.');
   }
 
   /** Batch b of an epoch: its images through the transform, and its labels, as tensors. */

@@ -7,6 +7,7 @@ import * as http from 'http';
 import * as https from 'https';
 import { createHash, randomBytes } from 'crypto';
 import { pipeline } from 'stream/promises';
+import { SingleBar } from 'cli-progress';
 import { invalidArg, positiveInt } from '../check';
 import type { Device } from '../device';
 import type { DataLoader, ImageDataset } from './dataloader';
@@ -21,8 +22,30 @@ export const FASHION_MNIST_CLASSES: readonly string[] = Object.freeze([
   't-shirt', 'trouser', 'pullover', 'dress', 'coat', 'sandal', 'shirt', 'sneaker', 'bag', 'ankle boot',
 ]);
 
-/** Where the dataset is downloaded from unless NODE_CUDNN_FASHION_MNIST_URL says otherwise. */
-export const FASHION_MNIST_URL = 'http://fashion-mnist.s3-website.eu-central-1.amazonaws.com/';
+/**
+ * Where the dataset is downloaded from unless NODE_CUDNN_FASHION_MNIST_URL says otherwise: the
+ * `data/fashion` folder of the dataset's own repository (zalandoresearch/fashion-mnist), over https.
+ * The README's links point at an S3 *website* endpoint, which serves plain http only, so it is not
+ * used: a download must not be open to tampering on the way.
+ */
+export const FASHION_MNIST_URL = 'https://github.com/zalandoresearch/fashion-mnist/raw/master/data/fashion/';
+
+/**
+ * Size of each published `.gz` file (as listed in the dataset's README). A download is cut off
+ * past 5% + 64 KiB more than this, room for another gzip's output of the same content, so that a
+ * broken or hostile server cannot fill the disk.
+ */
+const GZ_SIZES: Record<string, number> = {
+  'train-images-idx3-ubyte': 26421880,
+  'train-labels-idx1-ubyte': 29515,
+  't10k-images-idx3-ubyte': 4422102,
+  't10k-labels-idx1-ubyte': 5148,
+};
+
+/** Default overall deadline of one file's download (connection, redirects and body): 10 minutes. */
+export const DOWNLOAD_TIMEOUT_MS = 10 * 60_000;
+/** Default stall timeout: a download that receives no byte for this long fails. */
+export const DOWNLOAD_STALL_MS = 60_000;
 
 /** Where the Debian/Ubuntu package dataset-fashion-mnist installs the files. */
 export const FASHION_MNIST_SYSTEM_DIR = '/usr/share/datasets/fashion-mnist';
@@ -140,35 +163,115 @@ function loadFile(file: string, name: string, verify: boolean): IdxArray {
   return idx;
 }
 
-/** GETs `url` into `dest`, following up to 5 redirects; rejects on a non-200 status or a short body. */
-async function fetchTo(url: string, dest: string, redirects = 5): Promise<void> {
-  const res = await new Promise<http.IncomingMessage>((resolve, reject) => {
-    const get = url.startsWith('https:') ? https.get : http.get;
-    const req = get(url, resolve);
-    req.on('error', reject);
-    // No bytes for a minute: give up rather than hang.
-    req.setTimeout(60_000, () => req.destroy(new Error('no response for 60 s')));
-  });
-  const status = res.statusCode ?? 0;
-  if (status >= 300 && status < 400 && res.headers.location && redirects > 0) {
-    res.resume();
-    return fetchTo(new URL(res.headers.location, url).toString(), dest, redirects - 1);
-  }
-  if (status !== 200) {
-    res.resume();
-    throw new Error(`HTTP ${status} ${res.statusMessage ?? ''}`.trim());
-  }
-  const expected = res.headers['content-length'] === undefined ? -1 : Number(res.headers['content-length']);
-  let received = 0;
-  res.on('data', (chunk: Buffer) => { received += chunk.length; });
+/** The limits of one file's download. */
+interface FetchLimits {
+  /** The largest body accepted, in bytes. */
+  maxBytes: number;
+  /** Absolute time (Date.now()) by which the whole transfer must be done. */
+  deadline: number;
+  /** Longest time without a byte. */
+  stallMs: number;
+  /** Draw a progress bar (on a terminal only). */
+  progress: boolean;
+  /** The file's name for the bar. */
+  label: string;
+}
+
+/** The error for a body over the cap. */
+function tooBig(got: string, max: number): Error {
+  return new Error(`the server sent ${got} bytes, more than the ${max} bytes this file can have ` +
+    '(a published size + 5% + 64 KiB); the transfer was stopped');
+}
+
+/**
+ * GETs `url` into `dest`, following up to 5 redirects (never from https down to http); rejects on a
+ * non-200 status, a body over `maxBytes` (by its Content-Length, or as soon as it has more), a short
+ * body, no byte for `stallMs`, or past the deadline.
+ */
+async function fetchTo(url: string, dest: string, limits: FetchLimits, redirects = 5): Promise<void> {
+  const left = limits.deadline - Date.now();
+  if (left <= 0) throw new Error(`not done within the overall deadline`);
+  let req!: http.ClientRequest;
+  let response: http.IncomingMessage | undefined;
+  // Once the response has begun the error must go to it (the body's pipeline), else it would only
+  // see the socket close, as "aborted".
+  const fail = (err: Error): void => { (response ?? req).destroy(err); };
+  // One timer for the whole exchange: response headers and body alike.
+  const deadline = setTimeout(() => fail(new Error('not done within the overall deadline (the timeoutMs option)')), left);
   try {
-    await pipeline(res, fs.createWriteStream(dest, { flags: 'wx' }));
-  } catch (err) {
-    const of = expected >= 0 ? ` of ${expected}` : '';
-    throw new Error(`the transfer broke off after ${received}${of} bytes (${(err as Error).message})`, { cause: err });
+    const res = await new Promise<http.IncomingMessage>((resolve, reject) => {
+      req = (url.startsWith('https:') ? https.get : http.get)(url, (r) => { response = r; resolve(r); });
+      req.on('error', reject);
+      // The socket's idle timer: it covers connecting, waiting for headers and a stalled body.
+      req.setTimeout(limits.stallMs, () => fail(new Error(`no data for ${limits.stallMs} ms (the stallTimeoutMs option)`)));
+    });
+    const status = res.statusCode ?? 0;
+    if (status >= 300 && status < 400 && res.headers.location && redirects > 0) {
+      res.resume();
+      const next = new URL(res.headers.location, url).toString();
+      if (url.startsWith('https:') && !next.startsWith('https:')) {
+        throw new Error(`refused a redirect from https to ${next}`);
+      }
+      clearTimeout(deadline);
+      return await fetchTo(next, dest, limits, redirects - 1);
+    }
+    if (status !== 200) {
+      res.resume();
+      throw new Error(`HTTP ${status} ${res.statusMessage ?? ''}`.trim());
+    }
+    const expected = res.headers['content-length'] === undefined ? -1 : Number(res.headers['content-length']);
+    if (expected > limits.maxBytes) {
+      res.destroy();
+      throw tooBig(`a Content-Length of ${expected}`, limits.maxBytes);
+    }
+    // Drawn only on a terminal: in logs and tests a bar is noise.
+    const bar = limits.progress && process.stderr.isTTY
+      ? new SingleBar({ format: `${limits.label} [{bar}] {percentage}% | {value}/{total} bytes | ETA {eta}s`,
+        stream: process.stderr, hideCursor: false, clearOnComplete: true })
+      : null;
+    bar?.start(expected >= 0 ? expected : limits.maxBytes, 0);
+    let received = 0;
+    res.on('data', (chunk: Buffer) => {
+      received += chunk.length;
+      bar?.update(received);
+      if (received > limits.maxBytes) res.destroy(tooBig(`at least ${received}`, limits.maxBytes));
+    });
+    try {
+      await pipeline(res, fs.createWriteStream(dest, { flags: 'wx' }));
+    } catch (err) {
+      const of = expected >= 0 ? ` of ${expected}` : '';
+      throw new Error(`the transfer broke off after ${received}${of} bytes (${(err as Error).message})`, { cause: err });
+    } finally {
+      bar?.stop();
+    }
+    if (expected >= 0 && received !== expected) {
+      throw new Error(`the body has ${received} bytes but Content-Length said ${expected}`);
+    }
+  } finally {
+    clearTimeout(deadline);
   }
-  if (expected >= 0 && received !== expected) {
-    throw new Error(`the body has ${received} bytes but Content-Length said ${expected}`);
+}
+
+/**
+ * Removes `.part` files that a killed download left in `dir` for `name`: those whose process is
+ * gone. This process's own and live processes' are kept, since they may be downloading now.
+ */
+function removeStaleParts(dir: string, name: string): void {
+  const prefix = `.${name}.gz.`;
+  for (const entry of fs.readdirSync(dir)) {
+    if (!entry.startsWith(prefix) || !entry.endsWith('.part')) continue;
+    const pid = Number(entry.slice(prefix.length).split('.')[0]);
+    if (Number.isInteger(pid) && pid > 0 && (pid === process.pid || processAlive(pid))) continue;
+    fs.rmSync(path.join(dir, entry), { force: true });
+  }
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as { code?: string }).code === 'EPERM';  // alive, but another user's
   }
 }
 
@@ -178,37 +281,68 @@ export interface DownloadOptions {
   train: boolean;
   /** Check each downloaded file's MD5 before keeping it; default true. */
   verify?: boolean;
+  /**
+   * Where from: a folder URL holding the `.gz` files. Default NODE_CUDNN_FASHION_MNIST_URL, else
+   * {@link FASHION_MNIST_URL} (https). Plain http is used only when given here or in that variable
+   * (a local mirror, tests); the default never is.
+   */
+  url?: string;
+  /** Overall deadline of each file, in ms; default {@link DOWNLOAD_TIMEOUT_MS} (10 minutes). */
+  timeoutMs?: number;
+  /** Fail when no byte arrives for this long, in ms; default {@link DOWNLOAD_STALL_MS} (60 s). */
+  stallTimeoutMs?: number;
+  /** Draw a progress bar on stderr when it is a terminal; default true. */
+  progress?: boolean;
 }
 
 /**
- * Downloads one split's missing files (`<name>.gz`) from NODE_CUDNN_FASHION_MNIST_URL, or the
- * official {@link FASHION_MNIST_URL}, into the cache folder ({@link fashionMNISTCacheDir}). This is
- * what {@link loadFashionMNIST} does when no folder has the files. Each file is written to a
- * temporary name in the cache folder, checked (a valid IDX with the published MD5), and only then
- * renamed into place, so no half-written or corrupt file is ever left under the final name.
- * @param options - `train` (the split), `verify` (default true).
+ * Downloads one split's missing files (`<name>.gz`) from `url`, NODE_CUDNN_FASHION_MNIST_URL, or
+ * the official {@link FASHION_MNIST_URL} (https), into the cache folder ({@link fashionMNISTCacheDir}).
+ * This is what {@link loadFashionMNIST} does when no folder has the files. Each file is written to a
+ * temporary `.part` name in the cache folder, checked (a valid IDX with the published MD5), and only
+ * then renamed into place, so no half-written or corrupt file is ever left under the final name;
+ * the `.part` is removed on any failure, and those of killed downloads at the next start.
+ *
+ * Limits: a body larger than the published size + 5% + 64 KiB is refused (from its Content-Length,
+ * or as soon as it grows past it), and each file must arrive within `timeoutMs` (10 minutes) with no
+ * gap of more than `stallTimeoutMs` (60 s). A progress bar is drawn on stderr when it is a terminal.
+ * @param options - `train` (the split), `verify` (default true), `url`, `timeoutMs`, `stallTimeoutMs`,
+ *   `progress` (default true).
  * @returns the paths of the images and labels files in the cache.
- * @throws Error naming the URL when the server fails, the body is short, or the file is corrupt.
+ * @throws Error naming the URL when the server fails, the body is short, too large or too slow, or
+ *   the file is corrupt; TypeError or RangeError for bad options.
  */
 export async function downloadFashionMNIST(options: DownloadOptions): Promise<{ images: string; labels: string }> {
+  const op = 'downloadFashionMNIST';
   const verify = options.verify ?? true;
+  if (options.url !== undefined && (typeof options.url !== 'string' || !/^https?:\/\//.test(options.url))) {
+    throw invalidArg(op, 'url', 'an http:// or https:// URL', options.url);
+  }
+  const timeoutMs = options.timeoutMs === undefined ? DOWNLOAD_TIMEOUT_MS : positiveInt(op, 'timeoutMs', options.timeoutMs);
+  const stallMs = options.stallTimeoutMs === undefined ? DOWNLOAD_STALL_MS : positiveInt(op, 'stallTimeoutMs', options.stallTimeoutMs);
+  const base = options.url === undefined ? baseUrl() : options.url.endsWith('/') ? options.url : `${options.url}/`;
   const dir = fashionMNISTCacheDir();
   fs.mkdirSync(dir, { recursive: true });
   const names = splitNames(options.train);
   const files = { images: '', labels: '' };
   for (const key of ['images', 'labels'] as const) {
     const name = names[key];
+    removeStaleParts(dir, name);
     const existing = findFile(dir, name);
     if (existing) {
       files[key] = existing;
       continue;
     }
-    const url = `${baseUrl()}${name}.gz`;
+    const url = `${base}${name}.gz`;
+    const limits: FetchLimits = {
+      maxBytes: Math.ceil(GZ_SIZES[name] * 1.05) + (64 << 10), deadline: Date.now() + timeoutMs,
+      stallMs, progress: options.progress ?? true, label: `${name}.gz`,
+    };
     const final = path.join(dir, `${name}.gz`);
     const temp = path.join(dir, `.${name}.gz.${process.pid}.${randomBytes(4).toString('hex')}.part`);
     try {
       try {
-        await fetchTo(url, temp);
+        await fetchTo(url, temp, limits);
       } catch (err) {
         throw new Error(`Fashion-MNIST: downloading ${url} failed: ${(err as Error).message}.\n${howToGet()}`, { cause: err });
       }

@@ -16,8 +16,8 @@ export interface IdxArray {
 /** Options of {@link readIdx}. */
 export interface ReadIdxOptions {
   /**
-   * The largest file or decompressed content accepted, in bytes; default (and maximum) the largest
-   * Buffer Node can allocate (4 GiB on 64-bit Node 20).
+   * The largest file or decompressed content accepted, in bytes; default {@link IDX_DEFAULT_MAX_BYTES}
+   * (2 GiB). It may be raised up to the largest Buffer Node can allocate (4 GiB on 64-bit Node 20).
    */
   maxBytes?: number;
 }
@@ -38,6 +38,21 @@ export class IdxError extends Error {
     this.file = file;
   }
 }
+
+/**
+ * The default limit on a file's size and on its decompressed content: 2 GiB, 40 times the largest
+ * Fashion-MNIST file (47 MB). A header declaring more is refused before anything is inflated, so a
+ * small hostile gzip cannot make readIdx allocate gigabytes; pass `maxBytes` to read larger files.
+ */
+export const IDX_DEFAULT_MAX_BYTES = 2 ** 31;
+
+/**
+ * zlib's output is collected in chunks of at most this size. A file up to this size (every
+ * Fashion-MNIST file) is inflated into one buffer of exactly its declared size, with no copy; larger
+ * content is joined at the end, so memory peaks at about twice its size. It is not the declared
+ * size itself so that a small stream that falsely declares gigabytes allocates no more than this.
+ */
+const INFLATE_CHUNK = 64 << 20;
 
 /** The only element type supported; the rest are named in errors. */
 const UBYTE = 0x08;
@@ -203,16 +218,26 @@ function gunzipIdx(file: string, gz: Uint8Array, maxBytes: number): IdxArray {
   }
   if (header && header.totalBytes > BigInt(maxBytes)) {
     throw new IdxError(file, `the header declares dims [${header.dims.join(', ')}], i.e. ${header.totalBytes} bytes, ` +
-      `more than the ${maxBytes}-byte limit`);
+      `more than the ${maxBytes}-byte limit (refused before decompressing; raise it with the maxBytes option)`);
   }
   // One byte of slack so that trailing garbage shows up as a longer output rather than a zlib error.
   // No header: the peek saw the whole stream and it holds less than a header, so PEEK_OUTPUT is ample.
   const limit = header ? Math.min(Number(header.totalBytes) + 1, maxBytes) : PEEK_OUTPUT;
   let content: Buffer;
   try {
-    content = zlib.gunzipSync(gz, { maxOutputLength: limit });
+    // chunkSize one more than the limit: zlib allocates a fresh chunk whenever one is filled, so a
+    // chunk of exactly `limit` would allocate a second one before noticing the output is too long.
+    // Nor more than deflate's largest ratio (about 1032:1) allows from this input: a tiny stream
+    // that declares gigabytes gets a small chunk. (Only a size hint: more chunks follow if needed.)
+    const chunkSize = Math.max(Math.min(limit + 1, INFLATE_CHUNK, gz.length * 1033 + 4096), zlib.constants.Z_MIN_CHUNK);
+    content = zlib.gunzipSync(gz, { maxOutputLength: limit, chunkSize });
   } catch (err) {
     const code = (err as { code?: string }).code;
+    // Out of memory (e.g. under `ulimit -v`): V8 refuses the buffer with a RangeError, cleanly.
+    if (err instanceof RangeError && !code) {
+      throw new IdxError(file, `out of memory while decompressing ${header ? `the ${header.totalBytes} bytes ` +
+        `its header declares (dims [${header.dims.join(', ')}])` : 'it'}: ${err.message}`, { cause: err });
+    }
     if (header && code === 'ERR_BUFFER_TOO_LARGE') throw tooLong(file, header.totalBytes, err);
     if (header && code === 'Z_BUF_ERROR') throw truncatedGzip(file, gz, header.totalBytes, limit, err);
     throw gzipError(file, err);
@@ -267,10 +292,12 @@ function readBytes(file: string, fd: number, length: number, position: number): 
  * Sizes are checked before anything large is allocated: a raw file's header is read and checked
  * against the file's length before the data is, and a gzip stream is inflated with its output capped
  * at the size its header declares (the header must come out of the stream's first 64 KiB). A gzip
- * stream whose content really is as large as its header declares is inflated, up to `maxBytes`.
+ * stream whose content really is as large as its header declares is inflated, up to `maxBytes`
+ * (default {@link IDX_DEFAULT_MAX_BYTES}, 2 GiB): a header declaring more is refused at once, and
+ * memory stays within about the declared size (twice it beyond 64 MiB).
  *
  * @param file - path of the file.
- * @param options - `maxBytes`: the largest file or content accepted (default: the largest Buffer).
+ * @param options - `maxBytes`: the largest file or content accepted (default 2 GiB; at most the largest Buffer).
  * @throws RangeError for a `maxBytes` that is not a positive integer.
  * @returns the dimensions and a view of the data (no copy of the file's bytes).
  * @throws IdxError (an Error) naming the file when it is missing, unreadable or not a regular file
@@ -281,7 +308,7 @@ function readBytes(file: string, fd: number, length: number, position: number): 
  * const { dims, data } = readIdx('t10k-labels-idx1-ubyte.gz');  // dims [10000], data[i] in 0..9
  */
 export function readIdx(file: string, options: ReadIdxOptions = {}): IdxArray {
-  const max = options.maxBytes ?? bufferConstants.MAX_LENGTH;
+  const max = options.maxBytes ?? IDX_DEFAULT_MAX_BYTES;
   if (!Number.isInteger(max) || max <= 0) throw invalidArg('readIdx', 'maxBytes', 'a positive integer', max, RangeError);
   const maxBytes = Math.min(max, bufferConstants.MAX_LENGTH);
   // stat before open: opening a FIFO would block until some other process writes to it.
@@ -297,7 +324,7 @@ export function readIdx(file: string, options: ReadIdxOptions = {}): IdxArray {
       : isSymlink(file) ? 'file not found (a symbolic link to a missing file)' : 'file not found';
     throw new IdxError(file, problem, { cause: err });
   }
-  if (size > maxBytes) throw new IdxError(file, `the file has ${size} bytes, more than the ${maxBytes}-byte limit`);
+  if (size > maxBytes) throw new IdxError(file, `the file has ${size} bytes, more than the ${maxBytes}-byte limit (the maxBytes option)`);
   let fd: number;
   try {
     fd = fs.openSync(file, 'r');

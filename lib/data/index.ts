@@ -1,5 +1,5 @@
 // The data pipeline: IDX files, Fashion-MNIST, batch transforms and the DataLoader.
-export { readIdx, idxHeader, IdxError } from './idx';
+export { readIdx, idxHeader, IdxError, IDX_DEFAULT_MAX_BYTES } from './idx';
 export type { IdxArray, ReadIdxOptions } from './idx';
 export {
   loadFashionMNIST, loadDataFashionMNIST, downloadFashionMNIST, fashionMNISTCacheDir,
