@@ -118,6 +118,11 @@ export interface Binding {
   /** The cuDNN algorithms chosen so far, per convolution problem and direction; empty without a GPU. */
   convolutionAlgorithms(): ConvolutionAlgorithm[];
   memoryInfo(device: string): MemoryInfo;
+  /**
+   * Gives cached memory that no tensor uses back to the system: on the CPU the cached blocks freed at
+   * least `idleMs` ago (all of them for 0), on a GPU everything CUDA's pool keeps (`idleMs` unused).
+   */
+  emptyCache(device: string, idleMs: number): void;
 
   /** Allocates `byteLength` bytes (uninitialised) on `device`. */
   alloc(device: string, byteLength: number): Storage;

@@ -1,5 +1,6 @@
 // node-cudnn: convolutional networks in Node.js, with a Gluon-like API.
 export { Tensor, shapeSize, formatShape } from './tensor';
+export { memoryInfo, emptyCache } from './memory';
 export { Device, cpu, gpu, tryGpu, parseDevice, setGpuPrecision, setDeterministic, convolutionAlgorithms } from './device';
 export * as autograd from './autograd';
 export * as ops from './ops';
@@ -21,11 +22,7 @@ export { ProgressBar, ProgressOptions } from './progress';
 export type { BackendInfo, MemoryInfo, Activation, PoolKind, ConvolutionAlgorithm } from '../binding';
 export type { ActivationKind } from '../binding';
 import { binding } from './binding';
-import { Device } from './device';
 
 /** What the native backends are and why a GPU is or is not used. */
 export const backendInfo = () => binding.backendInfo();
 
-/** Live tensors and bytes on a device (`cpu()` or `gpu()`), and on a GPU its free memory. */
-export const memoryInfo = (device: Device | string = 'cpu') =>
-  binding.memoryInfo(typeof device === 'string' ? device : device.name);

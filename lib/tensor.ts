@@ -120,7 +120,14 @@ export class Tensor {
       throw new RangeError(`Tensor.fromArray: ${flat.length} values do not fill shape ${formatShape(dims)}`);
     }
     const t = Tensor.empty(dims, device);
-    binding.upload(t.data, flat);
+    // The native upload checks the length again, at the copy: reading `device` may have run user
+    // code (a getter) that detached flat's buffer since the check above.
+    try {
+      binding.upload(t.data, flat);
+    } catch (err) {
+      t.dispose();
+      throw err;
+    }
     return t;
   }
 
@@ -136,7 +143,12 @@ export class Tensor {
       throw new RangeError(`Tensor.fromBytes: ${bytes.length} bytes do not fill shape ${formatShape(dims)}`);
     }
     const t = Tensor.empty(dims, device);
-    binding.uploadBytes(t.data, bytes, scale);
+    try {
+      binding.uploadBytes(t.data, bytes, scale);  // checked again natively, as in fromArray
+    } catch (err) {
+      t.dispose();
+      throw err;
+    }
     return t;
   }
 

@@ -29,6 +29,7 @@ const Entry kEntries[] = {
     {"uploadBytes", ops::UploadBytes},
     {"download", ops::Download},
     {"memoryInfo", ops::MemoryInfo},
+    {"emptyCache", ops::EmptyCache},
     {"backendInfo", ops::BackendInfo},
     {"setGpuPrecision", ops::SetGpuPrecision},
     {"setDeterministic", ops::SetDeterministic},

@@ -141,7 +141,8 @@ run backend-info 30 "$NODE" -e "console.log(JSON.stringify(require('./dist').bac
 # 4. The GPU test suites: every suite or test whose title names the GPU (the per-device suites run
 # as "… [gpu]"), in full FP32 as they set it; not the host emulation of the kernels (CI runs it).
 note_gpu-suites() { grep -E '^ +[0-9]+ (passing|failing|pending)' "$out/gpu-suites.txt"; }
-run gpu-suites 150 "$NODE" node_modules/mocha/bin/mocha.js --reporter dot --grep "$suite_grep"
+# (.mocharc.json names no files, so that `mocha FILE` runs that file alone: all of them are named here.)
+run gpu-suites 150 "$NODE" node_modules/mocha/bin/mocha.js --reporter dot --grep "$suite_grep" 'dist-test/test/**/*.test.js'
 
 # 5. LeNet with the book's settings; 6. AlexNet, one epoch.
 note_lenet() { grep -E '^epoch [0-9]+' "$out/lenet.txt" | tail -n 1; }

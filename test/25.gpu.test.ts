@@ -8,6 +8,7 @@ import * as path from 'path';
 import {
   Tensor, Device, autograd, backendInfo, cpu, gpu, init, loss, memoryInfo, nn, ops, random, setGpuPrecision, tryGpu,
 } from '../lib';
+import { tempDir } from './helpers';
 import { lenet } from './lenet';
 
 const root = path.join(__dirname, '..', '..');
@@ -56,7 +57,7 @@ describe('GPU backend: loading', () => {
   describe('with stand-in cuDNN and cuBLAS libraries (built here with gcc)', () => {
     let dir = '';
     const fake = (extra: string[]): string => {
-      const out = fs.mkdtempSync(path.join(os.tmpdir(), 'fake-cuda-'));
+      const out = tempDir('fake-cuda-');
       const run = spawnSync('bash', [path.join(root, 'test', 'fixtures', 'fake-cuda-libs.sh'), out, ...extra], { encoding: 'utf8' });
       assert.equal(run.status, 0, run.stderr);
       return out;
@@ -87,7 +88,7 @@ describe('GPU backend: loading', () => {
       this.timeout(60000);
       // A virtual environment laid out as `pip install nvidia-cudnn-cu12 nvidia-cublas-cu12 nvidia-cuda-nvrtc-cu12` leaves it.
       const built = fake(['--cublas-major', '12']);
-      const venv = fs.mkdtempSync(path.join(os.tmpdir(), 'fake-venv-'));
+      const venv = tempDir('fake-venv-');
       const site = path.join(venv, 'lib', 'python3.11', 'site-packages', 'nvidia');
       const wheels: Record<string, RegExp> = { cudnn: /^libcudnn/, cublas: /^libcublas/, cuda_nvrtc: /^libnvrtc/ };
       for (const [wheel, files] of Object.entries(wheels)) {
@@ -123,7 +124,7 @@ describe('GPU backend: loading', () => {
       // The real file is libcublas.so.12.<minor>.<patch>.<build>: what cublasGetProperty must answer.
       const real = fs.readdirSync(realLib).find((f) => /^libcublas\.so\.12\.\d+\.\d+/.test(f));
       fileVersion = /^libcublas\.so\.(12\.\d+\.\d+)/.exec(real ?? '')?.[1] ?? '(no versioned libcublas.so.12.* file)';
-      const out = fs.mkdtempSync(path.join(os.tmpdir(), 'fake-cudnn-'));
+      const out = tempDir('fake-cudnn-');
       const run = spawnSync('bash', [path.join(root, 'test', 'fixtures', 'fake-cuda-libs.sh'), out, '--cublas-major', '12',
         '--cudart-version', '12040', '--missing', 'libcublas.so.12', '--missing', 'libcublasLt.so.12'], { encoding: 'utf8' });
       assert.equal(run.status, 0, run.stderr);

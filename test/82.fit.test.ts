@@ -3,15 +3,15 @@
 import { strict as assert } from 'assert';
 import { spawn, spawnSync } from 'child_process';
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import { Trainer, data, fit, init, nn, random } from '../lib';
 import { alexnet } from './alexnet';
+import { tempDir } from './helpers';
 import { lenet } from './lenet';
 
 const hasData = fs.existsSync('/usr/share/datasets/fashion-mnist') || !!process.env.NODE_CUDNN_FASHION_MNIST;
 const lib = path.join(__dirname, '..', 'lib');
-const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'fit-'));
+const tmp = () => tempDir('fit-');
 
 describe('model summary', () => {
   it("counts the article's LeNet (44,426) and AlexNet (46,764,746) and lists every layer", () => {

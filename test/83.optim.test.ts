@@ -4,7 +4,6 @@
 import { strict as assert } from 'assert';
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import {
   Tensor, Trainer, TrainerOptions, data, fit, init, loadCheckpoint, nn, optim, saveCheckpoint, schedule,
@@ -13,7 +12,7 @@ import { binding } from '../lib/binding';
 import { Parameter } from '../lib/nn/parameter';
 import { readSafetensorsHeader } from '../lib/io/safetensors';
 import * as ref from './reference';
-import { dev, forEachDevice } from './helpers';
+import { dev, forEachDevice, tempDir } from './helpers';
 
 // ------------------------------------------------------------------------------------------------
 // PyTorch, when it is there
@@ -439,7 +438,7 @@ describe('learning-rate schedules', () => {
 // ------------------------------------------------------------------------------------------------
 // Checkpoints
 
-const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'optim-'));
+const tmp = () => tempDir('optim-');
 
 forEachDevice('optimizer state in checkpoints', () => {
   // A one-layer net whose gradients are set by hand, so runs are exactly repeatable.

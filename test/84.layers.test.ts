@@ -3,15 +3,13 @@
 // those references (training and prediction modes, running statistics over steps), numerical
 // gradients of the layers, and BatchNorm's state: saved with the parameters, never trained.
 import { strict as assert } from 'assert';
-import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import { Tensor, autograd, nn, ops, init, random, Trainer } from '../lib';
 import { binding } from '../lib/binding';
 import { readSafetensorsHeader } from '../lib/io/safetensors';
 import * as ref from './reference';
 import * as refx from './reference_extra';
-import { F32, dev, forEachDevice, forwardBackward, leaf, toArr, toTensor } from './helpers';
+import { F32, dev, forEachDevice, forwardBackward, leaf, tempDir, toArr, toTensor } from './helpers';
 import { gradcheck } from './gradcheck';
 
 // ---------------------------------------------------------------------------------------------
@@ -381,7 +379,7 @@ forEachDevice('BatchNorm, GlobalAvgPool2D and activation layers', () => {
   it('saveParameters includes the running statistics and loadParameters restores them', () => {
     const net = smallNet();
     autograd.record(() => net.forward(batch()));
-    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'bn-')), 'net.safetensors');
+    const file = path.join(tempDir('bn-'), 'net.safetensors');
     net.saveParameters(file);
     const { tensors } = readSafetensorsHeader(file);
     assert.deepEqual([...tensors.keys()].sort(), [...net.collectParams().keys()].sort());

@@ -1,6 +1,9 @@
 // Bridges between the float64 reference (reference.ts) and the library's float32 tensors, and the
 // device the current suite runs on.
 import { Tensor, Device, autograd, cpu, gpu, backendInfo, setGpuPrecision } from '../lib';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
 import * as ref from './reference';
 
 let current: Device = cpu();
@@ -67,3 +70,19 @@ export function forwardBackward(f: () => Tensor, dy: ref.Arr): Tensor {
 
 /** Float32 tolerances for comparing native results with the float64 reference. */
 export const F32 = { atol: 1e-5, rtol: 1e-4 };
+
+// Folders made by tempDir, removed after the run (by a root-level hook: this module is loaded once,
+// by the first test file that needs it, whichever files mocha was given).
+const tempDirs: string[] = [];
+if (typeof after === 'function') {
+  after(() => {
+    for (const dir of tempDirs.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
+  });
+}
+
+/** A fresh folder in os.tmpdir() named `<prefix>XXXXXX`, removed when the test run ends. */
+export function tempDir(prefix: string): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  tempDirs.push(dir);
+  return dir;
+}

@@ -124,10 +124,16 @@ size_t HostCachedBytes() {
   return c.cached;
 }
 
-void HostEmptyCache() {
+void HostEmptyCache() { HostTrimCache(std::chrono::milliseconds{0}); }
+
+size_t HostTrimCache(std::chrono::milliseconds minIdle) {
   Cache& c = TheCache();
   std::lock_guard<std::mutex> lock(c.mutex);
-  while (c.cached > 0) c.evictOldest();
+  // byAge is ordered by the time of the free, so the idle blocks are a prefix of it.
+  const Cache::Clock::time_point now = Cache::Clock::now();
+  const size_t before = c.cached;
+  while (!c.byAge.empty() && now - c.byAge.front().freed >= minIdle) c.evictOldest();
+  return before - c.cached;
 }
 
 int64_t HostAvailableBytes() {

@@ -1,6 +1,7 @@
 // Device selection, allocation, host copies and reports.
 #include <dnnl.h>
 
+#include <chrono>
 #include <cstring>
 
 #include "cpu/host_memory.h"
@@ -54,14 +55,22 @@ Napi::Value Alloc(const Args& args) {
   return Storage::Allocate(args.env(), device, static_cast<size_t>(bytes));
 }
 
+// An upload fills the whole storage: a shorter source would leave the tail holding whatever the
+// block held before (another tensor's freed values, from the host cache). The length is read here,
+// after every argument was read (a getter may have detached the source's buffer, which makes its
+// length 0), right before the copy, whatever the JS side checked.
+void RequireSameBytes(const Args& args, size_t srcBytes, const Storage* dst) {
+  if (srcBytes != dst->bytes()) {
+    args.rangeError("src fills " + std::to_string(srcBytes) + " bytes as floats but dst holds " +
+                    std::to_string(dst->bytes()) + " bytes (an upload fills the whole tensor)");
+  }
+}
+
 Napi::Value Upload(const Args& args) {
   args.requireCount(2);
   Storage* dst = args.storage(0, "dst", false);
   Napi::Float32Array src = ReadFloat32Array(args, args.value(1), "src");
-  if (src.ByteLength() > dst->bytes()) {
-    args.rangeError("src holds " + std::to_string(src.ByteLength()) + " bytes but dst only " +
-                    std::to_string(dst->bytes()));
-  }
+  RequireSameBytes(args, src.ByteLength(), dst);
 #if NC_WITH_CUDA
   if (BackendFor(args, dst->device()) == Backend::Gpu) {
     cuda::GpuLock lock;
@@ -82,10 +91,7 @@ Napi::Value UploadBytes(const Args& args) {
   }
   Napi::Uint8Array src = v.As<Napi::Uint8Array>();
   const double scale = args.number(2, "scale");
-  if (src.ElementLength() * sizeof(float) > dst->bytes()) {
-    args.rangeError("src holds " + std::to_string(src.ElementLength()) + " values but dst only " +
-                    std::to_string(dst->bytes() / sizeof(float)));
-  }
+  RequireSameBytes(args, src.ElementLength() * sizeof(float), dst);  // each byte becomes one float
   const auto n = static_cast<int64_t>(src.ElementLength());
   auto* out = static_cast<float*>(dst->data());
 #if NC_WITH_CUDA
@@ -141,6 +147,23 @@ Napi::Value MemoryInfo(const Args& args) {
   static_cast<void>(backend);
 #endif
   return out;
+}
+
+Napi::Value EmptyCache(const Args& args) {
+  args.requireCount(2);
+  std::string device = args.string(0, "device");
+  const Backend backend = BackendFor(args, device);
+  const int64_t idleMs = args.integer(1, "idleMs", 0, int64_t{1} << 50);
+  if (backend == Backend::Cpu) {
+    cpu::HostTrimCache(std::chrono::milliseconds{idleMs});
+    return args.env().Undefined();
+  }
+#if NC_WITH_CUDA
+  // CUDA's pool does not say how long a block has been free: on the GPU everything unused goes.
+  cuda::GpuLock lock;
+  cuda::TrimPool();
+#endif
+  return args.env().Undefined();
 }
 
 Napi::Value SetGpuPrecision(const Args& args) {

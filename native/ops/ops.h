@@ -47,6 +47,9 @@ Napi::Value Upload(const Args&);
 Napi::Value UploadBytes(const Args&);
 Napi::Value Download(const Args&);
 Napi::Value MemoryInfo(const Args&);
+// Gives cached blocks back to the system: on the CPU those idle for at least idleMs, on the GPU
+// everything CUDA's pool holds unused.
+Napi::Value EmptyCache(const Args&);
 Napi::Value BackendInfo(const Args&);
 Napi::Value SetGpuPrecision(const Args&);
 // conv.cc

@@ -149,6 +149,7 @@ function optimizer(c: CallContext): unknown[] {
 export const builders: Record<string, Builder> = {
   backendInfo: () => [],
   memoryInfo: (c) => [c.device],
+  emptyCache: (c) => [c.device, c.pick([0, 1, 20000])],
   setGpuPrecision: (c) => [c.pick(['tf32', 'fp32'])],
   setDeterministic: (c) => [c.next() < 0.5],
   convolutionAlgorithms: () => [],
