@@ -117,7 +117,7 @@ void Conv2dBackward(const ConvShape& s, const float* x, const float* w, const fl
     return;
   }
   const float* dz = dy;
-  static std::vector<float> activationGrad;  // reused across calls (JS thread only)
+  thread_local std::vector<float> activationGrad;  // reused across calls; per thread (worker_threads)
   if (act != Activation::None) {
     const int64_t n = s.n * s.o * s.oh * s.ow;
     if (static_cast<int64_t>(activationGrad.size()) < n) activationGrad.resize(n);

@@ -14,14 +14,19 @@ dnnl::engine& Engine() {
   return engine;
 }
 
+// Several JS threads (worker_threads) may train at once. The engine is shared (oneDNN's engines are
+// thread-safe); the stream, the primitive cache and the scratchpad are per thread: a stream must
+// not be used by two threads at once, and every execution writes the scratchpad and the cached
+// entries' layout-conversion buffers. Per thread rather than locked, so threads never wait on each
+// other; the price is one set of primitives and one scratchpad per training thread, freed (by
+// thread_local destructors) when that thread exits.
 dnnl::stream& Stream() {
-  static dnnl::stream stream(Engine());
+  thread_local dnnl::stream stream(Engine());
   return stream;
 }
 
 const CachedPrimitive& CachedOrBuild(const std::string& key, const std::function<CachedPrimitive()>& build) {
-  // Calls come from the JS thread only, so the cache needs no lock.
-  static std::unordered_map<std::string, CachedPrimitive> cache;
+  thread_local std::unordered_map<std::string, CachedPrimitive> cache;  // per thread: see Stream()
   auto it = cache.find(key);
   if (it == cache.end()) it = cache.emplace(key, build()).first;
   return it->second;
@@ -39,11 +44,20 @@ void CachedPrimitive::Arg(int arg, const dnnl::memory::desc& plainDesc, const dn
 }
 
 namespace {
-// The scratchpad `p` asks for, in the one buffer all executions share (they run one at a time, on
-// the JS thread).
+// The calling thread's scratchpad buffer (see Stream()), given back to the block cache at thread exit.
+struct ScratchBuffer {
+  void* p = nullptr;
+  size_t capacity = 0;
+  ~ScratchBuffer() {
+    if (p) HostFree(p, capacity);
+  }
+};
+
+// The scratchpad `p` asks for, in the one buffer that this thread's executions share (one at a time).
 dnnl::memory Scratchpad(const dnnl::primitive& p) {
-  static void* buffer = nullptr;
-  static size_t capacity = 0;
+  thread_local ScratchBuffer scratch;
+  void*& buffer = scratch.p;
+  size_t& capacity = scratch.capacity;
   const dnnl_memory_desc_t* c = dnnl_primitive_desc_query_md(p.get_primitive_desc(), dnnl_query_scratchpad_md, 0);
   dnnl::memory::desc md = c ? dnnl::memory::desc(*c) : dnnl::memory::desc();
   const size_t bytes = md.get_size();

@@ -1,4 +1,4 @@
-// One oneDNN engine and stream for the process, and a cache of primitives keyed by problem.
+// One oneDNN engine for the process; per thread, a stream and a cache of primitives keyed by problem.
 #pragma once
 #include <dnnl.hpp>
 
@@ -23,7 +23,7 @@ struct LayoutBridge {
 };
 
 // Every primitive is built with this attribute: its scratchpad then comes from one buffer of ours
-// (grown to the largest asked for) instead of a malloc and free inside every execution, which
+// per thread (grown to the largest asked for) instead of a malloc and free inside every execution, which
 // fragmented glibc's heap until resident memory grew step after step.
 dnnl::primitive_attr UserScratchpad();
 

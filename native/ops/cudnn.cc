@@ -1,5 +1,6 @@
 // Entry points about how the GPU backend chooses cuDNN algorithms (deterministic mode, the report of
 // the convolution algorithms chosen), and the check of cuDNN's int limits on shapes.
+#include <atomic>
 #include <climits>
 
 #include "ops/ops.h"
@@ -32,9 +33,8 @@ Napi::Value SetDeterministic(const Args& args) {
   const bool was = cuda::Deterministic();
   cuda::SetDeterministic(on);
 #else
-  static bool setting = false;  // kept so that the previous value can be returned
-  const bool was = setting;
-  setting = on;
+  static std::atomic<bool> setting{false};  // kept so that the previous value can be returned; any thread
+  const bool was = setting.exchange(on);
 #endif
   return Napi::Boolean::New(args.env(), was);
 }
