@@ -4,6 +4,7 @@ import * as fs from 'fs';
 import * as zlib from 'zlib';
 import { constants as bufferConstants } from 'buffer';
 import { invalidArg } from '../check';
+import { kindOf } from '../io/files';
 
 /** The contents of an IDX file of unsigned bytes. */
 export interface IdxArray {
@@ -243,16 +244,6 @@ function gunzipIdx(file: string, gz: Uint8Array, maxBytes: number): IdxArray {
     throw gzipError(file, err);
   }
   return finish(file, content, header ?? parseHeader(file, content, true)!);
-}
-
-/** What a path that is not a regular file is, for the error. */
-function kindOf(stat: fs.Stats): string {
-  if (stat.isDirectory()) return 'a directory';
-  if (stat.isFIFO()) return 'a FIFO';
-  if (stat.isCharacterDevice()) return 'a character device';
-  if (stat.isBlockDevice()) return 'a block device';
-  if (stat.isSocket()) return 'a socket';
-  return 'of an unknown kind';
 }
 
 function isSymlink(file: string): boolean {
