@@ -185,6 +185,23 @@ void Choose(const Perf* results, int count, Direction d, ConvPlan& p, WorkspaceS
                  " among " + std::to_string(count) + " candidates");
 }
 
+// Chooses direction d's algorithm on its first use: from cuDNN's heuristics in deterministic mode
+// (`heuristic(max, &count, results)`), else by timing the candidates on our buffers with a search
+// workspace from the pool (`find(max, &count, results, workspace, bytes)`).
+template <typename Perf, int kCount, typename Heuristic, typename Find, typename WorkspaceSize>
+void ChooseOnce(ConvPlan& p, Direction d, Heuristic heuristic, Find find, WorkspaceSize workspaceSize) {
+  if (p.dir[d].algo >= 0) return;
+  Perf results[kCount];
+  int count = 0;
+  if (p.deterministic) {
+    CUDNN_CHECK(heuristic(kCount, &count, results));
+  } else {
+    Scratch search(SearchWorkspaceBytes());
+    CUDNN_CHECK(find(kCount, &count, results, search.data, search.bytes));
+  }
+  Choose(results, count, d, p, workspaceSize);
+}
+
 }  // namespace
 
 void SetDeterministic(bool on) { deterministic = on; }
@@ -195,23 +212,19 @@ void Conv2dForward(const ConvShape& s, const float* x, const float* w, const flo
   const CudnnApi& api = c.libs->cudnn;
   ConvPlan& p = PlanFor(s);
   Choice& f = p.dir[kForward];
-  if (f.algo < 0) {
-    cudnnConvolutionFwdAlgoPerf_t results[CUDNN_CONVOLUTION_FWD_ALGO_COUNT];
-    int count = 0;
-    if (p.deterministic) {
-      CUDNN_CHECK(api.cudnnGetConvolutionForwardAlgorithm_v7(c.cudnn, p.x, p.w, f.conv, p.y,
-                                                              CUDNN_CONVOLUTION_FWD_ALGO_COUNT, &count, results));
-    } else {
-      // The search writes candidate results into y, which this call overwrites anyway.
-      Scratch search(SearchWorkspaceBytes());
-      CUDNN_CHECK(api.cudnnFindConvolutionForwardAlgorithmEx(c.cudnn, p.x, x, p.w, w, f.conv, p.y, y,
-                                                              CUDNN_CONVOLUTION_FWD_ALGO_COUNT, &count, results,
-                                                              search.data, search.bytes));
-    }
-    Choose(results, count, kForward, p, [&](cudnnConvolutionFwdAlgo_t algo, size_t* bytes) {
-      return api.cudnnGetConvolutionForwardWorkspaceSize(c.cudnn, p.x, p.w, f.conv, p.y, algo, bytes);
-    });
-  }
+  // The search writes candidate results into y, which this call overwrites anyway.
+  ChooseOnce<cudnnConvolutionFwdAlgoPerf_t, CUDNN_CONVOLUTION_FWD_ALGO_COUNT>(
+      p, kForward,
+      [&](int max, int* count, cudnnConvolutionFwdAlgoPerf_t* r) {
+        return api.cudnnGetConvolutionForwardAlgorithm_v7(c.cudnn, p.x, p.w, f.conv, p.y, max, count, r);
+      },
+      [&](int max, int* count, cudnnConvolutionFwdAlgoPerf_t* r, void* ws, size_t bytes) {
+        return api.cudnnFindConvolutionForwardAlgorithmEx(c.cudnn, p.x, x, p.w, w, f.conv, p.y, y, max, count, r, ws,
+                                                           bytes);
+      },
+      [&](cudnnConvolutionFwdAlgo_t algo, size_t* bytes) {
+        return api.cudnnGetConvolutionForwardWorkspaceSize(c.cudnn, p.x, p.w, f.conv, p.y, algo, bytes);
+      });
   Scratch workspace(f.bytes);
   CUDNN_CHECK(api.cudnnConvolutionForward(c.cudnn, &kOne, p.x, x, p.w, w, f.conv,
                                           static_cast<cudnnConvolutionFwdAlgo_t>(f.algo), workspace.data,
@@ -239,46 +252,36 @@ void Conv2dBackward(const ConvShape& s, const float* x, const float* w, const fl
   // The searches read w, x and dz and write only into dx and dw, which this call overwrites after.
   if (dx) {
     Choice& d = p.dir[kBackwardData];
-    if (d.algo < 0) {
-      cudnnConvolutionBwdDataAlgoPerf_t results[CUDNN_CONVOLUTION_BWD_DATA_ALGO_COUNT];
-      int count = 0;
-      if (p.deterministic) {
-        CUDNN_CHECK(api.cudnnGetConvolutionBackwardDataAlgorithm_v7(c.cudnn, p.w, p.y, d.conv, p.x,
-                                                                     CUDNN_CONVOLUTION_BWD_DATA_ALGO_COUNT, &count,
-                                                                     results));
-      } else {
-        Scratch search(SearchWorkspaceBytes());
-        CUDNN_CHECK(api.cudnnFindConvolutionBackwardDataAlgorithmEx(c.cudnn, p.w, w, p.y, dz, d.conv, p.x, dx,
-                                                                     CUDNN_CONVOLUTION_BWD_DATA_ALGO_COUNT, &count,
-                                                                     results, search.data, search.bytes));
-      }
-      Choose(results, count, kBackwardData, p, [&](cudnnConvolutionBwdDataAlgo_t algo, size_t* bytes) {
-        return api.cudnnGetConvolutionBackwardDataWorkspaceSize(c.cudnn, p.w, p.y, d.conv, p.x, algo, bytes);
-      });
-    }
+    ChooseOnce<cudnnConvolutionBwdDataAlgoPerf_t, CUDNN_CONVOLUTION_BWD_DATA_ALGO_COUNT>(
+        p, kBackwardData,
+        [&](int max, int* count, cudnnConvolutionBwdDataAlgoPerf_t* r) {
+          return api.cudnnGetConvolutionBackwardDataAlgorithm_v7(c.cudnn, p.w, p.y, d.conv, p.x, max, count, r);
+        },
+        [&](int max, int* count, cudnnConvolutionBwdDataAlgoPerf_t* r, void* ws, size_t bytes) {
+          return api.cudnnFindConvolutionBackwardDataAlgorithmEx(c.cudnn, p.w, w, p.y, dz, d.conv, p.x, dx, max, count,
+                                                                  r, ws, bytes);
+        },
+        [&](cudnnConvolutionBwdDataAlgo_t algo, size_t* bytes) {
+          return api.cudnnGetConvolutionBackwardDataWorkspaceSize(c.cudnn, p.w, p.y, d.conv, p.x, algo, bytes);
+        });
     Scratch workspace(d.bytes);
     CUDNN_CHECK(api.cudnnConvolutionBackwardData(c.cudnn, &kOne, p.w, w, p.y, dz, d.conv,
                                                  static_cast<cudnnConvolutionBwdDataAlgo_t>(d.algo), workspace.data,
                                                  workspace.bytes, &kZero, p.x, dx));
   }
   Choice& f = p.dir[kBackwardFilter];
-  if (f.algo < 0) {
-    cudnnConvolutionBwdFilterAlgoPerf_t results[CUDNN_CONVOLUTION_BWD_FILTER_ALGO_COUNT];
-    int count = 0;
-    if (p.deterministic) {
-      CUDNN_CHECK(api.cudnnGetConvolutionBackwardFilterAlgorithm_v7(c.cudnn, p.x, p.y, f.conv, p.w,
-                                                                     CUDNN_CONVOLUTION_BWD_FILTER_ALGO_COUNT, &count,
-                                                                     results));
-    } else {
-      Scratch search(SearchWorkspaceBytes());
-      CUDNN_CHECK(api.cudnnFindConvolutionBackwardFilterAlgorithmEx(c.cudnn, p.x, x, p.y, dz, f.conv, p.w, dw,
-                                                                     CUDNN_CONVOLUTION_BWD_FILTER_ALGO_COUNT, &count,
-                                                                     results, search.data, search.bytes));
-    }
-    Choose(results, count, kBackwardFilter, p, [&](cudnnConvolutionBwdFilterAlgo_t algo, size_t* bytes) {
-      return api.cudnnGetConvolutionBackwardFilterWorkspaceSize(c.cudnn, p.x, p.y, f.conv, p.w, algo, bytes);
-    });
-  }
+  ChooseOnce<cudnnConvolutionBwdFilterAlgoPerf_t, CUDNN_CONVOLUTION_BWD_FILTER_ALGO_COUNT>(
+      p, kBackwardFilter,
+      [&](int max, int* count, cudnnConvolutionBwdFilterAlgoPerf_t* r) {
+        return api.cudnnGetConvolutionBackwardFilterAlgorithm_v7(c.cudnn, p.x, p.y, f.conv, p.w, max, count, r);
+      },
+      [&](int max, int* count, cudnnConvolutionBwdFilterAlgoPerf_t* r, void* ws, size_t bytes) {
+        return api.cudnnFindConvolutionBackwardFilterAlgorithmEx(c.cudnn, p.x, x, p.y, dz, f.conv, p.w, dw, max, count,
+                                                                  r, ws, bytes);
+      },
+      [&](cudnnConvolutionBwdFilterAlgo_t algo, size_t* bytes) {
+        return api.cudnnGetConvolutionBackwardFilterWorkspaceSize(c.cudnn, p.x, p.y, f.conv, p.w, algo, bytes);
+      });
   Scratch workspace(f.bytes);
   CUDNN_CHECK(api.cudnnConvolutionBackwardFilter(c.cudnn, &kOne, p.x, x, p.y, dz, f.conv,
                                                  static_cast<cudnnConvolutionBwdFilterAlgo_t>(f.algo),
