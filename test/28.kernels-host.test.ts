@@ -7,6 +7,7 @@
 import { strict as assert } from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
+import { Rng } from './reference';
 
 const root = path.join(__dirname, '..', '..');
 const addonPath = path.join(root, 'build', 'kernels-host', 'node_cudnn_kernels_host.node');
@@ -32,16 +33,10 @@ const LOOP_UNIT: Record<string, [number, boolean]> = {
 };
 const NO_LOOP = new Set(['AddCountKernel', 'SumFinalKernel']);  // SumFinal: its own case below
 
-// A deterministic generator (mulberry32), so that a failure can be replayed.
+// The suites' seeded generator (reference.ts), so that a failure can be replayed.
 function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const g = new Rng(seed);
+  return () => g.uniform();
 }
 function randoms(n: number, seed: number, scale = 4): Float32Array {
   const r = rng(seed);
