@@ -33,6 +33,8 @@ export type Activation = 'none' | 'relu' | 'sigmoid' | 'tanh';
  */
 export type ActivationKind = Activation | 'leaky_relu' | 'elu' | 'gelu';
 export type PoolKind = 'max' | 'avg';
+/** The element-wise binary ops of `binary` (native/arithmetic.h's NC_BINARY_OPS). */
+export type BinaryKind = 'add' | 'sub' | 'mul' | 'div';
 
 export interface MemoryInfo {
   device: string;
@@ -146,6 +148,10 @@ export interface Binding {
   multiply(x1: TensorRef, x2: TensorRef, y: TensorRef): void;
   /** Sum of all elements, written into the one-element `y`. */
   sum(x: TensorRef, y: TensorRef): void;
+  /** y = a <kind> b element-wise, with NumPy broadcasting: y has the broadcast shape of a and b. */
+  binary(kind: BinaryKind, a: TensorRef, b: TensorRef, y: TensorRef): void;
+  /** y = x summed over the dimensions along which y's shape broadcasts to x's (a broadcast's backward). */
+  sumTo(x: TensorRef, y: TensorRef): void;
 
   /** y = act(conv(x, w) + b); x (N,C,H,W), w (O,C,KH,KW), b (O) or null, y (N,O,OH,OW). */
   conv2dForward(x: TensorRef, w: TensorRef, b: TensorRef | null, y: TensorRef,

@@ -1,5 +1,7 @@
-// Argument checks with predictable messages:
-// "conv2d: expected positive integer for stride but received 0 (number)".
+// Argument checks with one message format, naming the user-facing op or layer and the argument:
+// "conv2d: expected a positive integer for stride but received 0 (number)". Every error made here
+// has code NC_ARGUMENT.
+import { coded } from './core/errors';
 
 /** How a received value is shown in an error message. */
 export function describeValue(value: unknown): string {
@@ -13,8 +15,27 @@ export function describeValue(value: unknown): string {
 /** The error for an argument that is not what `op` expects. */
 export function invalidArg(op: string, name: string, expected: string, actual: unknown,
   kind: typeof TypeError | typeof RangeError = TypeError): Error {
-  return new kind(`${op}: expected ${expected} for ${name} but received ${describeValue(actual)}`);
+  return coded(new kind(`${op}: expected ${expected} for ${name} but received ${describeValue(actual)}`), 'NC_ARGUMENT');
 }
+
+/**
+ * `options` itself when it is undefined or a plain object whose keys are all `accepted`; otherwise
+ * throws naming the unknown key and the accepted ones (a misspelt option must not pass unnoticed).
+ */
+export function knownOptions<T extends object>(op: string, options: T | undefined, accepted: readonly (keyof T & string)[]): T {
+  if (options === undefined) return {} as T;
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
+    throw invalidArg(op, 'options', `an object with some of ${quoted(accepted)}`, options);
+  }
+  for (const key of Object.keys(options)) {
+    if (!(accepted as readonly string[]).includes(key)) {
+      throw coded(new TypeError(`${op}: unknown option '${key}'; the options are ${quoted(accepted)}`), 'NC_ARGUMENT');
+    }
+  }
+  return options;
+}
+
+const quoted = (names: readonly string[]): string => names.map((a) => `'${a}'`).join(', ');
 
 /** A positive integer, or throws naming op and argument. */
 export function positiveInt(op: string, name: string, value: unknown): number {
@@ -52,7 +73,7 @@ export function pair(op: string, name: string, value: unknown,
 /** One of the allowed strings, or throws. */
 export function oneOf<T extends string>(op: string, name: string, value: unknown, allowed: readonly T[]): T {
   if (typeof value !== 'string' || !allowed.includes(value as T)) {
-    throw invalidArg(op, name, `one of ${allowed.map((a) => `'${a}'`).join(', ')}`, value,
+    throw invalidArg(op, name, `one of ${quoted(allowed)}`, value,
       typeof value === 'string' ? RangeError : TypeError);
   }
   return value as T;

@@ -1,5 +1,6 @@
 // node-cudnn: convolutional networks in Node.js, with a Gluon-like API.
 export { Tensor, shapeSize, formatShape } from './tensor';
+export { errorCodes, ErrorCode, NodeCudnnError, isNodeCudnnError } from './core/errors';
 export { memoryInfo, emptyCache } from './memory';
 export { Device, cpu, gpu, tryGpu, parseDevice, setGpuPrecision, setDeterministic, convolutionAlgorithms } from './device';
 export * as autograd from './autograd';

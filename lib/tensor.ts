@@ -1,4 +1,5 @@
 // Tensor: a native float32 buffer + shape + device, and the autograd bookkeeping that goes with it.
+import { codedError } from './core/errors';
 import type { Storage } from '../binding';
 import { binding } from './binding';
 import { Device, cpu } from './device';
@@ -165,7 +166,7 @@ export class Tensor {
   /** Copies the elements to a new Float32Array (row-major). */
   toArray(): Float32Array {
     if (this.data.disposed) {
-      throw new Error(`toArray: the tensor ${formatShape(this.shape)} was disposed (its memory was freed with dispose())`);
+      throw codedError('NC_DISPOSED', `toArray: the tensor ${formatShape(this.shape)} was disposed (its memory was freed with dispose())`);
     }
     const out = new Float32Array(this.size);
     binding.download(this.data, out);
@@ -229,6 +230,6 @@ export class Tensor {
 /** Throws unless `x` is a live Tensor; used by ops and layers to name bad arguments. */
 export function requireTensor(op: string, name: string, x: unknown): Tensor {
   if (!(x instanceof Tensor)) throw invalidArg(op, name, 'a Tensor', x);
-  if (x.data.disposed) throw new Error(`${op}: ${name} was disposed`);
+  if (x.data.disposed) throw codedError('NC_DISPOSED', `${op}: ${name} was disposed`);
   return x;
 }

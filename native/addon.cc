@@ -39,6 +39,8 @@ const Entry kEntries[] = {
     {"fillNormal", ops::FillNormal},
     {"axpby", ops::Axpby},
     {"multiply", ops::Multiply},
+    {"binary", ops::Binary},
+    {"sumTo", ops::SumTo},
     {"sum", ops::Sum},
     {"conv2dForward", ops::Conv2dForward},
     {"conv2dBackward", ops::Conv2dBackward},

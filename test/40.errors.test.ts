@@ -13,11 +13,11 @@ describe('argument checks', () => {
     ['a non-tensor', () => binding.conv2dForward(1 as never, w(), null, x(), [1, 1], [0, 0], 'none'),
       /^TypeError: conv2dForward: expected a Tensor for x but received 1 \(number\)$/],
     ['stride 0', () => ops.conv2d(x(), w(), null, { stride: [0, 1] }),
-      /^RangeError: conv2d: expected an integer >= 1 for stride but received 0$/],
+      /^RangeError: conv2d: expected a positive integer for stride but received 0 \(number\)$/],
     ['negative padding', () => binding.conv2dForward(x(), w(), null, Tensor.zeros([2, 4, 6, 6]), [1, 1], [-1, 0], 'none'),
       /^RangeError: conv2dForward: expected a pair of integers >= 0 for padding but received -1 \(number\)$/],
     ['channel mismatch', () => ops.conv2d(Tensor.zeros([2, 2, 8, 8]), w(), null),
-      /^RangeError: conv2dForward: weight \(4,3,3,3\) expects 3 input channels but x \(2,2,8,8\) has 2$/],
+      /^RangeError: conv2d: weight \(4,3,3,3\) expects 3 input channels but x \(2,2,8,8\) has 2$/],
     ['a kernel larger than the input', () => ops.conv2d(Tensor.zeros([1, 3, 2, 2]), w(), null),
       /^RangeError: conv2d: window 3 does not fit input \(1,3,2,2\) with padding 0$/],
     ['a kernel larger than the padded input (native check)',
@@ -35,7 +35,7 @@ describe('argument checks', () => {
     ['a disposed tensor', () => { const t = x(); t.dispose(); return ops.conv2d(t, w(), null); },
       /^Error: conv2d: x was disposed$/],
     ['pool padding above half the window', () => ops.pool2d('max', x(), [2, 2], [2, 2], [2, 2]),
-      /^RangeError: pool2dForward: padding \(2,2\) must be at most half the window \(2,2\)$/],
+      /^RangeError: pool2d: padding \(2,2\) must be at most half the window \(2,2\)$/],
     ['a huge allocation', () => binding.alloc('cpu', 2 ** 45),
       /^RangeError: alloc: expected an integer in \[1, 1099511627776\] for byteLength but received 35184372088832 \(number\)$/],
     ['an unknown device', () => binding.alloc('tpu:0', 4), /^RangeError: alloc: (unknown device 'tpu:0'|no backend for device 'tpu:0')/],
@@ -52,7 +52,7 @@ describe('argument checks', () => {
       d.initialize(init.Xavier());
       d.forward(Tensor.zeros([2, 4]));
       return d.forward(Tensor.zeros([2, 5]));
-    }, /^RangeError: denseForward: weight \(3,4\) expects 4 input features but x \(2,5\) has 5$/],
+    }, /^RangeError: dense: weight \(3,4\) expects 4 input features but x \(2,5\) has 5$/],
     ['a parameter used before initialize', () => new nn.Dense(3, { inUnits: 2 }).forward(Tensor.zeros([1, 2])),
       /^Error: dense0.weight: not initialized; call net.initialize\(\) first$/],
   ];

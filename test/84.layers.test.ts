@@ -246,9 +246,9 @@ forEachDevice('batch norm and activations against the float64 reference', () => 
       const c3 = () => Tensor.ones([3], dev());
       const x = Tensor.ones([2, 3, 2, 2], dev());
       assert.throws(() => autograd.record(() => ops.batchNorm(Tensor.ones([1, 3], dev()), c3(), c3(), c3(), c3())),
-        /^RangeError: batchNormForward: training needs more than one value per channel, but x \(1,3\) has 1$/);
+        /^RangeError: batchNorm: training needs more than one value per channel, but x \(1,3\) has 1$/);
       assert.throws(() => ops.batchNorm(x, Tensor.ones([4], dev()), c3(), c3(), c3()),
-        /^RangeError: batchNormForward: expected shape \(3\) for gamma but received \(4\)$/);
+        /^RangeError: batchNorm: expected shape \(3\) for gamma but received \(4\)$/);
       assert.throws(() => ops.batchNorm(Tensor.ones([2, 3, 4], dev()), c3(), c3(), c3(), c3()),
         /^RangeError: batchNorm: expected x of shape \(N,C,H,W\) or \(N,C\) but received \(2,3,4\)$/);
       assert.throws(() => ops.batchNorm(x, c3(), c3(), c3(), c3(), { momentum: 1.5 }),

@@ -1,20 +1,13 @@
 // Activation layers: nn.Activation(kind) and Gluon's nn.LeakyReLU, nn.ELU and nn.GELU.
 import type { ActivationKind } from '../../binding';
-import { activation } from '../ops/activation';
+import { activation, defaultAlpha, finiteAlpha } from '../ops/activation';
 import { Tensor } from '../tensor';
-import { invalidArg, oneOf } from '../check';
+import { knownOptions, oneOf } from '../check';
 import { Block } from './block';
 
 /** What {@link Activation} accepts. */
 export type ActivationLayerKind = Exclude<ActivationKind, 'none'>;
 const KINDS: readonly ActivationLayerKind[] = ['relu', 'sigmoid', 'tanh', 'leaky_relu', 'elu', 'gelu'];
-
-function finite(layer: string, value: unknown): number {
-  if (typeof value !== 'number' || !Number.isFinite(value)) {
-    throw invalidArg(layer, 'alpha', 'a finite number', value, typeof value === 'number' ? RangeError : TypeError);
-  }
-  return value;
-}
 
 /**
  * An activation as a layer, as Gluon's `nn.Activation('relu')`; named after its kind (`relu0`),
@@ -31,9 +24,9 @@ export class Activation extends Block {
   constructor(activation: ActivationLayerKind, options: { alpha?: number } = {}, prefix?: string) {
     const kind = oneOf('Activation', 'activation', activation, KINDS);
     super(prefix ?? kind);
-    const fallback = kind === 'leaky_relu' ? 0.01 : kind === 'elu' ? 1 : 0;
+    knownOptions(this.constructor.name, options, ['alpha']);
     this.activation = kind;
-    this.alpha = finite(this.constructor.name, options.alpha ?? fallback);
+    this.alpha = finiteAlpha(this.constructor.name, options.alpha ?? defaultAlpha(kind));
   }
 
   /** act(x), elementwise, any shape. */
@@ -53,7 +46,7 @@ export class Activation extends Block {
  * @param alpha - the negative slope; default 0.01 (PyTorch's).
  */
 export class LeakyReLU extends Activation {
-  constructor(alpha = 0.01) {
+  constructor(alpha = defaultAlpha('leaky_relu')) {
     super('leaky_relu', { alpha }, 'leakyrelu');
   }
 
@@ -68,7 +61,7 @@ export class LeakyReLU extends Activation {
  * @param alpha - default 1.
  */
 export class ELU extends Activation {
-  constructor(alpha = 1) {
+  constructor(alpha = defaultAlpha('elu')) {
     super('elu', { alpha }, 'elu');
   }
 

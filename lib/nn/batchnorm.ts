@@ -1,7 +1,7 @@
 // BatchNorm layer: learned per-channel scale and shift, plus running statistics kept as state.
-import { batchNorm } from '../ops/batchnorm';
+import { batchNorm, batchNormRates } from '../ops/batchnorm';
 import { Tensor, formatShape, requireTensor } from '../tensor';
-import { invalidArg, numberInRange, positiveInt } from '../check';
+import { knownOptions, positiveInt } from '../check';
 import { Initializer, One, Zero } from '../init';
 import { Block } from './block';
 import { Parameter } from './parameter';
@@ -49,15 +49,9 @@ export class BatchNorm extends Block {
 
   constructor(options: BatchNormOptions = {}) {
     super('batchnorm');
-    if (typeof options !== 'object' || options === null) {
-      throw invalidArg('BatchNorm', 'options', 'an object such as { momentum: 0.9 }', options);
-    }
-    this.momentum = numberInRange('BatchNorm', 'momentum', options.momentum ?? 0.9, 0, 1, true);
-    const epsilon = options.epsilon ?? 1e-5;
-    if (typeof epsilon !== 'number' || !(epsilon > 0) || !Number.isFinite(epsilon)) {
-      throw invalidArg('BatchNorm', 'epsilon', 'a positive number', epsilon, typeof epsilon === 'number' ? RangeError : TypeError);
-    }
-    this.epsilon = epsilon;
+    knownOptions('BatchNorm', options, ['momentum', 'epsilon', 'inChannels', 'gammaInitializer', 'betaInitializer',
+      'runningMeanInitializer', 'runningVarianceInitializer']);
+    ({ momentum: this.momentum, epsilon: this.epsilon } = batchNormRates('BatchNorm', options));
     const c = options.inChannels === undefined ? 0 : positiveInt('BatchNorm', 'inChannels', options.inChannels);
     this.gamma = this.addParameter('gamma', [c], options.gammaInitializer ?? One());
     this.beta = this.addParameter('beta', [c], options.betaInitializer ?? Zero());

@@ -1,7 +1,8 @@
 // Conv2D layer.
 import { conv2d } from '../ops/conv';
 import { Tensor, formatShape, requireTensor } from '../tensor';
-import { nonNegativeInt, pair, positiveInt } from '../check';
+import { knownOptions, nonNegativeInt, pair, positiveInt } from '../check';
+import { checkPadding } from '../ops/window';
 import { Initializer, Zero } from '../init';
 import { Block } from './block';
 import { Parameter } from './parameter';
@@ -47,10 +48,13 @@ export class Conv2D extends Block {
    */
   constructor(channels: number, kernelSize: number | [number, number], options: Conv2DOptions = {}) {
     super('conv');
+    knownOptions('Conv2D', options, ['strides', 'padding', 'activation', 'useBias', 'weightInitializer',
+      'biasInitializer', 'inChannels']);
     this.channels = positiveInt('Conv2D', 'channels', channels);
     this.kernelSize = pair('Conv2D', 'kernelSize', kernelSize, positiveInt);
     this.strides = pair('Conv2D', 'strides', options.strides ?? 1, positiveInt);
     this.padding = pair('Conv2D', 'padding', options.padding ?? 0, nonNegativeInt);
+    checkPadding('Conv2D', this.kernelSize, this.padding, 'convolution');
     this.activation = activationOption('Conv2D', options.activation);
     const inChannels = options.inChannels === undefined ? 0 : positiveInt('Conv2D', 'inChannels', options.inChannels);
     this.weight = this.addParameter('weight', [channels, inChannels, ...this.kernelSize], options.weightInitializer ?? null);

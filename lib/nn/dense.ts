@@ -2,7 +2,7 @@
 import { dense } from '../ops/dense';
 import { flatten } from '../ops/shape';
 import { Tensor, requireTensor } from '../tensor';
-import { positiveInt } from '../check';
+import { knownOptions, positiveInt } from '../check';
 import { Initializer, Zero } from '../init';
 import { Block } from './block';
 import { Parameter } from './parameter';
@@ -35,6 +35,7 @@ export class Dense extends Block {
 
   constructor(units: number, options: DenseOptions = {}) {
     super('dense');
+    knownOptions('Dense', options, ['activation', 'useBias', 'weightInitializer', 'biasInitializer', 'inUnits']);
     this.units = positiveInt('Dense', 'units', units);
     this.activation = activationOption('Dense', options.activation);
     const inUnits = options.inUnits === undefined ? 0 : positiveInt('Dense', 'inUnits', options.inUnits);

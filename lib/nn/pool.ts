@@ -1,9 +1,11 @@
 // MaxPool2D, AvgPool2D and GlobalAvgPool2D layers.
 import type { PoolKind } from '../../binding';
 import { pool2d } from '../ops/pool';
+import { checkPadding } from '../ops/window';
 import { Tensor, formatShape, requireTensor } from '../tensor';
 import { nonNegativeInt, pair, positiveInt } from '../check';
 import { Block } from './block';
+import { shapeError } from '../core/errors';
 
 abstract class Pool2D extends Block {
   readonly poolSize: [number, number];
@@ -16,9 +18,7 @@ abstract class Pool2D extends Block {
     this.poolSize = pair(layer, 'poolSize', poolSize, positiveInt);
     this.strides = pair(layer, 'strides', strides ?? poolSize, positiveInt);
     this.padding = pair(layer, 'padding', padding, nonNegativeInt);
-    if (this.padding[0] * 2 > this.poolSize[0] || this.padding[1] * 2 > this.poolSize[1]) {
-      throw new RangeError(`${layer}: padding ${formatShape(this.padding)} must be at most half of poolSize ${formatShape(this.poolSize)}`);
-    }
+    checkPadding(layer, this.poolSize, this.padding, 'pooling');
   }
 
   /** Pools x (N, C, H, W) window by window. */
@@ -67,7 +67,7 @@ export class GlobalAvgPool2D extends Block {
   /** The mean of each channel of each example, shape (N, C, 1, 1). */
   forward(x: Tensor): Tensor {
     requireTensor(this.name, 'x', x);
-    if (x.ndim !== 4) throw new RangeError(`${this.name}: expected a 4-d x (N,C,H,W) but received ${formatShape(x.shape)}`);
+    if (x.ndim !== 4) throw shapeError(this.name, `expected a 4-d x (N,C,H,W) but received ${formatShape(x.shape)}`);
     const window: [number, number] = [x.shape[2], x.shape[3]];
     return pool2d('avg', x, window, window, [0, 0]);
   }

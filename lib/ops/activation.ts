@@ -3,14 +3,26 @@ import type { ActivationKind } from '../../binding';
 import { binding } from '../binding';
 import { recordOp } from '../autograd';
 import { Tensor, requireTensor } from '../tensor';
-import { invalidArg } from '../check';
+import { invalidArg, oneOf } from '../check';
 
+const KINDS: readonly ActivationKind[] = ['none', 'relu', 'sigmoid', 'tanh', 'leaky_relu', 'elu', 'gelu'];
 /** The kinds whose derivative is not a function of the output: their backward keeps the input x. */
 const FROM_INPUT: readonly ActivationKind[] = ['leaky_relu', 'elu', 'gelu'];
 
-/** alpha when none is given: leaky relu's slope 0.01 (PyTorch's), ELU's 1 (Gluon's and PyTorch's). */
-function defaultAlpha(kind: ActivationKind): number {
+/**
+ * alpha when none is given, the one place it is set: leaky relu's slope 0.01 (PyTorch's), ELU's 1
+ * (Gluon's and PyTorch's), 0 for the kinds without one.
+ */
+export function defaultAlpha(kind: ActivationKind): number {
   return kind === 'leaky_relu' ? 0.01 : kind === 'elu' ? 1 : 0;
+}
+
+/** alpha itself when it is a finite number; otherwise throws naming `op` (an op or a layer). */
+export function finiteAlpha(op: string, alpha: unknown): number {
+  if (typeof alpha !== 'number' || !Number.isFinite(alpha)) {
+    throw invalidArg(op, 'alpha', 'a finite number', alpha, typeof alpha === 'number' ? RangeError : TypeError);
+  }
+  return alpha;
 }
 
 /**
@@ -20,13 +32,12 @@ function defaultAlpha(kind: ActivationKind): number {
  *   (alpha·(eˣ − 1) below 0), 'gelu' (exact: x·Φ(x), Φ the standard normal CDF, as PyTorch's
  *   default) or 'none' (identity).
  * @param alpha - leaky_relu's negative slope (default 0.01) or elu's alpha (default 1); unused otherwise.
- * @throws RangeError for an unknown kind (named by the native op) or a non-finite alpha.
+ * @throws RangeError for an unknown kind or a non-finite alpha.
  */
 export function activation(kind: ActivationKind, x: Tensor, alpha: number = defaultAlpha(kind)): Tensor {
+  oneOf('activation', 'kind', kind, KINDS);
   requireTensor(kind, 'x', x);
-  if (typeof alpha !== 'number' || !Number.isFinite(alpha)) {
-    throw invalidArg(String(kind), 'alpha', 'a finite number', alpha, typeof alpha === 'number' ? RangeError : TypeError);
-  }
+  finiteAlpha(kind, alpha);
   const y = Tensor.empty(x.shape, x.device);
   binding.activationForward(kind, x, y, alpha);
   const fromInput = FROM_INPUT.includes(kind);
@@ -45,8 +56,8 @@ export const sigmoid = (x: Tensor): Tensor => activation('sigmoid', x);
 /** tanh(x). */
 export const tanh = (x: Tensor): Tensor => activation('tanh', x);
 /** x for x > 0, alpha·x otherwise (Gluon's `LeakyReLU`, PyTorch's `leaky_relu`). */
-export const leakyRelu = (x: Tensor, alpha = 0.01): Tensor => activation('leaky_relu', x, alpha);
+export const leakyRelu = (x: Tensor, alpha = defaultAlpha('leaky_relu')): Tensor => activation('leaky_relu', x, alpha);
 /** x for x > 0, alpha·(eˣ − 1) otherwise. */
-export const elu = (x: Tensor, alpha = 1): Tensor => activation('elu', x, alpha);
+export const elu = (x: Tensor, alpha = defaultAlpha('elu')): Tensor => activation('elu', x, alpha);
 /** x·Φ(x) = x·(1 + erf(x/√2))/2, the exact GELU (PyTorch's default, Gluon's `GELU`). */
 export const gelu = (x: Tensor): Tensor => activation('gelu', x);

@@ -2,7 +2,8 @@
 import { binding } from '../binding';
 import { isRecording, isTraining, recordOp, requiresGrad } from '../autograd';
 import { Tensor, formatShape, requireTensor } from '../tensor';
-import { invalidArg, numberInRange } from '../check';
+import { invalidArg, knownOptions, numberInRange } from '../check';
+import { shapeError } from '../core/errors';
 
 /** Options of {@link batchNorm}. */
 export interface BatchNormOpOptions {
@@ -15,6 +16,19 @@ export interface BatchNormOpOptions {
   epsilon?: number;
   /** Use (and update) the batch statistics; default: training mode (inside `autograd.record`). */
   training?: boolean;
+}
+
+/**
+ * momentum (default 0.9, in [0, 1]) and epsilon (default 1e-5, positive and finite), checked in this
+ * one place for the op and the layer; throws naming `op`.
+ */
+export function batchNormRates(op: string, options: { momentum?: number; epsilon?: number }): { momentum: number; epsilon: number } {
+  const momentum = numberInRange(op, 'momentum', options.momentum ?? 0.9, 0, 1, true);
+  const epsilon = options.epsilon ?? 1e-5;
+  if (typeof epsilon !== 'number' || !(epsilon > 0) || !Number.isFinite(epsilon)) {
+    throw invalidArg(op, 'epsilon', 'a positive number', epsilon, typeof epsilon === 'number' ? RangeError : TypeError);
+  }
+  return { momentum, epsilon };
 }
 
 /**
@@ -37,15 +51,20 @@ export function batchNorm(x: Tensor, gamma: Tensor, beta: Tensor, runningMean: T
   for (const [name, t] of [['x', x], ['gamma', gamma], ['beta', beta], ['runningMean', runningMean],
     ['runningVar', runningVar]] as const) requireTensor('batchNorm', name, t);
   if (x.ndim !== 2 && x.ndim !== 4) {
-    throw new RangeError(`batchNorm: expected x of shape (N,C,H,W) or (N,C) but received ${formatShape(x.shape)}`);
+    throw shapeError('batchNorm', `expected x of shape (N,C,H,W) or (N,C) but received ${formatShape(x.shape)}`);
   }
-  const momentum = numberInRange('batchNorm', 'momentum', options.momentum ?? 0.9, 0, 1, true);
-  const epsilon = options.epsilon ?? 1e-5;
-  if (typeof epsilon !== 'number' || !(epsilon > 0) || !Number.isFinite(epsilon)) {
-    throw invalidArg('batchNorm', 'epsilon', 'a positive number', epsilon, typeof epsilon === 'number' ? RangeError : TypeError);
-  }
-  const training = options.training ?? isTraining();
   const c = x.shape[1];
+  for (const [name, t] of [['gamma', gamma], ['beta', beta], ['runningMean', runningMean], ['runningVar', runningVar]] as const) {
+    if (t.ndim !== 1 || t.shape[0] !== c) {
+      throw shapeError('batchNorm', `expected shape (${c}) for ${name} but received ${formatShape(t.shape)}`);
+    }
+  }
+  knownOptions('batchNorm', options, ['momentum', 'epsilon', 'training']);
+  const { momentum, epsilon } = batchNormRates('batchNorm', options);
+  const training = options.training ?? isTraining();
+  if (training && x.size === c) {
+    throw shapeError('batchNorm', `training needs more than one value per channel, but x ${formatShape(x.shape)} has ${x.size / c}`);
+  }
   const y = Tensor.empty(x.shape, x.device);
   // The statistics that normalised, for the backward: always in training (the native op writes them),
   // otherwise only when this call is recorded.

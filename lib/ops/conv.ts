@@ -3,14 +3,16 @@ import type { Activation } from '../../binding';
 import { binding } from '../binding';
 import { recordOp, requiresGrad } from '../autograd';
 import { Tensor, formatShape, requireTensor } from '../tensor';
-import { windowOutput } from './window';
+import { slideWindow } from './window';
+import { knownOptions, oneOf } from '../check';
+import { shapeError } from '../core/errors';
 
 /** Options of {@link conv2d}. */
 export interface Conv2dOptions {
-  /** [sh, sw], default [1, 1]. */
-  stride?: [number, number];
-  /** Zero padding [ph, pw] on each side, default [0, 0]. */
-  padding?: [number, number];
+  /** A number or [sh, sw]; default 1. */
+  stride?: number | [number, number];
+  /** Zero padding on each side, a number or [ph, pw]; default 0. */
+  padding?: number | [number, number];
   /** Applied to the output, fused into the convolution; default 'none'. */
   activation?: Activation;
 }
@@ -21,22 +23,29 @@ export interface Conv2dOptions {
  * @param weight - (O, C, KH, KW).
  * @param bias - (O), or null.
  * @returns y (N, O, OH, OW) with OH = floor((H + 2·ph − KH)/sh) + 1.
- * @throws RangeError when shapes disagree or the kernel does not fit the padded input.
+ * @throws TypeError for an unknown option; RangeError when shapes disagree, the padding is not below the
+ *   kernel, or the kernel does not fit the padded input.
  */
 export function conv2d(x: Tensor, weight: Tensor, bias: Tensor | null, options: Conv2dOptions = {}): Tensor {
   requireTensor('conv2d', 'x', x);
   requireTensor('conv2d', 'weight', weight);
   if (bias !== null) requireTensor('conv2d', 'bias', bias);
-  const stride = options.stride ?? [1, 1];
-  const padding = options.padding ?? [0, 0];
-  const activation = options.activation ?? 'none';
+  const { stride: strideOption, padding: paddingOption, activation: activationOption } =
+    knownOptions('conv2d', options, ['stride', 'padding', 'activation']);
+  const activation = oneOf('conv2d', 'activation', activationOption ?? 'none', ['none', 'relu', 'sigmoid', 'tanh']);
   if (x.ndim !== 4 || weight.ndim !== 4) {
-    throw new RangeError(`conv2d: expected 4-d x and weight but received ${formatShape(x.shape)} and ${formatShape(weight.shape)}`);
+    throw shapeError('conv2d', `expected 4-d x and weight but received ${formatShape(x.shape)} and ${formatShape(weight.shape)}`);
   }
-  const [n, , h, w] = x.shape;
-  const [o, , kh, kw] = weight.shape;
-  const oh = windowOutput('conv2d', x.shape, h, kh, stride[0], padding[0]);
-  const ow = windowOutput('conv2d', x.shape, w, kw, stride[1], padding[1]);
+  const [n, c] = x.shape;
+  const [o, wc, kh, kw] = weight.shape;
+  if (wc !== c) {
+    throw shapeError('conv2d', `weight ${formatShape(weight.shape)} expects ${wc} input channels but x ${formatShape(x.shape)} has ${c}`);
+  }
+  if (bias !== null && (bias.ndim !== 1 || bias.shape[0] !== o)) {
+    throw shapeError('conv2d', `expected shape (${o}) for bias but received ${formatShape(bias.shape)}`);
+  }
+  const { stride, padding, out: [oh, ow] } =
+    slideWindow('conv2d', x.shape, [kh, kw], strideOption ?? 1, paddingOption ?? 0, 'convolution');
   const y = Tensor.empty([n, o, oh, ow], x.device);
   binding.conv2dForward(x, weight, bias, y, stride, padding, activation);
 

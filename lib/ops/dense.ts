@@ -3,6 +3,8 @@ import type { Activation } from '../../binding';
 import { binding } from '../binding';
 import { recordOp, requiresGrad } from '../autograd';
 import { Tensor, formatShape, requireTensor } from '../tensor';
+import { oneOf } from '../check';
+import { shapeError } from '../core/errors';
 
 /**
  * Fully connected layer.
@@ -11,14 +13,22 @@ import { Tensor, formatShape, requireTensor } from '../tensor';
  * @param bias - (M), or null.
  * @param activation - fused into the forward; default 'none'.
  * @returns y (N, M).
- * @throws RangeError when shapes disagree.
+ * @throws RangeError when shapes disagree or the activation is unknown.
  */
 export function dense(x: Tensor, weight: Tensor, bias: Tensor | null, activation: Activation = 'none'): Tensor {
   requireTensor('dense', 'x', x);
   requireTensor('dense', 'weight', weight);
   if (bias !== null) requireTensor('dense', 'bias', bias);
   if (x.ndim !== 2 || weight.ndim !== 2) {
-    throw new RangeError(`dense: expected 2-d x and weight but received ${formatShape(x.shape)} and ${formatShape(weight.shape)}`);
+    throw shapeError('dense', `expected 2-d x and weight but received ${formatShape(x.shape)} and ${formatShape(weight.shape)}`);
+  }
+  oneOf('dense', 'activation', activation, ['none', 'relu', 'sigmoid', 'tanh']);
+  const [k, m] = [weight.shape[1], weight.shape[0]];
+  if (x.shape[1] !== k) {
+    throw shapeError('dense', `weight ${formatShape(weight.shape)} expects ${k} input features but x ${formatShape(x.shape)} has ${x.shape[1]}`);
+  }
+  if (bias !== null && (bias.ndim !== 1 || bias.shape[0] !== m)) {
+    throw shapeError('dense', `expected shape (${m}) for bias but received ${formatShape(bias.shape)}`);
   }
   const y = Tensor.empty([x.shape[0], weight.shape[0]], x.device);
   binding.denseForward(x, weight, bias, y, activation);

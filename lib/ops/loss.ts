@@ -2,6 +2,7 @@
 import { binding } from '../binding';
 import { recordOp } from '../autograd';
 import { Tensor, formatShape, requireTensor } from '../tensor';
+import { shapeError } from '../core/errors';
 
 /**
  * Per-example softmax cross-entropy: loss[n] = −log softmax(logits[n])[labels[n]].
@@ -14,7 +15,10 @@ export function softmaxCrossEntropy(logits: Tensor, labels: Tensor): Tensor {
   requireTensor('softmaxCrossEntropy', 'logits', logits);
   requireTensor('softmaxCrossEntropy', 'labels', labels);
   if (logits.ndim !== 2) {
-    throw new RangeError(`softmaxCrossEntropy: expected 2-d logits (N,C) but received ${formatShape(logits.shape)}`);
+    throw shapeError('softmaxCrossEntropy', `expected 2-d logits (N,C) but received ${formatShape(logits.shape)}`);
+  }
+  if (labels.ndim !== 1 || labels.shape[0] !== logits.shape[0]) {
+    throw shapeError('softmaxCrossEntropy', `expected shape (${logits.shape[0]}) for labels but received ${formatShape(labels.shape)}`);
   }
   const loss = Tensor.empty([logits.shape[0]], logits.device);
   binding.softmaxCrossEntropy(logits, labels, loss);

@@ -6,6 +6,7 @@
 
 #include "shapes.h"
 #include "optim.h"
+#include "arithmetic.h"
 
 namespace nc::cpu {
 
@@ -77,5 +78,9 @@ void BytesToFloat(int64_t n, const uint8_t* src, float* dst, float scale);
 void OptimizerUpdate(const OptimizerStep& h, int64_t n, float* w, const float* g, float* s1, float* s2, float* s3,
                      const float* normSq);
 void SumSquares(int64_t n, const float* x, float* out, bool accumulate);  // out[0] = Σ x² (+ out[0])
+
+// arithmetic.cc — NumPy-broadcast binary ops (arithmetic.h) and the sum back to an operand's shape.
+void Binary(BinaryOp op, const Broadcast& s, const float* a, const float* b, float* y);
+void SumTo(const SumToShape& s, const float* x, float* y);
 
 }  // namespace nc::cpu

@@ -9,6 +9,7 @@
 
 #include "shapes.h"
 #include "optim.h"
+#include "arithmetic.h"
 
 namespace nc::cuda {
 
@@ -135,5 +136,9 @@ void ColorJitter(int64_t n, int64_t size, const float* x, const float* brightnes
 void OptimizerUpdate(const OptimizerStep& h, int64_t n, float* w, const float* g, float* s1, float* s2, float* s3,
                      const float* normSq);
 void SumSquares(int64_t n, const float* x, float* out, bool accumulate);
+
+// arithmetic.cu — NumPy-broadcast binary ops (arithmetic.h) and the sum back to an operand's shape.
+void Binary(BinaryOp op, const Broadcast& s, const float* a, const float* b, float* y);
+void SumTo(const SumToShape& s, const float* x, float* y);
 
 }  // namespace nc::cuda

@@ -83,6 +83,9 @@ Napi::Value Axpby(const Args&);
 Napi::Value Multiply(const Args&);
 Napi::Value Sum(const Args&);
 Napi::Value DropoutForward(const Args&);
+// arithmetic.cc
+Napi::Value Binary(const Args&);
+Napi::Value SumTo(const Args&);
 // optim.cc
 Napi::Value OptimizerUpdate(const Args&);
 Napi::Value SumSquares(const Args&);

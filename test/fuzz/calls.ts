@@ -172,6 +172,16 @@ export const builders: Record<string, Builder> = {
   axpby: (c) => [...sameShape(c, 2), c.next(), c.next()],
   multiply: (c) => sameShape(c, 3),
   sum: (c) => [sameShape(c, 1)[0], c.tensor([1])],
+  binary: (c) => {
+    // a broadcast pair: b takes a's trailing dimensions with some set to 1
+    const a = [c.int(1, 4), c.int(1, 5), c.int(1, 6)];
+    const b = a.slice(c.int(0, 2)).map((d) => (c.next() < 0.5 ? 1 : d));
+    return [c.pick(['add', 'sub', 'mul', 'div']), c.tensor(a), c.tensor(b), c.tensor(a)];
+  },
+  sumTo: (c) => {
+    const x = [c.int(1, 4), c.int(1, 5), c.int(1, 6)];
+    return [c.tensor(x), c.tensor(x.slice(c.int(0, 2)).map((d) => (c.next() < 0.5 ? 1 : d)))];
+  },
   sumSquares: (c) => [sameShape(c, 1)[0], c.tensor([1]), c.next() < 0.5],
   conv2dForward: (c) => {
     const k = conv(c);

@@ -1,0 +1,109 @@
+// Element-wise arithmetic with NumPy broadcasting, shared by both backends. A binary op is one line
+// of NC_BINARY_OPS: its expression is compiled into the CPU loop (cpu/arithmetic.cc) and the CUDA
+// kernel (cuda/arithmetic.cu) alike, so the two cannot drift apart.
+#pragma once
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#if defined(__CUDACC__)
+#define NC_HOST_DEVICE __host__ __device__
+#else
+#define NC_HOST_DEVICE
+#endif
+
+namespace nc {
+
+// X(Enum, "js name", expression of float a and b)
+#define NC_BINARY_OPS(X) \
+  X(Add, "add", a + b)   \
+  X(Sub, "sub", a - b)   \
+  X(Mul, "mul", a * b)   \
+  X(Div, "div", a / b)
+
+enum class BinaryOp {
+#define NC_BINARY_ENUM(op, name, expression) op,
+  NC_BINARY_OPS(NC_BINARY_ENUM)
+#undef NC_BINARY_ENUM
+};
+
+// The op's expression; kOp is a template argument so that each kernel is compiled for one op.
+template <BinaryOp kOp>
+NC_HOST_DEVICE inline float ApplyBinary(float a, float b) {
+  switch (kOp) {
+#define NC_BINARY_CASE(op, name, expression) \
+  case BinaryOp::op:                         \
+    return expression;
+    NC_BINARY_OPS(NC_BINARY_CASE)
+#undef NC_BINARY_CASE
+  }
+  return 0;
+}
+
+// Each backend turns the runtime op into a compiled loop with one switch over NC_BINARY_OPS.
+// The op named `name` ("add"), or false.
+bool ParseBinaryOp(const std::string& name, BinaryOp* op);
+// "'add', 'sub', ...": the names, for messages.
+std::string BinaryOpNames();
+
+// More dimensions than any tensor here has; a fixed array keeps the shape passable to a kernel by value.
+constexpr int kMaxBroadcastDims = 8;
+
+// An output index space (the broadcast shape) and, for each operand, its element stride along each
+// output dimension (0 where the operand is broadcast). Dimensions are right-aligned, as in NumPy.
+struct Broadcast {
+  int ndim = 0;
+  int64_t size = 1;                     // elements of the output
+  int64_t extent[kMaxBroadcastDims]{};  // the output's shape
+  int64_t strideA[kMaxBroadcastDims]{};
+  int64_t strideB[kMaxBroadcastDims]{};
+  bool sameShape = false;  // a, b and the output have one shape: plain element-wise
+
+  // The operands' element offsets of output element i.
+  NC_HOST_DEVICE void Offsets(int64_t i, int64_t* a, int64_t* b) const {
+    int64_t oa = 0, ob = 0;
+    for (int d = ndim - 1; d >= 0; --d) {
+      const int64_t at = i % extent[d];
+      i /= extent[d];
+      oa += at * strideA[d];
+      ob += at * strideB[d];
+    }
+    *a = oa;
+    *b = ob;
+  }
+};
+
+// y = Σ of x over the dimensions where y's shape (right-aligned, as NumPy) has extent 1 and x's
+// does not: the backward of a broadcast. Output element j sums its reduced positions in a fixed
+// order, in double, so both backends give the same result.
+struct SumToShape {
+  int ndim = 0;
+  int64_t ySize = 1, reducedSize = 1;
+  int64_t extent[kMaxBroadcastDims]{};   // x's shape
+  int64_t xStride[kMaxBroadcastDims]{};  // x's contiguous strides
+  bool reduced[kMaxBroadcastDims]{};     // summed over (y's extent 1, x's above 1)
+
+  NC_HOST_DEVICE float SumAt(const float* x, int64_t j) const {
+    double sum = 0;
+    for (int64_t r = 0; r < reducedSize; ++r) {
+      int64_t kept = j, rest = r, offset = 0;
+      for (int d = ndim - 1; d >= 0; --d) {
+        int64_t& from = reduced[d] ? rest : kept;
+        offset += (from % extent[d]) * xStride[d];
+        from /= extent[d];
+      }
+      sum += x[offset];
+    }
+    return static_cast<float>(sum);
+  }
+};
+
+// The broadcast of shapes a and b, or false (with *why) when they do not broadcast or have too many
+// dimensions.
+bool MakeBroadcast(const std::vector<int64_t>& a, const std::vector<int64_t>& b, Broadcast* out, std::string* why);
+// The broadcast shape itself.
+std::vector<int64_t> BroadcastShape(const Broadcast& s);
+// The reduction of shape x to shape y, or false (with *why) when y does not broadcast to x.
+bool MakeSumTo(const std::vector<int64_t>& x, const std::vector<int64_t>& y, SumToShape* out, std::string* why);
+
+}  // namespace nc

@@ -1,0 +1,37 @@
+// Broadcast arithmetic entry points: shapes follow NumPy's broadcasting (arithmetic.h).
+#include "arithmetic.h"
+#include "ops/ops.h"
+
+namespace nc::ops {
+
+// binary(kind, a, b, y): y = a <kind> b, y of the broadcast shape of a and b.
+Napi::Value Binary(const Args& args) {
+  args.requireCount(4);
+  BinaryOp op;
+  if (!ParseBinaryOp(args.string(0, "kind"), &op)) args.invalid("kind", "one of " + BinaryOpNames(), args.value(0), true);
+  TensorArg a = args.tensor(1, "a", 0);
+  TensorArg b = args.tensor(2, "b", 0);
+  TensorArg y = args.tensor(3, "y", 0);
+  args.requireSameDevice({&a, &b, &y});
+  Broadcast s;
+  std::string why;
+  if (!MakeBroadcast(a.shape, b.shape, &s, &why)) args.rangeError(why);
+  args.requireShape(y, BroadcastShape(s));
+  RUN_ON(BackendFor(args, a.device), Binary, op, s, a.data, b.data, y.data);
+  return args.env().Undefined();
+}
+
+// sumTo(x, y): y = x summed over the dimensions that y's shape broadcasts along.
+Napi::Value SumTo(const Args& args) {
+  args.requireCount(2);
+  TensorArg x = args.tensor(0, "x", 0);
+  TensorArg y = args.tensor(1, "y", 0);
+  args.requireSameDevice({&x, &y});
+  SumToShape s;
+  std::string why;
+  if (!MakeSumTo(x.shape, y.shape, &s, &why)) args.rangeError(why);
+  RUN_ON(BackendFor(args, x.device), SumTo, s, x.data, y.data);
+  return args.env().Undefined();
+}
+
+}  // namespace nc::ops
