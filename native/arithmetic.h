@@ -15,11 +15,11 @@
 namespace nc {
 
 // X(Enum, "js name", expression of float a and b)
-#define NC_BINARY_OPS(X) \
-  X(Add, "add", a + b)   \
-  X(Sub, "sub", a - b)   \
-  X(Mul, "mul", a * b)   \
-  X(Div, "div", a / b)
+#define NC_BINARY_OPS(X)         \
+  X(Add, "add", a + b)           \
+  X(Subtract, "subtract", a - b) \
+  X(Multiply, "multiply", a * b) \
+  X(Divide, "divide", a / b)
 
 enum class BinaryOp {
 #define NC_BINARY_ENUM(op, name, expression) op,

@@ -1,4 +1,4 @@
-// Element-wise arithmetic with NumPy broadcasting: add, sub, mul and div, as functions and as
+// Element-wise arithmetic with NumPy broadcasting: add, subtract, multiply and divide, as functions and as
 // Tensor methods. A number operand is a one-element tensor. The native `binary` computes any of
 // them (its expressions live in native/arithmetic.h); each backward sums its gradient back to the
 // operand's shape with the native `sumTo`.
@@ -52,24 +52,24 @@ function sumOf(kind: BinaryKind, x: Tensor, other: Tensor, shape: readonly numbe
 /** The gradients of y = a <kind> b for dy; null for an input that needs none. */
 const GRADIENTS: Record<BinaryKind, (dy: Tensor, a: Tensor, b: Tensor, y: Tensor, need: [boolean, boolean]) => (Tensor | null)[]> = {
   add: (dy, a, b, _y, need) => [need[0] ? sumTo(dy, a.shape) : null, need[1] ? sumTo(dy, b.shape) : null],
-  sub: (dy, a, b, _y, need) => {
+  subtract: (dy, a, b, _y, need) => {
     const minusOne = Tensor.fromArray([-1], [1], dy.device);
     try {
-      return [need[0] ? sumTo(dy, a.shape) : null, need[1] ? sumOf('mul', dy, minusOne, b.shape) : null];
+      return [need[0] ? sumTo(dy, a.shape) : null, need[1] ? sumOf('multiply', dy, minusOne, b.shape) : null];
     } finally {
       minusOne.dispose();
     }
   },
-  mul: (dy, a, b, _y, need) => [need[0] ? sumOf('mul', dy, b, a.shape) : null, need[1] ? sumOf('mul', dy, a, b.shape) : null],
+  multiply: (dy, a, b, _y, need) => [need[0] ? sumOf('multiply', dy, b, a.shape) : null, need[1] ? sumOf('multiply', dy, a, b.shape) : null],
   // d(a/b)/da = 1/b; d(a/b)/db = −a/b² = −y/b
-  div: (dy, a, b, y, need) => {
-    const da = need[0] ? sumOf('div', dy, b, a.shape) : null;
+  divide: (dy, a, b, y, need) => {
+    const da = need[0] ? sumOf('divide', dy, b, a.shape) : null;
     if (!need[1]) return [da, null];
-    const yOverB = compute('div', y, b);
+    const yOverB = compute('divide', y, b);
     try {
-      const db = sumOf('mul', dy, yOverB, b.shape);
+      const db = sumOf('multiply', dy, yOverB, b.shape);
       const minusOne = Tensor.fromArray([-1], [1], dy.device);
-      binding.binary('mul', db, minusOne, db);
+      binding.binary('multiply', db, minusOne, db);
       minusOne.dispose();
       return [da, db];
     } finally {
@@ -93,28 +93,29 @@ function binary(kind: BinaryKind, aIn: Tensor | number, bIn: Tensor | number): T
 /** a + b, broadcast. */
 export const add = (a: Tensor | number, b: Tensor | number): Tensor => binary('add', a, b);
 /** a − b, broadcast. */
-export const sub = (a: Tensor | number, b: Tensor | number): Tensor => binary('sub', a, b);
+export const subtract = (a: Tensor | number, b: Tensor | number): Tensor => binary('subtract', a, b);
 /** a · b element-wise, broadcast. */
-export const mul = (a: Tensor | number, b: Tensor | number): Tensor => binary('mul', a, b);
+export const multiply = (a: Tensor | number, b: Tensor | number): Tensor => binary('multiply', a, b);
 /** a / b element-wise, broadcast. */
-export const div = (a: Tensor | number, b: Tensor | number): Tensor => binary('div', a, b);
+export const divide = (a: Tensor | number, b: Tensor | number): Tensor => binary('divide', a, b);
 
 declare module '../tensor' {
   interface Tensor {
     /** this + other, broadcast (see ops.add). */
     add(other: Tensor | number): Tensor;
-    /** this − other, broadcast (see ops.sub). */
-    sub(other: Tensor | number): Tensor;
-    /** this · other element-wise, broadcast (see ops.mul). */
-    mul(other: Tensor | number): Tensor;
-    /** this / other element-wise, broadcast (see ops.div). */
-    div(other: Tensor | number): Tensor;
+    /** this − other, broadcast (see ops.subtract). */
+    subtract(other: Tensor | number): Tensor;
+    /** this · other element-wise, broadcast (see ops.multiply). */
+    multiply(other: Tensor | number): Tensor;
+    /** this / other element-wise, broadcast (see ops.divide). */
+    divide(other: Tensor | number): Tensor;
   }
 }
-// Methods as in sharp's topic files: each op file puts its own onto the prototype.
+// Methods as in sharp's topic files: each op file puts its own onto the prototype (names as
+// NumPy's and Gluon's).
 Object.assign(Tensor.prototype, {
   add(this: Tensor, other: Tensor | number) { return add(this, other); },
-  sub(this: Tensor, other: Tensor | number) { return sub(this, other); },
-  mul(this: Tensor, other: Tensor | number) { return mul(this, other); },
-  div(this: Tensor, other: Tensor | number) { return div(this, other); },
+  subtract(this: Tensor, other: Tensor | number) { return subtract(this, other); },
+  multiply(this: Tensor, other: Tensor | number) { return multiply(this, other); },
+  divide(this: Tensor, other: Tensor | number) { return divide(this, other); },
 });

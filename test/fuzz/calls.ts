@@ -176,7 +176,7 @@ export const builders: Record<string, Builder> = {
     // a broadcast pair: b takes a's trailing dimensions with some set to 1
     const a = [c.int(1, 4), c.int(1, 5), c.int(1, 6)];
     const b = a.slice(c.int(0, 2)).map((d) => (c.next() < 0.5 ? 1 : d));
-    return [c.pick(['add', 'sub', 'mul', 'div']), c.tensor(a), c.tensor(b), c.tensor(a)];
+    return [c.pick(['add', 'subtract', 'multiply', 'divide']), c.tensor(a), c.tensor(b), c.tensor(a)];
   },
   sumTo: (c) => {
     const x = [c.int(1, 4), c.int(1, 5), c.int(1, 6)];
