@@ -21,6 +21,14 @@ TensorArg ChannelTensor(const Args& args, size_t i, const char* name, const Batc
   return t;
 }
 
+// cuDNN rejects epsilon below its minimum and 0 makes 1/sqrt(var + eps) infinite: kept native, so
+// that both backends refuse the same values.
+double Epsilon(const Args& args, size_t i) {
+  const double eps = args.number(i, "epsilon");
+  if (!(eps > 0)) args.invalid("epsilon", "a positive number", args.value(i), true);
+  return eps;
+}
+
 }  // namespace
 
 // batchNormForward(x, gamma, beta, runningMean, runningVar, y, saveMean, saveInvStd, training, momentum, epsilon)
@@ -36,7 +44,7 @@ Napi::Value BatchNormForward(const Args& args) {
   TensorArg saveInvStd = ChannelTensor(args, 7, "saveInvStd", s, true);
   const bool training = args.boolean(8, "training");
   const double momentum = args.number(9, "momentum");
-  const double epsilon = args.number(10, "epsilon");
+  const double epsilon = Epsilon(args, 10);
   args.requireShape(y, x.shape);
   if (saveMean.present() != saveInvStd.present()) {
     args.typeError("saveMean and saveInvStd must be given together (or both be null)");
@@ -66,7 +74,7 @@ Napi::Value BatchNormBackward(const Args& args) {
   TensorArg dgamma = ChannelTensor(args, 6, "dgamma", s, false);
   TensorArg dbeta = ChannelTensor(args, 7, "dbeta", s, false);
   const bool training = args.boolean(8, "training");
-  const double epsilon = args.number(9, "epsilon");
+  const double epsilon = Epsilon(args, 9);
   args.requireShape(dy, x.shape);
   args.requireShape(dx, x.shape);
   args.requireSameDevice({&x, &gamma, &dy, &saveMean, &saveInvStd, &dx, &dgamma, &dbeta});
