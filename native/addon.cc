@@ -1,5 +1,6 @@
-// The addon's export table. Every entry goes through Call(), which turns any C++ exception that a
-// backend throws into a JS error prefixed with the operation's name: nothing aborts the process.
+// The addon's exports, built from the op table (ops/table.h). Every entry goes through Call(), which
+// checks the argument count and turns any C++ exception that a backend throws into a JS error
+// prefixed with the operation's name: nothing aborts the process.
 
 #include <napi.h>
 
@@ -21,63 +22,31 @@ namespace {
 struct Entry {
   const char* name;
   ops::Handler handler;
+  size_t argumentCount;
 };
 
-const Entry kEntries[] = {
-    {"alloc", ops::Alloc},
-    {"upload", ops::Upload},
-    {"uploadBytes", ops::UploadBytes},
-    {"download", ops::Download},
-    {"memoryInfo", ops::MemoryInfo},
-    {"emptyCache", ops::EmptyCache},
-    {"backendInfo", ops::BackendInfo},
-    {"setGpuPrecision", ops::SetGpuPrecision},
-    {"setDeterministic", ops::SetDeterministic},
-    {"convolutionAlgorithms", ops::ConvolutionAlgorithms},
-    {"fillConstant", ops::FillConstant},
-    {"fillUniform", ops::FillUniform},
-    {"fillNormal", ops::FillNormal},
-    {"axpby", ops::Axpby},
-    {"multiply", ops::Multiply},
-    {"binary", ops::Binary},
-    {"sumTo", ops::SumTo},
-    {"sum", ops::Sum},
-    {"conv2dForward", ops::Conv2dForward},
-    {"conv2dBackward", ops::Conv2dBackward},
-    {"pool2dForward", ops::Pool2dForward},
-    {"pool2dBackward", ops::Pool2dBackward},
-    {"activationForward", ops::ActivationForward},
-    {"activationBackward", ops::ActivationBackward},
-    {"batchNormForward", ops::BatchNormForward},
-    {"batchNormBackward", ops::BatchNormBackward},
-    {"denseForward", ops::DenseForward},
-    {"denseBackward", ops::DenseBackward},
-    {"softmaxCrossEntropy", ops::SoftmaxCrossEntropy},
-    {"softmaxCrossEntropyBackward", ops::SoftmaxCrossEntropyBackward},
-    {"countCorrect", ops::CountCorrect},
-    {"accumulateCorrect", ops::AccumulateCorrect},
-    {"dropoutForward", ops::DropoutForward},
-    {"optimizerUpdate", ops::OptimizerUpdate},
-    {"sumSquares", ops::SumSquares},
-    {"affineSample", ops::AffineSample},
-    {"colorJitter", ops::ColorJitter},
-};
+#define NC_ENTRY(jsName, Handler, argumentCount) {#jsName, ops::Handler, argumentCount},
+const Entry kEntries[] = {NC_OPS(NC_ENTRY)};
+#undef NC_ENTRY
 
 Napi::Value Call(const Napi::CallbackInfo& info) {
   const auto* entry = static_cast<const Entry*>(info.Data());
   Args args(info, entry->name);
+  args.requireCount(entry->argumentCount);
   Napi::Env env = info.Env();
   const std::string prefix = std::string(entry->name) + ": ";
   try {
     return entry->handler(args);
   } catch (const Napi::Error&) {
-    throw;
+    throw;  // thrown by the argument checks (args.h), code already set
+  } catch (const CodedError& e) {
+    throw WithCode(Napi::Error::New(env, prefix + e.what()), e.code());
   } catch (const dnnl::error& e) {
-    throw Napi::Error::New(env, prefix + "oneDNN failed: " + e.what());
+    throw WithCode(Napi::Error::New(env, prefix + "oneDNN failed: " + e.what()), ErrorCode::Onednn);
   } catch (const std::bad_alloc&) {
-    throw Napi::RangeError::New(env, prefix + "out of host memory");
+    throw WithCode(Napi::RangeError::New(env, prefix + "out of host memory"), ErrorCode::OutOfMemory);
   } catch (const std::exception& e) {
-    throw Napi::Error::New(env, prefix + e.what());
+    throw WithCode(Napi::Error::New(env, prefix + e.what()), ErrorCode::Internal);
   }
 }
 

@@ -1,5 +1,7 @@
 #include "args.h"
 
+#include "shapes.h"
+
 #include <cmath>
 #include <limits>
 
@@ -41,12 +43,12 @@ std::string DescribeValue(Napi::Value v) {
   }
 }
 
-void Args::typeError(const std::string& message) const {
-  throw Napi::TypeError::New(env(), std::string(op_) + ": " + message);
+void Args::typeError(const std::string& message, ErrorCode code) const {
+  throw WithCode(Napi::TypeError::New(env(), std::string(op_) + ": " + message), code);
 }
 
-void Args::rangeError(const std::string& message) const {
-  throw Napi::RangeError::New(env(), std::string(op_) + ": " + message);
+void Args::rangeError(const std::string& message, ErrorCode code) const {
+  throw WithCode(Napi::RangeError::New(env(), std::string(op_) + ": " + message), code);
 }
 
 void Args::invalid(const char* name, const std::string& expected, Napi::Value actual, bool range) const {
@@ -66,7 +68,7 @@ Storage* Args::storage(size_t i, const char* name, bool optional) const {
   if (optional && (v.IsNull() || v.IsUndefined())) return nullptr;
   Storage* s = Storage::Unwrap(v);
   if (s == nullptr) invalid(name, "a Storage", v, false);
-  if (s->disposed()) typeError(std::string(name) + " was disposed");
+  if (s->disposed()) typeError(std::string(name) + " was disposed", ErrorCode::Disposed);
   return pin(s);
 }
 
@@ -83,7 +85,7 @@ TensorArg Args::tensor(size_t i, const char* name, size_t ndim) const {
   Napi::Object obj = v.As<Napi::Object>();
   Storage* s = Storage::Unwrap(obj.Get("data"));
   if (s == nullptr) invalid(name, "a Tensor", v, false);
-  if (s->disposed()) typeError(std::string(name) + " was disposed");
+  if (s->disposed()) typeError(std::string(name) + " was disposed", ErrorCode::Disposed);
   pin(s);
 
   Napi::Value shapeValue = obj.Get("shape");
@@ -107,14 +109,16 @@ TensorArg Args::tensor(size_t i, const char* name, size_t ndim) const {
     t.shape.push_back(static_cast<int64_t>(x));
   }
   if (ndim != 0 && rank != ndim) {
-    rangeError("expected a " + std::to_string(ndim) + "-d tensor for " + name + " but its shape is " + t.shapeText());
+    rangeError("expected a " + std::to_string(ndim) + "-d tensor for " + name + " but its shape is " + t.shapeText(),
+               ErrorCode::Shape);
   }
   if (elements > kMaxElements) {
     rangeError(std::string(name) + " of shape " + t.shapeText() + " has more than 2^53 elements");
   }
   if (elements * 4 > static_cast<double>(s->bytes())) {
     rangeError(std::string(name) + " of shape " + t.shapeText() + " needs " + std::to_string(static_cast<uint64_t>(elements) * 4) +
-               " bytes but its buffer holds " + std::to_string(s->bytes()));
+               " bytes but its buffer holds " + std::to_string(s->bytes()),
+               ErrorCode::Shape);
   }
   t.size = static_cast<int64_t>(elements);
   t.data = static_cast<float*>(s->data());
@@ -191,30 +195,37 @@ void Args::requireSameDevice(std::initializer_list<const TensorArg*> tensors) co
     if (first == nullptr) {
       first = t;
     } else if (t->device != first->device) {
-      typeError(first->name + " is on " + first->device + " but " + t->name + " is on " + t->device);
+      typeError(first->name + " is on " + first->device + " but " + t->name + " is on " + t->device, ErrorCode::Device);
     }
   }
 }
 
 void Args::requireShape(const TensorArg& t, const std::vector<int64_t>& expected) const {
   if (t.shape != expected) {
-    rangeError("expected shape " + ShapeText(expected) + " for " + t.name + " but received " + t.shapeText());
+    rangeError("expected shape " + ShapeText(expected) + " for " + t.name + " but received " + t.shapeText(),
+               ErrorCode::Shape);
   }
 }
 
 void Args::requireSameSize(const TensorArg& a, const TensorArg& b) const {
   if (a.size != b.size) {
     rangeError(a.name + " has " + std::to_string(a.size) + " elements " + a.shapeText() + " but " + b.name + " has " +
-               std::to_string(b.size) + " " + b.shapeText());
+               std::to_string(b.size) + " " + b.shapeText(),
+               ErrorCode::Shape);
   }
+}
+
+void Args::requireOneElement(const TensorArg& t) const {
+  if (t.size != 1) rangeError("expected a one-element tensor for " + t.name + " but its shape is " + t.shapeText(), ErrorCode::Shape);
 }
 
 void Args::requireWindowFits(const TensorArg& x, const char* what, int64_t kh, int64_t kw, int64_t ph,
                              int64_t pw) const {
-  const int64_t h = x.dim(2) + 2 * ph, w = x.dim(3) + 2 * pw;
-  if (h < kh || w < kw) {
+  // At stride 1, WindowOutput (shapes.h) counts the window's positions: none means it does not fit.
+  if (WindowOutput(x.dim(2), kh, 1, ph) < 1 || WindowOutput(x.dim(3), kw, 1, pw) < 1) {
     rangeError(std::string(what) + " " + std::to_string(kh) + "x" + std::to_string(kw) + " is larger than the padded input " +
-               std::to_string(h) + "x" + std::to_string(w) + " of " + x.shapeText());
+               std::to_string(x.dim(2) + 2 * ph) + "x" + std::to_string(x.dim(3) + 2 * pw) + " of " + x.shapeText(),
+               ErrorCode::Shape);
   }
 }
 

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "errors.h"
 #include "storage.h"
 
 namespace nc {
@@ -50,8 +51,9 @@ class Args {
   std::string choice(size_t i, const char* name, std::initializer_list<const char*> allowed) const;
   std::string string(size_t i, const char* name) const;
 
-  [[noreturn]] void typeError(const std::string& message) const;
-  [[noreturn]] void rangeError(const std::string& message) const;
+  // Throw "<op>: <message>" with `code` set (see errors.h).
+  [[noreturn]] void typeError(const std::string& message, ErrorCode code = ErrorCode::Argument) const;
+  [[noreturn]] void rangeError(const std::string& message, ErrorCode code = ErrorCode::Argument) const;
   // "<op>: expected <expected> for <name> but received <value>"
   [[noreturn]] void invalid(const char* name, const std::string& expected, Napi::Value actual, bool range) const;
 
@@ -59,6 +61,7 @@ class Args {
   void requireSameDevice(std::initializer_list<const TensorArg*> tensors) const;
   void requireShape(const TensorArg& t, const std::vector<int64_t>& expected) const;
   void requireSameSize(const TensorArg& a, const TensorArg& b) const;
+  void requireOneElement(const TensorArg& t) const;
   // A kh×kw window (kernel or pooling window) must fit x's padded height and width.
   void requireWindowFits(const TensorArg& x, const char* what, int64_t kh, int64_t kw, int64_t ph, int64_t pw) const;
 
@@ -74,6 +77,12 @@ class Args {
 };
 
 std::string DescribeValue(Napi::Value v);
+// `error` with its `code` property set, ready to throw.
+template <typename E>
+E WithCode(E error, ErrorCode code) {
+  error.Set("code", CodeName(code));
+  return error;
+}
 std::string ShapeText(const std::vector<int64_t>& shape);
 
 }  // namespace nc

@@ -3,6 +3,7 @@
 #include <cstdlib>
 #include <map>
 
+#include "args.h"
 #include "cpu/host_memory.h"
 
 #if NC_WITH_CUDA
@@ -55,16 +56,17 @@ Napi::Object Storage::Allocate(Napi::Env env, const std::string& device, size_t 
     if (available < 0 || bytes <= static_cast<size_t>(available)) p = cpu::HostAlloc(bytes);
     if (p == nullptr) {
       const int64_t left = available >= 0 ? available : cpu::HostAvailableBytes();
-      throw Napi::RangeError::New(env, "alloc: out of host memory: cannot allocate " + std::to_string(bytes) +
-                                           " bytes on cpu (" + (left >= 0 ? std::to_string(left) : "unknown") +
-                                           " bytes available: MemAvailable + SwapFree + cached)");
+      throw WithCode(Napi::RangeError::New(env, "alloc: out of host memory: cannot allocate " + std::to_string(bytes) +
+                                                    " bytes on cpu (" + (left >= 0 ? std::to_string(left) : "unknown") +
+                                                    " bytes available: MemAvailable + SwapFree + cached)"),
+                     ErrorCode::OutOfMemory);
     }
   } else {
 #if NC_WITH_CUDA
     cuda::GpuLock lock;
     p = cuda::Alloc(bytes);  // GpuError names the bytes asked for and free
 #else
-    throw Napi::RangeError::New(env, "alloc: no device '" + device + "' in this build");
+    throw WithCode(Napi::RangeError::New(env, "alloc: no device '" + device + "' in this build"), ErrorCode::Device);
 #endif
   }
   self->data_ = p;
@@ -82,7 +84,8 @@ Napi::Object Storage::Allocate(Napi::Env env, const std::string& device, size_t 
 
 Storage::Storage(const Napi::CallbackInfo& info) : Napi::ObjectWrap<Storage>(info) {
   if (info.Length() != 1 || !info[0].IsExternal()) {
-    throw Napi::TypeError::New(info.Env(), "Storage: not constructible from JavaScript; use alloc(device, bytes)");
+    throw WithCode(Napi::TypeError::New(info.Env(), "Storage: not constructible from JavaScript; use alloc(device, bytes)"),
+                   ErrorCode::Argument);
   }
   info.This().As<Napi::Object>().TypeTag(&kStorageTag);
 }
@@ -128,8 +131,9 @@ Napi::Value Storage::GetByteLength(const Napi::CallbackInfo& info) {
 Napi::Value Storage::GetDisposed(const Napi::CallbackInfo& info) { return Napi::Boolean::New(info.Env(), disposed()); }
 Napi::Value Storage::Dispose(const Napi::CallbackInfo& info) {
   if (pins_ > 0) {
-    throw Napi::Error::New(info.Env(), std::string("dispose: this tensor is in use by ") + pinnedBy_ +
-                                           ", which is reading its arguments; dispose it after that call returns");
+    throw WithCode(Napi::Error::New(info.Env(), std::string("dispose: this tensor is in use by ") + pinnedBy_ +
+                                                    ", which is reading its arguments; dispose it after that call returns"),
+                   ErrorCode::Argument);
   }
   Free(info.Env(), /*quietly=*/false);
   return info.Env().Undefined();

@@ -1,4 +1,4 @@
-// Image resampling and colour jitter for the data pipeline, on the CPU (see cuda/kernels.cu for the
+// Image resampling and colour jitter for the data pipeline, on the CPU (see cuda/image.cu for the
 // GPU's twins, which compute the same formulas).
 #include <cmath>
 

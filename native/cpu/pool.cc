@@ -24,8 +24,10 @@ inline void Clip(int64_t start, int64_t size, int64_t limit, int64_t* from, int6
 }
 }  // namespace
 
-// The workspace holds, per output element, the argmax's offset within its input plane.
-size_t MaxPoolWorkspaceBytes(const PoolShape& s) { return static_cast<size_t>(s.n * s.c * s.oh * s.ow) * 4; }
+// Max pooling in training keeps, per output element, the argmax's offset within its input plane.
+size_t Pool2dWorkspaceBytes(const PoolShape& s, bool isMax, bool training) {
+  return isMax && training ? static_cast<size_t>(s.n * s.c * s.oh * s.ow) * 4 : 0;
+}
 
 namespace {
 
@@ -101,7 +103,8 @@ void Pool2dForward(const PoolShape& s, bool isMax, const float* x, float* y, voi
   }
 }
 
-void Pool2dBackward(const PoolShape& s, bool isMax, const float* dy, float* dx, const void* workspace) {
+void Pool2dBackward(const PoolShape& s, bool isMax, const float* /*x*/, const float* /*y*/, const float* dy, float* dx,
+                    const void* workspace) {
   const int64_t planes = s.n * s.c;
   const float inverseArea = 1.0f / static_cast<float>(s.kh * s.kw);
   const auto* argmax = static_cast<const int32_t*>(workspace);

@@ -2,19 +2,16 @@
 // channel (grid-stride over channels), summing in double in a fixed order, so it is deterministic.
 #include "cuda/batchnorm.h"
 #include "cuda/check.h"
+#include "cuda/grid.h"
 
 namespace nc::cuda {
 
 namespace {
 
-constexpr int kBlock = 256;  // a multiple of the warp size
-NC_GRID_CAP(int64_t, kMaxBlocks, 65535);
-constexpr unsigned kFullMask = 0xffffffffu;
 
 __global__ void GlobalStatsKernel(int64_t c, const float* runningMean, const float* runningVar, float epsilon,
                                   float* saveMean, float* saveInvStd) {
-  for (int64_t k = static_cast<int64_t>(blockIdx.x) * blockDim.x + threadIdx.x; k < c;
-       k += static_cast<int64_t>(gridDim.x) * blockDim.x) {
+  GRID_STRIDE_LOOP(k, c) {
     saveMean[k] = runningMean[k];
     saveInvStd[k] = 1.0f / sqrtf(runningVar[k] + epsilon);
   }
@@ -72,9 +69,7 @@ __global__ void GlobalStatsBackwardKernel(int64_t n, int64_t c, int64_t hw, cons
 void LaunchBatchNormGlobalStats(cudaStream_t stream, int64_t c, const float* runningMean, const float* runningVar,
                                 float epsilon, float* saveMean, float* saveInvStd) {
   if (c == 0) return;
-  const int64_t blocks = (c + kBlock - 1) / kBlock;
-  const unsigned grid = static_cast<unsigned>(blocks < kMaxBlocks ? blocks : kMaxBlocks);
-  NC_LAUNCH(GlobalStatsKernel, grid, kBlock, stream)(c, runningMean, runningVar, epsilon, saveMean, saveInvStd);
+  NC_LAUNCH(GlobalStatsKernel, GridFor(c), kBlock, stream)(c, runningMean, runningVar, epsilon, saveMean, saveInvStd);
   CUDA_CHECK_LAUNCH(GlobalStatsKernel);
 }
 
@@ -82,8 +77,7 @@ void LaunchBatchNormGlobalStatsBackward(cudaStream_t stream, const BatchNormShap
                                         const float* gamma, const float* dy, const float* mean, const float* invStd,
                                         float* dx, float* dgamma, float* dbeta) {
   if (s.c == 0) return;
-  const unsigned blocks = static_cast<unsigned>(s.c < kMaxBlocks ? s.c : kMaxBlocks);
-  NC_LAUNCH(GlobalStatsBackwardKernel, blocks, kBlock, stream)(s.n, s.c, s.h * s.w, x, gamma, dy, mean, invStd,
+  NC_LAUNCH(GlobalStatsBackwardKernel, GridFor(s.c, 1), kBlock, stream)(s.n, s.c, s.h * s.w, x, gamma, dy, mean, invStd,
                                                                dx, dgamma, dbeta);
   CUDA_CHECK_LAUNCH(GlobalStatsBackwardKernel);
 }

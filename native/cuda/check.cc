@@ -10,7 +10,8 @@ std::string Where(const char* file, int line) {
 void ThrowCuda(cudaError_t status, const char* call, const char* file, int line) {
   // Clear a non-sticky error so that the library keeps working after, e.g., out of memory.
   cudaGetLastError();
-  throw GpuError(std::string(call) + " failed: " + cudaGetErrorName(status) + " (" + cudaGetErrorString(status) +
+  const ErrorCode code = status == cudaErrorMemoryAllocation ? ErrorCode::OutOfMemory : ErrorCode::Cuda;
+  throw GpuError(code, std::string(call) + " failed: " + cudaGetErrorName(status) + " (" + cudaGetErrorString(status) +
                  ") at " + Where(file, line));
 }
 

@@ -1,17 +1,20 @@
 // Errors from the CUDA runtime, cuDNN and cuBLAS. Each failed call throws GpuError with the call,
-// the status's name and text and where it happened; the addon's guard (addon.cc) turns it into a JS
+// the status's name and text and where it happened, and its code (NC_CUDA, NC_CUDNN, NC_CUBLAS, or
+// NC_OUT_OF_MEMORY for an allocation failure); the addon's guard (addon.cc) turns it into a JS
 // Error prefixed with the operation's name. Nothing calls exit() or abort().
 #pragma once
 #include <cuda_runtime_api.h>
 
-#include <stdexcept>
 #include <string>
+
+#include "errors.h"
 
 namespace nc::cuda {
 
-class GpuError : public std::runtime_error {
+// A GPU-side failure; its code (errors.h) says which library failed, or that memory ran out.
+class GpuError : public CodedError {
  public:
-  using std::runtime_error::runtime_error;
+  using CodedError::CodedError;
 };
 
 [[noreturn]] void ThrowCuda(cudaError_t status, const char* call, const char* file, int line);

@@ -171,7 +171,7 @@ const Status& Probe() {
 
 void RequireAvailable() {
   const Status& s = Probe();
-  if (!s.available) throw GpuError("no usable GPU: " + s.reason);
+  if (!s.available) throw GpuError(ErrorCode::Device, "no usable GPU: " + s.reason);
 }
 
 // Threads (worker_threads) share this one context under GpuMutex(): one stream, one cuDNN and one
@@ -212,7 +212,7 @@ Context& Ctx() {
     CUBLAS_CHECK(cublas.cublasSetStream_v2(c->cublas, c->stream));
     CUBLAS_CHECK(cublas.cublasSetMathMode(c->cublas, allowTf32 ? CUBLAS_TF32_TENSOR_OP_MATH : CUBLAS_DEFAULT_MATH));
   } catch (const GpuError& e) {
-    throw GpuError(std::string("setting up gpu:0 failed (nothing kept; the next GPU call tries again): ") + e.what());
+    throw GpuError(e.code(), std::string("setting up gpu:0 failed (nothing kept; the next GPU call tries again): ") + e.what());
   }
   context = c.release();
   return *context;
@@ -239,14 +239,18 @@ bool AllowTf32() { return allowTf32; }
 void ThrowCudnn(int status, const char* call, const char* file, int line) {
   const Libraries* libs = LoadLibraries(nullptr);  // also while Ctx() is being made
   std::string text = libs ? libs->cudnn.cudnnGetErrorString(static_cast<cudnnStatus_t>(status)) : "";
-  throw GpuError(std::string(call) + " failed: cuDNN status " + std::to_string(status) + " (" + text + ") at " +
+  const bool outOfMemory = status == CUDNN_STATUS_INTERNAL_ERROR_HOST_ALLOCATION_FAILED ||
+                           status == CUDNN_STATUS_INTERNAL_ERROR_DEVICE_ALLOCATION_FAILED;
+  throw GpuError(outOfMemory ? ErrorCode::OutOfMemory : ErrorCode::Cudnn,
+                 std::string(call) + " failed: cuDNN status " + std::to_string(status) + " (" + text + ") at " +
                  Where(file, line));
 }
 
 void ThrowCublas(int status, const char* call, const char* file, int line) {
   const Libraries* libs = LoadLibraries(nullptr);  // also while Ctx() is being made
   std::string text = libs ? libs->cublas.cublasGetStatusString(static_cast<cublasStatus_t>(status)) : "";
-  throw GpuError(std::string(call) + " failed: " + CublasStatusName(status) + " (cuBLAS status " +
+  throw GpuError(status == CUBLAS_STATUS_ALLOC_FAILED ? ErrorCode::OutOfMemory : ErrorCode::Cublas,
+                 std::string(call) + " failed: " + CublasStatusName(status) + " (cuBLAS status " +
                  std::to_string(status) + ": " + text + ") at " + Where(file, line));
 }
 

@@ -1,7 +1,7 @@
 // Our own declarations of the part of the cuBLAS v2 C API that the addon calls. There is no
 // cublas_v2.h at build time: loader.cc finds libcublas.so.13 (or .so.12) at run time and fills CublasApi
-// with dlsym. Values and signatures: /work/shared/reference/cudnn-cublas-facts.md §7 (cuBLAS 12.6 header,
-// unchanged 11.4 → 13.0). cudaDataType_t and libraryPropertyType come from the toolkit's library_types.h.
+// with dlsym. Values and signatures follow NVIDIA's public cublas_api.h (cuBLAS 12.6, unchanged
+// 11.4 → 13.0). cudaDataType_t and libraryPropertyType come from the toolkit's library_types.h.
 // scripts/abi-check.sh compares every declaration here with NVIDIA's header, type for type. It reads
 // handles as `using X = struct Tag*;`, enums as `enum X : int {` with one `NAME = VALUE,` a line
 // (a comment "9.2+" marks one added in that version), and one struct field a line.
@@ -11,9 +11,7 @@
 
 namespace nc::cuda {
 
-using cublasHandle_t = struct cublasContext*;  // §7.1
-
-// §7.3
+using cublasHandle_t = struct cublasContext*;
 enum cublasStatus_t : int {
   CUBLAS_STATUS_SUCCESS = 0,
   CUBLAS_STATUS_NOT_INITIALIZED = 1,
@@ -27,14 +25,14 @@ enum cublasStatus_t : int {
   CUBLAS_STATUS_LICENSE_ERROR = 16,
 };
 
-// §7.3. cuBLAS is column-major: a row-major C = A·B is computed as Cᵀ = Bᵀ·Aᵀ.
+// cuBLAS is column-major: a row-major C = A·B is computed as Cᵀ = Bᵀ·Aᵀ.
 enum cublasOperation_t : int {
   CUBLAS_OP_N = 0,
   CUBLAS_OP_T = 1,
   CUBLAS_OP_C = 2,
 };
 
-// §7.3. DISALLOW_REDUCED_PRECISION_REDUCTION is a flag to OR with one of the others.
+// DISALLOW_REDUCED_PRECISION_REDUCTION is a flag to OR with one of the others.
 enum cublasMath_t : int {
   CUBLAS_DEFAULT_MATH = 0,
   CUBLAS_TENSOR_OP_MATH = 1,  // deprecated
@@ -43,7 +41,7 @@ enum cublasMath_t : int {
   CUBLAS_MATH_DISALLOW_REDUCED_PRECISION_REDUCTION = 16,
 };
 
-// §7.3 (for cublasGemmEx, if it is ever added: pass these, never a cudaDataType_t, as computeType)
+// (for cublasGemmEx, if it is ever added: pass these, never a cudaDataType_t, as computeType)
 enum cublasComputeType_t : int {
   CUBLAS_COMPUTE_16F = 64,
   CUBLAS_COMPUTE_16F_PEDANTIC = 65,
@@ -60,7 +58,7 @@ enum cublasComputeType_t : int {
 
 static_assert(sizeof(cublasStatus_t) == 4 && sizeof(cublasOperation_t) == 4, "cuBLAS enums are int-sized");
 
-// The functions (§7.2), under their real exported names (§7.1: cublas_v2.h only #defines the short
+// The functions, under their real exported names (cublas_v2.h only #defines the short
 // names onto the _v2 ones). After LoadLibraries() succeeds every pointer is non-null and stays valid for
 // the life of the process. alpha/beta are host pointers (the default CUBLAS_POINTER_MODE_HOST).
 struct CublasApi {

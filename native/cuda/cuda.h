@@ -1,5 +1,5 @@
-// The CUDA backend: the same operations as the CPU backend (cpu/cpu.h), on device pointers, all
-// queued on one stream. Only the functions that return host values synchronise.
+// The CUDA backend: cuDNN, cuBLAS and our kernels, on device pointers, all queued on one stream.
+// Only the functions that return host values synchronise.
 #pragma once
 #include <cstddef>
 #include <cstdint>
@@ -71,7 +71,7 @@ DeviceMemory MemoryReport();
 // that allocates outside the pool (cudnnFind*, which otherwise skips algorithms it has no room for).
 void TrimPool();
 
-// cudnn_conv.cc
+// conv.cc
 // Deterministic mode (setDeterministic): convolution algorithms and max pooling chosen so that two
 // runs on one machine give the same bits. Plans are keyed on it (and on TF32).
 void SetDeterministic(bool on);
@@ -90,55 +90,14 @@ struct ConvAlgorithmChoice {
 };
 // The choices of the cached plans, oldest first (at most kMaxPlans problems).
 std::vector<ConvAlgorithmChoice> ConvolutionAlgorithms();
-void Conv2dForward(const ConvShape& s, const float* x, const float* w, const float* b, float* y, Activation act);
-void Conv2dBackward(const ConvShape& s, const float* x, const float* w, const float* y, const float* dy,
-                    Activation act, float* dx, float* dw, float* db);
-// cudnn_ops.cc — pooling (cuDNN's backward takes x and y instead of a workspace) and activations.
-void Pool2dForward(const PoolShape& s, bool isMax, const float* x, float* y);
-void Pool2dBackward(const PoolShape& s, bool isMax, const float* x, const float* y, const float* dy, float* dx);
-void ActivationForward(Activation act, int64_t n, const float* x, float* y);
-void ActivationBackward(Activation act, int64_t n, const float* y, const float* dy, float* dx);
-// Leaky relu, ELU and GELU on custom kernels (activations.cu); their backward uses the input x.
-void InputActivationForward(Activation act, float alpha, int64_t n, const float* x, float* y);
-void InputActivationBackward(Activation act, float alpha, int64_t n, const float* x, const float* dy, float* dx);
-// cudnn_batchnorm.cc — batch normalization (spatial), as cpu/batchnorm.cc.
-void BatchNormForward(const BatchNormShape& s, const float* x, const float* gamma, const float* beta,
-                      float* runningMean, float* runningVar, float* y, float* saveMean, float* saveInvStd,
-                      bool training, double momentum, double epsilon);
-void BatchNormBackward(const BatchNormShape& s, const float* x, const float* gamma, const float* dy,
-                       const float* saveMean, const float* saveInvStd, bool training, double epsilon, float* dx,
-                       float* dgamma, float* dbeta);
-// cublas_gemm.cc — dense layers.
-void DenseForward(const DenseShape& s, const float* x, const float* w, const float* b, float* y, Activation act);
-void DenseBackward(const DenseShape& s, const float* x, const float* w, const float* dy, float* dx, float* dw,
-                   float* db);
-// elementwise.cc — custom kernels (kernels.cu) behind the CPU backend's signatures.
-void SoftmaxCrossEntropy(int64_t n, int64_t c, const float* logits, const float* labels, float* loss);
-void SoftmaxCrossEntropyBackward(int64_t n, int64_t c, const float* logits, const float* labels,
-                                 const float* dloss, float* dlogits);
-int64_t CountCorrect(int64_t n, int64_t c, const float* logits, const float* labels);  // synchronises
-void AccumulateCorrect(int64_t n, int64_t c, const float* logits, const float* labels, float* total);  // no sync
-// Label checks that do not wait for the GPU: Record queues one, TakeRecorded (after a read that
-// synchronised) returns the first bad index found since the last take, or -1.
+
+// Every backend's operations (backend.h): conv.cc, pool.cc, dense.cc and batchnorm.cc on cuDNN and
+// cuBLAS; activation, loss, image, fill and elementwise each a .cc over its kernels (.cu); optim.cu.
+#include "backend.h"
+
+// loss.cc — label checks that do not wait for the GPU: Record queues one, TakeRecorded (after a read
+// that synchronised) returns the first bad index found since the last take, or -1.
 void RecordBadLabels(int64_t n, int64_t c, const float* labels);
 int64_t TakeRecordedBadLabel();
-void FillConstant(int64_t n, float* y, float value);
-void FillUniform(int64_t n, float* y, float low, float high, uint64_t seed);
-void FillNormal(int64_t n, float* y, float mean, float std, uint64_t seed);
-void DropoutForward(int64_t n, const float* x, float* y, float* mask, float p, uint64_t seed);
-void Axpby(int64_t n, const float* x, float* y, float a, float b);
-void Multiply(int64_t n, const float* x1, const float* x2, float* y);
-void Sum(int64_t n, const float* x, float* out);  // out in device memory
-void AffineSample(const ImageShape& s, const float* x, const float* matrices, bool clampEdges, float* y);
-void ColorJitter(int64_t n, int64_t size, const float* x, const float* brightness, const float* contrast, float* y);
-
-// optim.cu — the fused optimizer update (one kernel per tensor) and Σ x² (normSq, out: device memory).
-void OptimizerUpdate(const OptimizerStep& h, int64_t n, float* w, const float* g, float* s1, float* s2, float* s3,
-                     const float* normSq);
-void SumSquares(int64_t n, const float* x, float* out, bool accumulate);
-
-// arithmetic.cu — NumPy-broadcast binary ops (arithmetic.h) and the sum back to an operand's shape.
-void Binary(BinaryOp op, const Broadcast& s, const float* a, const float* b, float* y);
-void SumTo(const SumToShape& s, const float* x, float* y);
 
 }  // namespace nc::cuda

@@ -1,9 +1,9 @@
 // Our own declarations of the part of the cuDNN 9 C API that the addon calls. There is no cudnn.h at
 // build time: loader.cc finds libcudnn.so.9 at run time and fills CudnnApi with dlsym.
-// Every value and signature below comes from /work/shared/reference/cudnn-cublas-facts.md (cuDNN 9.6
-// headers, re-checked against 9.12); the § numbers in the comments are that file's sections.
-// The C enums are 4 bytes on Linux (§2); `enum X : int` gives the same size and calling convention.
-// The `const` that cudnn.h puts on descriptor parameters is top-level (no ABI effect, §2) and is left out.
+// Every value and signature below follows NVIDIA's public cuDNN headers (9.6, re-checked against
+// 9.12).
+// The C enums are 4 bytes on Linux; `enum X : int` gives the same size and calling convention.
+// The `const` that cudnn.h puts on descriptor parameters is top-level (no ABI effect) and is left out.
 // scripts/abi-check.sh compares every declaration here with NVIDIA's header, type for type. It reads
 // handles as `using X = struct Tag*;`, enums as `enum X : int {` with one `NAME = VALUE,` a line
 // (a comment "9.2+" marks one added in that version), and one struct field a line.
@@ -15,7 +15,7 @@
 
 namespace nc::cuda {
 
-// ---- Opaque handles (§2) ----
+// ---- Opaque handles ----
 using cudnnHandle_t = struct cudnnContext*;
 using cudnnTensorDescriptor_t = struct cudnnTensorStruct*;
 using cudnnFilterDescriptor_t = struct cudnnFilterStruct*;
@@ -23,9 +23,9 @@ using cudnnConvolutionDescriptor_t = struct cudnnConvolutionStruct*;
 using cudnnPoolingDescriptor_t = struct cudnnPoolingStruct*;
 using cudnnActivationDescriptor_t = struct cudnnActivationStruct*;
 
-// ---- Enums (§4) ----
+// ---- Enums ----
 
-// §4.1. cuDNN 9 numbering (cuDNN 8 used 0..14 — do not reuse those). category = code / 1000 * 1000.
+// cuDNN 9 numbering (cuDNN 8 used 0..14 — do not reuse those). category = code / 1000 * 1000.
 enum cudnnStatus_t : int {
   CUDNN_STATUS_SUCCESS = 0,
   CUDNN_STATUS_NOT_INITIALIZED = 1001,
@@ -77,7 +77,7 @@ enum cudnnStatus_t : int {
   CUDNN_STATUS_EXECUTION_FAILED_CURAND = 5004,
 };
 
-// §4.2. A different numbering from cudaDataType_t (CUDNN_DATA_BFLOAT16 = 9, CUDA_R_16BF = 14).
+// A different numbering from cudaDataType_t (CUDNN_DATA_BFLOAT16 = 9, CUDA_R_16BF = 14).
 enum cudnnDataType_t : int {
   CUDNN_DATA_FLOAT = 0,
   CUDNN_DATA_DOUBLE = 1,
@@ -96,20 +96,18 @@ enum cudnnDataType_t : int {
   CUDNN_DATA_FAST_FLOAT_FOR_FP8 = 14,
 };
 
-// §4.2
 enum cudnnTensorFormat_t : int {
   CUDNN_TENSOR_NCHW = 0,
   CUDNN_TENSOR_NHWC = 1,
   CUDNN_TENSOR_NCHW_VECT_C = 2,
 };
 
-// §4.2 (deep-learning "convolution" is CROSS_CORRELATION)
+// (deep-learning "convolution" is CROSS_CORRELATION)
 enum cudnnConvolutionMode_t : int {
   CUDNN_CONVOLUTION = 0,
   CUDNN_CROSS_CORRELATION = 1,
 };
 
-// §4.2
 enum cudnnConvolutionFwdAlgo_t : int {
   CUDNN_CONVOLUTION_FWD_ALGO_IMPLICIT_GEMM = 0,
   CUDNN_CONVOLUTION_FWD_ALGO_IMPLICIT_PRECOMP_GEMM = 1,
@@ -122,7 +120,6 @@ enum cudnnConvolutionFwdAlgo_t : int {
   CUDNN_CONVOLUTION_FWD_ALGO_COUNT = 8,
 };
 
-// §4.2
 enum cudnnConvolutionBwdDataAlgo_t : int {
   CUDNN_CONVOLUTION_BWD_DATA_ALGO_0 = 0,  // non-deterministic
   CUDNN_CONVOLUTION_BWD_DATA_ALGO_1 = 1,
@@ -133,7 +130,6 @@ enum cudnnConvolutionBwdDataAlgo_t : int {
   CUDNN_CONVOLUTION_BWD_DATA_ALGO_COUNT = 6,
 };
 
-// §4.2
 enum cudnnConvolutionBwdFilterAlgo_t : int {
   CUDNN_CONVOLUTION_BWD_FILTER_ALGO_0 = 0,  // non-deterministic
   CUDNN_CONVOLUTION_BWD_FILTER_ALGO_1 = 1,
@@ -145,7 +141,6 @@ enum cudnnConvolutionBwdFilterAlgo_t : int {
   CUDNN_CONVOLUTION_BWD_FILTER_ALGO_COUNT = 7,
 };
 
-// §4.2
 enum cudnnMathType_t : int {
   CUDNN_DEFAULT_MATH = 0,
   CUDNN_TENSOR_OP_MATH = 1,
@@ -153,7 +148,6 @@ enum cudnnMathType_t : int {
   CUDNN_FMA_MATH = 3,
 };
 
-// §4.2
 enum cudnnPoolingMode_t : int {
   CUDNN_POOLING_MAX = 0,
   CUDNN_POOLING_AVERAGE_COUNT_INCLUDE_PADDING = 1,
@@ -161,13 +155,11 @@ enum cudnnPoolingMode_t : int {
   CUDNN_POOLING_MAX_DETERMINISTIC = 3,
 };
 
-// §4.2
 enum cudnnNanPropagation_t : int {
   CUDNN_NOT_PROPAGATE_NAN = 0,
   CUDNN_PROPAGATE_NAN = 1,
 };
 
-// §4.2
 enum cudnnActivationMode_t : int {
   CUDNN_ACTIVATION_SIGMOID = 0,
   CUDNN_ACTIVATION_RELU = 1,
@@ -178,20 +170,19 @@ enum cudnnActivationMode_t : int {
   CUDNN_ACTIVATION_SWISH = 6,
 };
 
-// §4.2
 enum cudnnDeterminism_t : int {
   CUDNN_NON_DETERMINISTIC = 0,
   CUDNN_DETERMINISTIC = 1,
 };
 
-// §4.2 (the whole type is marked deprecated in 9.6: an attribute only, §2)
+// (the whole type is marked deprecated in 9.6: an attribute only)
 enum cudnnBatchNormMode_t : int {
   CUDNN_BATCHNORM_PER_ACTIVATION = 0,
   CUDNN_BATCHNORM_SPATIAL = 1,
   CUDNN_BATCHNORM_SPATIAL_PERSISTENT = 2,
 };
 
-// ---- Algorithm search results (§3): 48 bytes, caller allocates an array, filled best-first ----
+// ---- Algorithm search results: 48 bytes, caller allocates an array, filled best-first ----
 
 struct cudnnConvolutionFwdAlgoPerf_t {
   cudnnConvolutionFwdAlgo_t algo;
@@ -235,14 +226,13 @@ NC_CHECK_PERF_LAYOUT(cudnnConvolutionBwdFilterAlgoPerf_t);
 #undef NC_CHECK_PERF_LAYOUT
 static_assert(sizeof(cudnnStatus_t) == 4 && sizeof(cudnnDataType_t) == 4, "cuDNN enums are int-sized");
 
-// ---- The functions (§5), resolved from libcudnn.so.9 by loader.cc ----
+// ---- The functions, resolved from libcudnn.so.9 by loader.cc ----
 // Once LoadLibraries() has succeeded every pointer is non-null and stays valid for the life of the process.
 // Finding algorithms: all three directions use the ...Ex variants, which time the candidates on our buffers and
 // on a workspace from our pool (the plain variants allocate their own, outside the pool). The two backward
-// ...Ex, the three ..._v7 and cudnnGetConvolutionMathType are not in the facts file: they were checked
-// against cuDNN 9.6's cudnn_cnn.h.
+// ...Ex, the three ..._v7 and cudnnGetConvolutionMathType come from cuDNN 9.6's cudnn_cnn.h.
 struct CudnnApi {
-  // §5 Handle / version / errors
+  // Handle / version / errors
   size_t (*cudnnGetVersion)() = nullptr;        // 9.x: MAJOR*10000 + MINOR*100 + PATCH
   size_t (*cudnnGetCudartVersion)() = nullptr;  // CUDA runtime cuDNN was built with, e.g. 12080 or 13000
   const char* (*cudnnGetErrorString)(cudnnStatus_t status) = nullptr;
@@ -250,24 +240,24 @@ struct CudnnApi {
   cudnnStatus_t (*cudnnDestroy)(cudnnHandle_t handle) = nullptr;
   cudnnStatus_t (*cudnnSetStream)(cudnnHandle_t handle, cudaStream_t streamId) = nullptr;
 
-  // §5 Tensor descriptor
+  // Tensor descriptor
   cudnnStatus_t (*cudnnCreateTensorDescriptor)(cudnnTensorDescriptor_t* tensorDesc) = nullptr;
   cudnnStatus_t (*cudnnSetTensor4dDescriptor)(cudnnTensorDescriptor_t tensorDesc, cudnnTensorFormat_t format, cudnnDataType_t dataType, int n, int c, int h, int w) = nullptr;
   cudnnStatus_t (*cudnnDestroyTensorDescriptor)(cudnnTensorDescriptor_t tensorDesc) = nullptr;
 
-  // §5 Filter descriptor — NOTE dataType comes before format here (the opposite of the tensor setter)
+  // Filter descriptor — NOTE dataType comes before format here (the opposite of the tensor setter)
   cudnnStatus_t (*cudnnCreateFilterDescriptor)(cudnnFilterDescriptor_t* filterDesc) = nullptr;
   cudnnStatus_t (*cudnnSetFilter4dDescriptor)(cudnnFilterDescriptor_t filterDesc, cudnnDataType_t dataType, cudnnTensorFormat_t format, int k, int c, int h, int w) = nullptr;
   cudnnStatus_t (*cudnnDestroyFilterDescriptor)(cudnnFilterDescriptor_t filterDesc) = nullptr;
 
-  // §5 Convolution descriptor (computeType: CUDNN_DATA_FLOAT for FP32 and for FP16 with FP32 accumulation)
+  // Convolution descriptor (computeType: CUDNN_DATA_FLOAT for FP32 and for FP16 with FP32 accumulation)
   cudnnStatus_t (*cudnnCreateConvolutionDescriptor)(cudnnConvolutionDescriptor_t* convDesc) = nullptr;
   cudnnStatus_t (*cudnnSetConvolution2dDescriptor)(cudnnConvolutionDescriptor_t convDesc, int pad_h, int pad_w, int u, int v, int dilation_h, int dilation_w, cudnnConvolutionMode_t mode, cudnnDataType_t computeType) = nullptr;
   cudnnStatus_t (*cudnnSetConvolutionMathType)(cudnnConvolutionDescriptor_t convDesc, cudnnMathType_t mathType) = nullptr;
   cudnnStatus_t (*cudnnGetConvolutionMathType)(cudnnConvolutionDescriptor_t convDesc, cudnnMathType_t* mathType) = nullptr;  // cudnn_cnn.h (9.6)
   cudnnStatus_t (*cudnnDestroyConvolutionDescriptor)(cudnnConvolutionDescriptor_t convDesc) = nullptr;
 
-  // §5 Convolution algorithm search / workspace
+  // Convolution algorithm search / workspace
   cudnnStatus_t (*cudnnFindConvolutionForwardAlgorithmEx)(cudnnHandle_t handle, cudnnTensorDescriptor_t xDesc, const void* x, cudnnFilterDescriptor_t wDesc, const void* w, cudnnConvolutionDescriptor_t convDesc, cudnnTensorDescriptor_t yDesc, void* y, int requestedAlgoCount, int* returnedAlgoCount, cudnnConvolutionFwdAlgoPerf_t* perfResults, void* workSpace, size_t workSpaceSizeInBytes) = nullptr;
   cudnnStatus_t (*cudnnFindConvolutionBackwardDataAlgorithmEx)(cudnnHandle_t handle, cudnnFilterDescriptor_t wDesc, const void* w, cudnnTensorDescriptor_t dyDesc, const void* dy, cudnnConvolutionDescriptor_t convDesc, cudnnTensorDescriptor_t dxDesc, void* dx, int requestedAlgoCount, int* returnedAlgoCount, cudnnConvolutionBwdDataAlgoPerf_t* perfResults, void* workSpace, size_t workSpaceSizeInBytes) = nullptr;
   cudnnStatus_t (*cudnnFindConvolutionBackwardFilterAlgorithmEx)(cudnnHandle_t handle, cudnnTensorDescriptor_t xDesc, const void* x, cudnnTensorDescriptor_t dyDesc, const void* y, cudnnConvolutionDescriptor_t convDesc, cudnnFilterDescriptor_t dwDesc, void* dw, int requestedAlgoCount, int* returnedAlgoCount, cudnnConvolutionBwdFilterAlgoPerf_t* perfResults, void* workSpace, size_t workSpaceSizeInBytes) = nullptr;
@@ -279,30 +269,30 @@ struct CudnnApi {
   cudnnStatus_t (*cudnnGetConvolutionBackwardDataWorkspaceSize)(cudnnHandle_t handle, cudnnFilterDescriptor_t wDesc, cudnnTensorDescriptor_t dyDesc, cudnnConvolutionDescriptor_t convDesc, cudnnTensorDescriptor_t dxDesc, cudnnConvolutionBwdDataAlgo_t algo, size_t* sizeInBytes) = nullptr;
   cudnnStatus_t (*cudnnGetConvolutionBackwardFilterWorkspaceSize)(cudnnHandle_t handle, cudnnTensorDescriptor_t xDesc, cudnnTensorDescriptor_t dyDesc, cudnnConvolutionDescriptor_t convDesc, cudnnFilterDescriptor_t gradDesc, cudnnConvolutionBwdFilterAlgo_t algo, size_t* sizeInBytes) = nullptr;
 
-  // §5 Convolution compute (alpha/beta: host pointers to float for FLOAT/HALF tensors, §2)
+  // Convolution compute (alpha/beta: host pointers to float for FLOAT/HALF tensors)
   cudnnStatus_t (*cudnnConvolutionForward)(cudnnHandle_t handle, const void* alpha, cudnnTensorDescriptor_t xDesc, const void* x, cudnnFilterDescriptor_t wDesc, const void* w, cudnnConvolutionDescriptor_t convDesc, cudnnConvolutionFwdAlgo_t algo, void* workSpace, size_t workSpaceSizeInBytes, const void* beta, cudnnTensorDescriptor_t yDesc, void* y) = nullptr;
   cudnnStatus_t (*cudnnConvolutionBackwardData)(cudnnHandle_t handle, const void* alpha, cudnnFilterDescriptor_t wDesc, const void* w, cudnnTensorDescriptor_t dyDesc, const void* dy, cudnnConvolutionDescriptor_t convDesc, cudnnConvolutionBwdDataAlgo_t algo, void* workSpace, size_t workSpaceSizeInBytes, const void* beta, cudnnTensorDescriptor_t dxDesc, void* dx) = nullptr;
   cudnnStatus_t (*cudnnConvolutionBackwardFilter)(cudnnHandle_t handle, const void* alpha, cudnnTensorDescriptor_t xDesc, const void* x, cudnnTensorDescriptor_t dyDesc, const void* dy, cudnnConvolutionDescriptor_t convDesc, cudnnConvolutionBwdFilterAlgo_t algo, void* workSpace, size_t workSpaceSizeInBytes, const void* beta, cudnnFilterDescriptor_t dwDesc, void* dw) = nullptr;
   cudnnStatus_t (*cudnnConvolutionBackwardBias)(cudnnHandle_t handle, const void* alpha, cudnnTensorDescriptor_t dyDesc, const void* dy, const void* beta, cudnnTensorDescriptor_t dbDesc, void* db) = nullptr;
 
-  // §5 Pooling
+  // Pooling
   cudnnStatus_t (*cudnnCreatePoolingDescriptor)(cudnnPoolingDescriptor_t* poolingDesc) = nullptr;
   cudnnStatus_t (*cudnnSetPooling2dDescriptor)(cudnnPoolingDescriptor_t poolingDesc, cudnnPoolingMode_t mode, cudnnNanPropagation_t maxpoolingNanOpt, int windowHeight, int windowWidth, int verticalPadding, int horizontalPadding, int verticalStride, int horizontalStride) = nullptr;
   cudnnStatus_t (*cudnnDestroyPoolingDescriptor)(cudnnPoolingDescriptor_t poolingDesc) = nullptr;
   cudnnStatus_t (*cudnnPoolingForward)(cudnnHandle_t handle, cudnnPoolingDescriptor_t poolingDesc, const void* alpha, cudnnTensorDescriptor_t xDesc, const void* x, const void* beta, cudnnTensorDescriptor_t yDesc, void* y) = nullptr;
   cudnnStatus_t (*cudnnPoolingBackward)(cudnnHandle_t handle, cudnnPoolingDescriptor_t poolingDesc, const void* alpha, cudnnTensorDescriptor_t yDesc, const void* y, cudnnTensorDescriptor_t dyDesc, const void* dy, cudnnTensorDescriptor_t xDesc, const void* x, const void* beta, cudnnTensorDescriptor_t dxDesc, void* dx) = nullptr;
 
-  // §5 Activation (coef: ceiling for CLIPPED_RELU, alpha for ELU)
+  // Activation (coef: ceiling for CLIPPED_RELU, alpha for ELU)
   cudnnStatus_t (*cudnnCreateActivationDescriptor)(cudnnActivationDescriptor_t* activationDesc) = nullptr;
   cudnnStatus_t (*cudnnSetActivationDescriptor)(cudnnActivationDescriptor_t activationDesc, cudnnActivationMode_t mode, cudnnNanPropagation_t reluNanOpt, double coef) = nullptr;
   cudnnStatus_t (*cudnnDestroyActivationDescriptor)(cudnnActivationDescriptor_t activationDesc) = nullptr;
   cudnnStatus_t (*cudnnActivationForward)(cudnnHandle_t handle, cudnnActivationDescriptor_t activationDesc, const void* alpha, cudnnTensorDescriptor_t xDesc, const void* x, const void* beta, cudnnTensorDescriptor_t yDesc, void* y) = nullptr;
   cudnnStatus_t (*cudnnActivationBackward)(cudnnHandle_t handle, cudnnActivationDescriptor_t activationDesc, const void* alpha, cudnnTensorDescriptor_t yDesc, const void* y, cudnnTensorDescriptor_t dyDesc, const void* dy, cudnnTensorDescriptor_t xDesc, const void* x, const void* beta, cudnnTensorDescriptor_t dxDesc, void* dx) = nullptr;
 
-  // §5 Tensor arithmetic: C = alpha*A + beta*C, A broadcast over C (e.g. a 1xCx1x1 bias)
+  // Tensor arithmetic: C = alpha*A + beta*C, A broadcast over C (e.g. a 1xCx1x1 bias)
   cudnnStatus_t (*cudnnAddTensor)(cudnnHandle_t handle, const void* alpha, cudnnTensorDescriptor_t aDesc, const void* A, const void* beta, cudnnTensorDescriptor_t cDesc, void* C) = nullptr;
 
-  // §5 Batch normalization. One descriptor serves scale, bias, means and variances (derived from xDesc:
+  // Batch normalization. One descriptor serves scale, bias, means and variances (derived from xDesc:
   // (1,C,1,1) in SPATIAL mode). alpha/beta (host floats) blend the result into y or dx,
   // alphaParamDiff/betaParamDiff into the scale and bias gradients. Running statistics follow
   // running = (1 − exponentialAverageFactor)·running + factor·batch; resultSaveInvVariance is

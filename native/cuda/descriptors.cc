@@ -9,7 +9,7 @@ namespace nc::cuda {
 
 int CudnnInt(const char* what, int64_t v) {
   if (v < 0 || v > INT_MAX) {
-    throw GpuError(std::string(what) + " " + std::to_string(v) + " exceeds cuDNN's int range (" +
+    throw GpuError(ErrorCode::Argument, std::string(what) + " " + std::to_string(v) + " exceeds cuDNN's int range (" +
                    std::to_string(INT_MAX) + ")");
   }
   return static_cast<int>(v);
@@ -23,7 +23,7 @@ cudnnTensorDescriptor_t NewTensor4d(int64_t n, int64_t c, int64_t h, int64_t w) 
                       CudnnInt(what.c_str(), w)};
   // cuDNN's legacy tensors hold at most INT_MAX elements (their strides are ints).
   if (n * c * h * w > INT_MAX) {
-    throw GpuError("tensor " + shape + " has " + std::to_string(n * c * h * w) + " elements, more than cuDNN's " +
+    throw GpuError(ErrorCode::Argument, "tensor " + shape + " has " + std::to_string(n * c * h * w) + " elements, more than cuDNN's " +
                    std::to_string(INT_MAX));
   }
   const CudnnApi& api = Ctx().libs->cudnn;
@@ -42,8 +42,8 @@ cudnnActivationDescriptor_t ActivationDesc(Activation act) {
   static cudnnActivationDescriptor_t descs[4] = {};
   const int i = static_cast<int>(act);
   if (act == Activation::None) return nullptr;
-  // Leaky relu, ELU and GELU run on our own kernels (activations.cu), never through cuDNN.
-  if (i >= 4) throw GpuError("no cuDNN activation descriptor for activation " + std::to_string(i));
+  // Leaky relu, ELU and GELU run on our own kernels (activation.cu), never through cuDNN.
+  if (i >= 4) throw GpuError(ErrorCode::Internal, "no cuDNN activation descriptor for activation " + std::to_string(i));
   if (!descs[i]) {
     const CudnnApi& api = Ctx().libs->cudnn;
     const cudnnActivationMode_t mode = act == Activation::Relu      ? CUDNN_ACTIVATION_RELU

@@ -1,12 +1,12 @@
 // Run-time discovery and loading of cuDNN 9 and cuBLAS (see loader.h for the search order).
-// Facts behind the choices (/work/shared/reference/cudnn-cublas-facts.md):
+// Facts behind the choices (from NVIDIA's documentation and the libraries' ELF headers):
 //  * libcudnn.so.9 is a shim that dlopens its sub-libraries (libcudnn_graph/_ops/_cnn/... .so.9) by bare
-//    soname at first use and aborts the process if one is missing (§1.1). So every sub-library is checked
+//    soname at first use and aborts the process if one is missing. So every sub-library is checked
 //    on disk and preloaded by absolute path before any cuDNN function is called: a bare-soname dlopen
-//    then finds the already-loaded copy, and all parts come from the same release (§1.2).
+//    then finds the already-loaded copy, and all parts come from the same release.
 //  * libcublas.so.N needs libcublasLt.so.N (DT_NEEDED), and cuDNN's legacy convolution dlopens
-//    libcublasLt.so.<its CUDA major> and runtime-compiled engines libnvrtc.so.<major> (§1.1, §1.3).
-//  * RTLD_LOCAL keeps their symbols away from other addons (§1.2 step 5).
+//    libcublasLt.so.<its CUDA major> and runtime-compiled engines libnvrtc.so.<major>.
+//  * RTLD_LOCAL keeps their symbols away from other addons.
 #include "cuda/loader.h"
 
 #include <dlfcn.h>

@@ -5,7 +5,7 @@
 
 #include "cuda/context.h"
 #include "cuda/cuda.h"
-#include "cuda/kernels.h"
+#include "cuda/elementwise.h"
 #include "cuda/scratch.h"
 
 namespace nc::cuda {
@@ -73,7 +73,7 @@ void* Alloc(size_t bytes) {
     cudaGetLastError();
     size_t freeBytes = 0, totalBytes = 0;
     cudaMemGetInfo(&freeBytes, &totalBytes);
-    throw GpuError("out of GPU memory: cannot allocate " + std::to_string(bytes) + " bytes on gpu:" +
+    throw GpuError(ErrorCode::OutOfMemory, "out of GPU memory: cannot allocate " + std::to_string(bytes) + " bytes on gpu:" +
                    std::to_string(c.device) + " (" + std::to_string(freeBytes) + " bytes free of " +
                    std::to_string(totalBytes) + ")");
   }

@@ -1,28 +1,17 @@
 // The optimizer update on the GPU: one fused kernel per parameter tensor, running the same
-// per-element rules as the CPU loop (optim.h); global-norm clipping sums squares with kernels.cu's
+// per-element rules as the CPU loop (optim.h); global-norm clipping sums squares with elementwise.cu's
 // deterministic LaunchSum. The clipping factor is computed by every thread from the sum in device
 // memory, so clipping never waits for the GPU.
 #include "cuda/check.h"
 #include "cuda/context.h"
 #include "cuda/cuda.h"
-#include "cuda/kernels.h"
+#include "cuda/elementwise.h"
+#include "cuda/grid.h"
 #include "optim.h"
 
 namespace nc::cuda {
 
 namespace {
-
-constexpr int kBlock = 256;            // threads per block, a multiple of the warp size
-NC_GRID_CAP(int64_t, kMaxBlocks, 65535);  // grid-stride loops cover the rest
-
-#define OPTIM_GRID_STRIDE_LOOP(i, n)                                                     \
-  for (int64_t i = static_cast<int64_t>(blockIdx.x) * blockDim.x + threadIdx.x; i < (n); \
-       i += static_cast<int64_t>(gridDim.x) * blockDim.x)
-
-unsigned GridFor(int64_t n) {
-  const int64_t blocks = (n + kBlock - 1) / kBlock;
-  return static_cast<unsigned>(blocks < kMaxBlocks ? blocks : kMaxBlocks);
-}
 
 // V: an optim::Variant that fixes the rule and which states it touches; the other options are
 // tested at run time (uniform branches).
@@ -30,7 +19,7 @@ template <typename V>
 __global__ void OptimizerUpdateKernel(OptimizerStep h, int64_t n, float* w, const float* g, float* s1, float* s2,
                                       float* s3, const float* normSq) {
   const float coef = optim::ClipCoefficient(h, normSq);  // reads *normSq only with norm clipping
-  OPTIM_GRID_STRIDE_LOOP(i, n) optim::UpdateElement<V>(h, coef, i, w, g, s1, s2, s3);
+  GRID_STRIDE_LOOP(i, n) optim::UpdateElement<V>(h, coef, i, w, g, s1, s2, s3);
 }
 
 template <typename V>

@@ -26,7 +26,6 @@ Activation ReadKind(const Args& args) {
 
 // activationForward(kind, x, y, alpha)
 Napi::Value ActivationForward(const Args& args) {
-  args.requireCount(4);
   Activation act = ReadKind(args);
   TensorArg x = args.tensor(1, "x", 0);
   TensorArg y = args.tensor(2, "y", 0);
@@ -46,7 +45,6 @@ Napi::Value ActivationForward(const Args& args) {
 // activationBackward(kind, x, y, dy, dx, alpha): x is needed by leaky_relu, elu and gelu, y by the
 // others; the one not needed may be null.
 Napi::Value ActivationBackward(const Args& args) {
-  args.requireCount(6);
   Activation act = ReadKind(args);
   TensorArg x = args.optionalTensor(1, "x", 0);
   TensorArg y = args.optionalTensor(2, "y", 0);

@@ -6,7 +6,6 @@ namespace nc::ops {
 
 // binary(kind, a, b, y): y = a <kind> b, y of the broadcast shape of a and b.
 Napi::Value Binary(const Args& args) {
-  args.requireCount(4);
   BinaryOp op;
   if (!ParseBinaryOp(args.string(0, "kind"), &op)) args.invalid("kind", "one of " + BinaryOpNames(), args.value(0), true);
   TensorArg a = args.tensor(1, "a", 0);
@@ -23,7 +22,6 @@ Napi::Value Binary(const Args& args) {
 
 // sumTo(x, y): y = x summed over the dimensions that y's shape broadcasts along.
 Napi::Value SumTo(const Args& args) {
-  args.requireCount(2);
   TensorArg x = args.tensor(0, "x", 0);
   TensorArg y = args.tensor(1, "y", 0);
   args.requireSameDevice({&x, &y});

@@ -11,15 +11,11 @@ ConvShape ReadConvShape(const Args& args, const TensorArg& x, const TensorArg& w
   auto pad = args.pair(strideAt + 1, "padding", 0);
   if (w.dim(1) != x.dim(1)) {
     args.rangeError("weight " + w.shapeText() + " expects " + std::to_string(w.dim(1)) + " input channels but " +
-                    x.name + " " + x.shapeText() + " has " + std::to_string(x.dim(1)));
+                    x.name + " " + x.shapeText() + " has " + std::to_string(x.dim(1)), ErrorCode::Shape);
   }
   ConvShape s{x.dim(0), x.dim(1), x.dim(2), x.dim(3), w.dim(0), w.dim(2), w.dim(3), 0, 0,
               stride[0], stride[1], pad[0], pad[1]};
   args.requireWindowFits(x, "kernel", s.kh, s.kw, s.ph, s.pw);
-  if (s.ph >= s.kh || s.pw >= s.kw) {
-    args.rangeError("padding (" + std::to_string(s.ph) + "," + std::to_string(s.pw) +
-                    ") must be smaller than the kernel (" + std::to_string(s.kh) + "," + std::to_string(s.kw) + ")");
-  }
   s.oh = WindowOutput(s.h, s.kh, s.sh, s.ph);
   s.ow = WindowOutput(s.w, s.kw, s.sw, s.pw);
   return s;
@@ -28,7 +24,6 @@ ConvShape ReadConvShape(const Args& args, const TensorArg& x, const TensorArg& w
 }  // namespace
 
 Napi::Value Conv2dForward(const Args& args) {
-  args.requireCount(7);
   TensorArg x = args.tensor(0, "x", 4);
   TensorArg w = args.tensor(1, "weight", 4);
   TensorArg b = args.optionalTensor(2, "bias", 1);
@@ -45,7 +40,6 @@ Napi::Value Conv2dForward(const Args& args) {
 }
 
 Napi::Value Conv2dBackward(const Args& args) {
-  args.requireCount(10);
   TensorArg x = args.tensor(0, "x", 4);
   TensorArg w = args.tensor(1, "weight", 4);
   TensorArg y = args.optionalTensor(2, "y", 4);

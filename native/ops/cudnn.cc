@@ -26,7 +26,6 @@ void RequireCudnnRange(const Args& args, Backend backend, std::initializer_list<
 }
 
 Napi::Value SetDeterministic(const Args& args) {
-  args.requireCount(1);
   const bool on = args.boolean(0, "on");
 #if NC_WITH_CUDA
   cuda::GpuLock lock;  // plans are chosen under this lock on other threads
@@ -40,7 +39,6 @@ Napi::Value SetDeterministic(const Args& args) {
 }
 
 Napi::Value ConvolutionAlgorithms(const Args& args) {
-  args.requireCount(0);
   Napi::Env env = args.env();
   Napi::Array out = Napi::Array::New(env);
 #if NC_WITH_CUDA

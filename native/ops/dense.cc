@@ -7,14 +7,13 @@ namespace {
 DenseShape ReadDenseShape(const Args& args, const TensorArg& x, const TensorArg& w) {
   if (w.dim(1) != x.dim(1)) {
     args.rangeError("weight " + w.shapeText() + " expects " + std::to_string(w.dim(1)) + " input features but " +
-                    x.name + " " + x.shapeText() + " has " + std::to_string(x.dim(1)));
+                    x.name + " " + x.shapeText() + " has " + std::to_string(x.dim(1)), ErrorCode::Shape);
   }
   return DenseShape{x.dim(0), x.dim(1), w.dim(0)};
 }
 }  // namespace
 
 Napi::Value DenseForward(const Args& args) {
-  args.requireCount(5);
   TensorArg x = args.tensor(0, "x", 2);
   TensorArg w = args.tensor(1, "weight", 2);
   TensorArg b = args.optionalTensor(2, "bias", 1);
@@ -29,7 +28,6 @@ Napi::Value DenseForward(const Args& args) {
 }
 
 Napi::Value DenseBackward(const Args& args) {
-  args.requireCount(6);
   TensorArg x = args.tensor(0, "x", 2);
   TensorArg w = args.tensor(1, "weight", 2);
   TensorArg dy = args.tensor(2, "dy", 2);

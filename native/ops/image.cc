@@ -5,14 +5,13 @@
 namespace nc::ops {
 
 Napi::Value AffineSample(const Args& args) {
-  args.requireCount(4);
   TensorArg x = args.tensor(0, "x", 4);
   TensorArg y = args.tensor(1, "y", 4);
   TensorArg m = args.tensor(2, "matrices", 2);
   const bool clampEdges = args.boolean(3, "clampEdges");
   args.requireSameDevice({&x, &y, &m});
   if (y.dim(0) != x.dim(0) || y.dim(1) != x.dim(1)) {
-    args.rangeError("y " + y.shapeText() + " must have the images and channels of x " + x.shapeText());
+    args.rangeError("y " + y.shapeText() + " must have the images and channels of x " + x.shapeText(), ErrorCode::Shape);
   }
   args.requireShape(m, {x.dim(0), 6});
   const ImageShape s{x.dim(0), x.dim(1), x.dim(2), x.dim(3), y.dim(2), y.dim(3)};
@@ -21,7 +20,6 @@ Napi::Value AffineSample(const Args& args) {
 }
 
 Napi::Value ColorJitter(const Args& args) {
-  args.requireCount(4);
   TensorArg x = args.tensor(0, "x", 0);
   TensorArg y = args.tensor(1, "y", 0);
   TensorArg brightness = args.tensor(2, "brightness", 1);

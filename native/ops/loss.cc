@@ -37,7 +37,6 @@ Backend CheckLogitsAndLabels(const Args& args, const TensorArg& logits, const Te
 }  // namespace
 
 Napi::Value SoftmaxCrossEntropy(const Args& args) {
-  args.requireCount(3);
   TensorArg logits = args.tensor(0, "logits", 2);
   TensorArg labels = args.tensor(1, "labels", 1);
   TensorArg loss = args.tensor(2, "loss", 1);
@@ -49,7 +48,6 @@ Napi::Value SoftmaxCrossEntropy(const Args& args) {
 }
 
 Napi::Value SoftmaxCrossEntropyBackward(const Args& args) {
-  args.requireCount(4);
   TensorArg logits = args.tensor(0, "logits", 2);
   TensorArg labels = args.tensor(1, "labels", 1);
   TensorArg dloss = args.tensor(2, "dloss", 1);
@@ -64,7 +62,6 @@ Napi::Value SoftmaxCrossEntropyBackward(const Args& args) {
 }
 
 Napi::Value CountCorrect(const Args& args) {
-  args.requireCount(2);
   TensorArg logits = args.tensor(0, "logits", 2);
   TensorArg labels = args.tensor(1, "labels", 1);
   const Backend backend = CheckLogitsAndLabels(args, logits, labels);
@@ -74,12 +71,11 @@ Napi::Value CountCorrect(const Args& args) {
 }
 
 Napi::Value AccumulateCorrect(const Args& args) {
-  args.requireCount(3);
   TensorArg logits = args.tensor(0, "logits", 2);
   TensorArg labels = args.tensor(1, "labels", 1);
   TensorArg total = args.tensor(2, "total", 0);
   args.requireSameDevice({&logits, &total});
-  if (total.size != 1) args.rangeError("expected a one-element tensor for total but its shape is " + total.shapeText());
+  args.requireOneElement(total);
   const Backend backend = CheckLogitsAndLabels(args, logits, labels, /*checkValues=*/false);
   RUN_ON(backend, AccumulateCorrect, logits.dim(0), logits.dim(1), logits.data, labels.data, total.data);
   return args.env().Undefined();

@@ -27,13 +27,13 @@ Backend BackendFor(const Args& args, const std::string& device) {
 #if NC_WITH_CUDA
   if (device == "gpu:0") {
     const cuda::Status& status = cuda::Probe();
-    if (!status.available) args.rangeError("the GPU cannot be used: " + status.reason);
+    if (!status.available) args.rangeError("the GPU cannot be used: " + status.reason, ErrorCode::Device);
     return Backend::Gpu;
   }
-  if (device.rfind("gpu:", 0) == 0) args.rangeError("device '" + device + "': this build drives gpu:0 only");
-  args.rangeError("unknown device '" + device + "' (expected 'cpu' or 'gpu:0')");
+  if (device.rfind("gpu:", 0) == 0) args.rangeError("device '" + device + "': this build drives gpu:0 only", ErrorCode::Device);
+  args.rangeError("unknown device '" + device + "' (expected 'cpu' or 'gpu:0')", ErrorCode::Device);
 #else
-  args.rangeError("no backend for device '" + device + "' in this build (it was compiled without CUDA: only 'cpu')");
+  args.rangeError("no backend for device '" + device + "' in this build (it was compiled without CUDA: only 'cpu')", ErrorCode::Device);
 #endif
 }
 
@@ -48,7 +48,6 @@ void ReportRecordedLabelError([[maybe_unused]] const Args& args) {
 }
 
 Napi::Value Alloc(const Args& args) {
-  args.requireCount(2);
   std::string device = args.string(0, "device");
   BackendFor(args, device);
   int64_t bytes = args.integer(1, "byteLength", 1, kMaxAllocation);
@@ -62,12 +61,11 @@ Napi::Value Alloc(const Args& args) {
 void RequireSameBytes(const Args& args, size_t srcBytes, const Storage* dst) {
   if (srcBytes != dst->bytes()) {
     args.rangeError("src fills " + std::to_string(srcBytes) + " bytes as floats but dst holds " +
-                    std::to_string(dst->bytes()) + " bytes (an upload fills the whole tensor)");
+                    std::to_string(dst->bytes()) + " bytes (an upload fills the whole tensor)", ErrorCode::Shape);
   }
 }
 
 Napi::Value Upload(const Args& args) {
-  args.requireCount(2);
   Storage* dst = args.storage(0, "dst", false);
   Napi::Float32Array src = ReadFloat32Array(args, args.value(1), "src");
   RequireSameBytes(args, src.ByteLength(), dst);
@@ -83,7 +81,6 @@ Napi::Value Upload(const Args& args) {
 }
 
 Napi::Value UploadBytes(const Args& args) {
-  args.requireCount(3);
   Storage* dst = args.storage(0, "dst", false);
   Napi::Value v = args.value(1);
   if (!v.IsTypedArray() || v.As<Napi::TypedArray>().TypedArrayType() != napi_uint8_array) {
@@ -106,12 +103,11 @@ Napi::Value UploadBytes(const Args& args) {
 }
 
 Napi::Value Download(const Args& args) {
-  args.requireCount(2);
   Storage* src = args.storage(0, "src", false);
   Napi::Float32Array dst = ReadFloat32Array(args, args.value(1), "dst");
   if (dst.ByteLength() > src->bytes()) {
     args.rangeError("dst asks for " + std::to_string(dst.ByteLength()) + " bytes but src holds only " +
-                    std::to_string(src->bytes()));
+                    std::to_string(src->bytes()), ErrorCode::Shape);
   }
 #if NC_WITH_CUDA
   if (BackendFor(args, src->device()) == Backend::Gpu) {
@@ -126,7 +122,6 @@ Napi::Value Download(const Args& args) {
 }
 
 Napi::Value MemoryInfo(const Args& args) {
-  args.requireCount(1);
   std::string device = args.string(0, "device");
   const Backend backend = BackendFor(args, device);
   const MemoryStats& s = Storage::Stats(args.env(), device);
@@ -149,8 +144,9 @@ Napi::Value MemoryInfo(const Args& args) {
   return out;
 }
 
+// Gives cached blocks back to the system: on the CPU those idle for at least idleMs, on the GPU
+// everything CUDA's pool holds unused.
 Napi::Value EmptyCache(const Args& args) {
-  args.requireCount(2);
   std::string device = args.string(0, "device");
   const Backend backend = BackendFor(args, device);
   const int64_t idleMs = args.integer(1, "idleMs", 0, int64_t{1} << 50);
@@ -167,7 +163,6 @@ Napi::Value EmptyCache(const Args& args) {
 }
 
 Napi::Value SetGpuPrecision(const Args& args) {
-  args.requireCount(1);
   const bool tf32 = args.choice(0, "precision", {"tf32", "fp32"}) == "tf32";
 #if NC_WITH_CUDA
   cuda::GpuLock lock;
@@ -179,7 +174,6 @@ Napi::Value SetGpuPrecision(const Args& args) {
 }
 
 Napi::Value BackendInfo(const Args& args) {
-  args.requireCount(0);
   Napi::Env env = args.env();
   Napi::Object cpuInfo = Napi::Object::New(env);
   const dnnl_version_t* v = dnnl_version();

@@ -6,6 +6,7 @@
 #include <initializer_list>
 
 #include "args.h"
+#include "ops/table.h"
 
 #include "cpu/cpu.h"
 #if NC_WITH_CUDA
@@ -39,55 +40,9 @@ void ReportRecordedLabelError(const Args& args);
 // On the GPU backend: throws a RangeError naming the op, the tensor and the value when a dimension
 // or a tensor's element count exceeds the int that cuDNN takes (nothing on the CPU backend).
 void RequireCudnnRange(const Args& args, Backend backend, std::initializer_list<const TensorArg*> tensors);
-Napi::Value SetDeterministic(const Args&);
-Napi::Value ConvolutionAlgorithms(const Args&);
-// memory.cc
-Napi::Value Alloc(const Args&);
-Napi::Value Upload(const Args&);
-Napi::Value UploadBytes(const Args&);
-Napi::Value Download(const Args&);
-Napi::Value MemoryInfo(const Args&);
-// Gives cached blocks back to the system: on the CPU those idle for at least idleMs, on the GPU
-// everything CUDA's pool holds unused.
-Napi::Value EmptyCache(const Args&);
-Napi::Value BackendInfo(const Args&);
-Napi::Value SetGpuPrecision(const Args&);
-// conv.cc
-Napi::Value Conv2dForward(const Args&);
-Napi::Value Conv2dBackward(const Args&);
-// pool.cc
-Napi::Value Pool2dForward(const Args&);
-Napi::Value Pool2dBackward(const Args&);
-// activation.cc
-Napi::Value ActivationForward(const Args&);
-Napi::Value ActivationBackward(const Args&);
-// batchnorm.cc
-Napi::Value BatchNormForward(const Args&);
-Napi::Value BatchNormBackward(const Args&);
-// dense.cc
-Napi::Value DenseForward(const Args&);
-Napi::Value DenseBackward(const Args&);
-// loss.cc
-Napi::Value SoftmaxCrossEntropy(const Args&);
-Napi::Value SoftmaxCrossEntropyBackward(const Args&);
-Napi::Value CountCorrect(const Args&);
-Napi::Value AccumulateCorrect(const Args&);
-// image.cc
-Napi::Value AffineSample(const Args&);
-Napi::Value ColorJitter(const Args&);
-// elementwise.cc
-Napi::Value FillConstant(const Args&);
-Napi::Value FillUniform(const Args&);
-Napi::Value FillNormal(const Args&);
-Napi::Value Axpby(const Args&);
-Napi::Value Multiply(const Args&);
-Napi::Value Sum(const Args&);
-Napi::Value DropoutForward(const Args&);
-// arithmetic.cc
-Napi::Value Binary(const Args&);
-Napi::Value SumTo(const Args&);
-// optim.cc
-Napi::Value OptimizerUpdate(const Args&);
-Napi::Value SumSquares(const Args&);
+// One handler per export (table.h); each lives in the ops/<file>.cc that table.h names.
+#define NC_DECLARE_HANDLER(jsName, Handler, argumentCount) Napi::Value Handler(const Args&);
+NC_OPS(NC_DECLARE_HANDLER)
+#undef NC_DECLARE_HANDLER
 
 }  // namespace nc::ops

@@ -1,4 +1,5 @@
-// Pooling entry points. Max pooling in training returns a workspace Storage for the backward.
+// Pooling entry points. When the backend keeps one (Pool2dWorkspaceBytes), the forward in training
+// returns a workspace Storage for the backward; otherwise null.
 #include "ops/ops.h"
 
 namespace nc::ops {
@@ -10,10 +11,11 @@ PoolShape ReadPoolShape(const Args& args, const TensorArg& x, size_t windowAt) {
   auto stride = args.pair(windowAt + 1, "stride", 1);
   auto pad = args.pair(windowAt + 2, "padding", 0);
   PoolShape s{x.dim(0), x.dim(1), x.dim(2), x.dim(3), 0, 0, window[0], window[1], stride[0], stride[1], pad[0], pad[1]};
-  // As in PyTorch: a window must never lie wholly in the padding.
-  if (2 * s.ph > s.kh || 2 * s.pw > s.kw) {
+  // A window wholly in the bottom or right padding would point the CPU's argmax past the plane.
+  // (At most half the window, as PyTorch asks, is the caller's rule.)
+  if (s.ph >= s.kh || s.pw >= s.kw) {
     args.rangeError("padding (" + std::to_string(s.ph) + "," + std::to_string(s.pw) +
-                    ") must be at most half the window (" + std::to_string(s.kh) + "," + std::to_string(s.kw) + ")");
+                    ") must be smaller than the window (" + std::to_string(s.kh) + "," + std::to_string(s.kw) + ")");
   }
   args.requireWindowFits(x, "window", s.kh, s.kw, s.ph, s.pw);
   s.oh = WindowOutput(s.h, s.kh, s.sh, s.ph);
@@ -24,7 +26,6 @@ PoolShape ReadPoolShape(const Args& args, const TensorArg& x, size_t windowAt) {
 }  // namespace
 
 Napi::Value Pool2dForward(const Args& args) {
-  args.requireCount(7);
   const bool isMax = args.choice(0, "kind", {"max", "avg"}) == "max";
   TensorArg x = args.tensor(1, "x", 4);
   TensorArg y = args.tensor(2, "y", 4);
@@ -32,26 +33,19 @@ Napi::Value Pool2dForward(const Args& args) {
   const bool training = args.boolean(6, "training");
   args.requireSameDevice({&x, &y});
   args.requireShape(y, {s.n, s.c, s.oh, s.ow});
-  [[maybe_unused]] const Backend backend = BackendFor(args, x.device);
+  const Backend backend = BackendFor(args, x.device);
   RequireCudnnRange(args, backend, {&x, &y});
-#if NC_WITH_CUDA
-  if (backend == Backend::Gpu) {
-    cuda::GpuLock lock;
-    cuda::Pool2dForward(s, isMax, x.data, y.data);
-    return args.env().Null();  // cuDNN's backward works from x and y
-  }
-#endif
-  if (!(isMax && training)) {
-    cpu::Pool2dForward(s, isMax, x.data, y.data, nullptr);
+  const size_t workspaceBytes = RUN_ON(backend, Pool2dWorkspaceBytes, s, isMax, training);
+  if (workspaceBytes == 0) {
+    RUN_ON(backend, Pool2dForward, s, isMax, x.data, y.data, nullptr);
     return args.env().Null();
   }
-  Napi::Object workspace = Storage::Allocate(args.env(), x.device, cpu::MaxPoolWorkspaceBytes(s));
-  cpu::Pool2dForward(s, isMax, x.data, y.data, Storage::Unwrap(workspace)->data());
+  Napi::Object workspace = Storage::Allocate(args.env(), x.device, workspaceBytes);
+  RUN_ON(backend, Pool2dForward, s, isMax, x.data, y.data, Storage::Unwrap(workspace)->data());
   return workspace;
 }
 
 Napi::Value Pool2dBackward(const Args& args) {
-  args.requireCount(9);
   const bool isMax = args.choice(0, "kind", {"max", "avg"}) == "max";
   TensorArg x = args.tensor(1, "x", 4);
   TensorArg y = args.tensor(2, "y", 4);
@@ -63,20 +57,14 @@ Napi::Value Pool2dBackward(const Args& args) {
   args.requireShape(y, {s.n, s.c, s.oh, s.ow});
   args.requireShape(dy, y.shape);
   args.requireShape(dx, x.shape);
-  [[maybe_unused]] const Backend backend = BackendFor(args, x.device);
+  const Backend backend = BackendFor(args, x.device);
   RequireCudnnRange(args, backend, {&x, &y});
-#if NC_WITH_CUDA
-  if (backend == Backend::Gpu) {
-    cuda::GpuLock lock;
-    cuda::Pool2dBackward(s, isMax, x.data, y.data, dy.data, dx.data);
-    return args.env().Undefined();
-  }
-#endif
-  if (isMax && (workspace == nullptr || workspace->device() != x.device ||
-                workspace->bytes() < cpu::MaxPoolWorkspaceBytes(s))) {
+  const size_t workspaceBytes = RUN_ON(backend, Pool2dWorkspaceBytes, s, isMax, /*training=*/true);
+  if (workspaceBytes > 0 && (workspace == nullptr || workspace->device() != x.device || workspace->bytes() < workspaceBytes)) {
     args.rangeError("max pooling's backward needs the workspace returned by its forward in training");
   }
-  cpu::Pool2dBackward(s, isMax, dy.data, dx.data, isMax ? workspace->data() : nullptr);
+  RUN_ON(backend, Pool2dBackward, s, isMax, x.data, y.data, dy.data, dx.data,
+         workspaceBytes > 0 ? workspace->data() : nullptr);
   return args.env().Undefined();
 }
 

@@ -21,11 +21,14 @@
 #include <vector>
 
 #include "cpu/cpu.h"
-#include "cuda/activations.h"
+#include "cuda/activation.h"
 #include "cuda/batchnorm.h"
 #include "cuda/context.h"
 #include "cuda/cuda.h"
-#include "cuda/kernels.h"
+#include "cuda/elementwise.h"
+#include "cuda/fill.h"
+#include "cuda/image.h"
+#include "cuda/loss.h"
 #include "emulator.h"
 
 namespace nc::cuda {
@@ -342,7 +345,7 @@ const std::map<std::string, Op>& Ops() {
          if (gpu) return cuda::LaunchCountCorrect(kStream, n, classes, logits, labels, count);
          *count = static_cast<unsigned long long>(cpu::CountCorrect(n, classes, logits, labels));
        }},
-      // (classes, logits, labels, total: [value]) -> total, as cuda/elementwise.cc's AccumulateCorrect
+      // (classes, logits, labels, total: [value]) -> total, as cuda/loss.cc's AccumulateCorrect
       {"accumulateCorrect",
        [](Call& c, bool gpu) {
          const int64_t classes = c.Int(0), n = c.Length(2);
@@ -409,7 +412,7 @@ const std::map<std::string, Op>& Ops() {
        [](Call& c, bool gpu) {
          const int64_t ch = c.Length(0);
          const float *mean = c.In(0), *var = c.In(1);
-         const float eps = c.F(2);  // as cudnn_batchnorm.cc passes it
+         const float eps = c.F(2);  // as cuda/batchnorm.cc passes it
          float *saveMean = c.Out("saveMean", ch), *saveInvStd = c.Out("saveInvStd", ch);
          if (gpu) return cuda::LaunchBatchNormGlobalStats(kStream, ch, mean, var, eps, saveMean, saveInvStd);
          const std::vector<float> x(ch, 0.0f), gamma(ch, 1.0f), beta(ch, 0.0f);

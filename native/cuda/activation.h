@@ -1,5 +1,6 @@
-// Custom CUDA kernels for the activations cuDNN lacks (kernels.h's conventions): leaky relu (cuDNN's
-// relu has no negative slope), ELU with its backward from x, and the exact GELU (with erf).
+// Custom CUDA kernels for the activations cuDNN lacks: leaky relu (cuDNN's relu has no negative
+// slope), ELU with its backward from x, and the exact GELU (with erf). Pointers are device pointers;
+// each launcher queues its kernel on `stream` and checks the launch (throws GpuError).
 #pragma once
 #include <cuda_runtime_api.h>
 

@@ -1,27 +1,16 @@
-// Leaky relu, ELU and exact GELU (see activations.h), elementwise in grid-stride loops. They follow
+// Leaky relu, ELU and exact GELU (see activation.h), elementwise in grid-stride loops. They follow
 // oneDNN's definitions on the CPU: leaky relu' = alpha at x ≤ 0, elu' = alpha·eˣ at x ≤ 0,
 // gelu(x) = x·Φ(x) with Φ(x) = (1 + erf(x/√2))/2 and gelu'(x) = Φ(x) + x·φ(x).
-#include "cuda/activations.h"
+#include "cuda/activation.h"
 #include "cuda/check.h"
-
-#define CEIL_DIV(M, N) (((M) + (N) - 1) / (N))
+#include "cuda/grid.h"
 
 namespace nc::cuda {
 
 namespace {
 
-constexpr int kBlock = 256;
-NC_GRID_CAP(int64_t, kMaxBlocks, 65535);  // grid-stride loops cover the rest
 constexpr float kSqrtHalf = 0.70710678118654752f;     // 1/√2
 constexpr float kInvSqrt2Pi = 0.39894228040143268f;   // 1/√(2π)
-
-#define GRID_STRIDE_LOOP(i, n)                                                           \
-  for (int64_t i = static_cast<int64_t>(blockIdx.x) * blockDim.x + threadIdx.x; i < (n); \
-       i += static_cast<int64_t>(gridDim.x) * blockDim.x)
-
-unsigned GridFor(int64_t n) {
-  return static_cast<unsigned>(CEIL_DIV(n, kBlock) < kMaxBlocks ? CEIL_DIV(n, kBlock) : kMaxBlocks);
-}
 
 __global__ void LeakyReluForwardKernel(int64_t n, const float* x, float* y, float alpha) {
   GRID_STRIDE_LOOP(i, n) {
@@ -84,7 +73,7 @@ void LaunchInputActivationForward(cudaStream_t stream, Activation act, float alp
       CUDA_CHECK_LAUNCH(GeluForwardKernel);
       return;
     default:
-      throw GpuError("LaunchInputActivationForward: not an activation of x (leaky relu, elu, gelu)");
+      throw GpuError(ErrorCode::Internal, "LaunchInputActivationForward: not an activation of x (leaky relu, elu, gelu)");
   }
 }
 
@@ -105,7 +94,7 @@ void LaunchInputActivationBackward(cudaStream_t stream, Activation act, float al
       CUDA_CHECK_LAUNCH(GeluBackwardKernel);
       return;
     default:
-      throw GpuError("LaunchInputActivationBackward: not an activation of x (leaky relu, elu, gelu)");
+      throw GpuError(ErrorCode::Internal, "LaunchInputActivationBackward: not an activation of x (leaky relu, elu, gelu)");
   }
 }
 

@@ -13,7 +13,7 @@ namespace {
 constexpr float kOne = 1.0f, kZero = 0.0f;
 
 int Int(int64_t v) {
-  if (v > INT32_MAX) throw GpuError("matrix dimension " + std::to_string(v) + " exceeds cuBLAS's int range");
+  if (v > INT32_MAX) throw GpuError(ErrorCode::Argument, "matrix dimension " + std::to_string(v) + " exceeds cuBLAS's int range");
   return static_cast<int>(v);
 }
 }  // namespace

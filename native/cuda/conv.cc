@@ -180,7 +180,7 @@ void Choose(const Perf* results, int count, Direction d, ConvPlan& p, WorkspaceS
     c.timeMs = r.time;
     return;
   }
-  throw GpuError(std::string("cuDNN found no ") + kDirectionNames[d] + " algorithm for this convolution" +
+  throw GpuError(ErrorCode::Cudnn, std::string("cuDNN found no ") + kDirectionNames[d] + " algorithm for this convolution" +
                  (p.deterministic ? " that is deterministic" : "") + (p.tf32 ? "" : " in full FP32 (FMA math)") +
                  " among " + std::to_string(count) + " candidates");
 }

@@ -1,8 +1,6 @@
-// Pooling and activations on cuDNN, descriptors cached per shape; leaky relu, ELU and GELU, which
-// cuDNN lacks (or cannot differentiate from x), on our own kernels (activations.cu).
+// Pooling on cuDNN, descriptors cached per shape.
 #include <string>
 
-#include "cuda/activations.h"
 #include "cuda/context.h"
 #include "cuda/cuda.h"
 #include "cuda/descriptors.h"
@@ -60,46 +58,20 @@ PoolPlan& PlanFor(const PoolShape& s, bool isMax) {
 
 }  // namespace
 
-void Pool2dForward(const PoolShape& s, bool isMax, const float* x, float* y) {
+// cuDNN's backward works from x and y: no workspace.
+size_t Pool2dWorkspaceBytes(const PoolShape&, bool, bool) { return 0; }
+
+void Pool2dForward(const PoolShape& s, bool isMax, const float* x, float* y, void* /*workspace*/) {
   Context& c = Ctx();
   PoolPlan& p = PlanFor(s, isMax);
   CUDNN_CHECK(c.libs->cudnn.cudnnPoolingForward(c.cudnn, p.pool, &kOne, p.x, x, &kZero, p.y, y));
 }
 
-void Pool2dBackward(const PoolShape& s, bool isMax, const float* x, const float* y, const float* dy, float* dx) {
+void Pool2dBackward(const PoolShape& s, bool isMax, const float* x, const float* y, const float* dy, float* dx,
+                    const void* /*workspace*/) {
   Context& c = Ctx();
   PoolPlan& p = PlanFor(s, isMax);
   CUDNN_CHECK(c.libs->cudnn.cudnnPoolingBackward(c.cudnn, p.pool, &kOne, p.y, y, p.y, dy, p.x, x, &kZero, p.x, dx));
-}
-
-void ActivationForward(Activation act, int64_t n, const float* x, float* y) {
-  if (act == Activation::None) {
-    Axpby(n, x, y, 1.0f, 0.0f);
-    return;
-  }
-  Context& c = Ctx();
-  cudnnTensorDescriptor_t d = FlatTensor(n);
-  CUDNN_CHECK(c.libs->cudnn.cudnnActivationForward(c.cudnn, ActivationDesc(act), &kOne, d, x, &kZero, d, y));
-}
-
-void ActivationBackward(Activation act, int64_t n, const float* y, const float* dy, float* dx) {
-  if (act == Activation::None) {
-    Axpby(n, dy, dx, 1.0f, 0.0f);
-    return;
-  }
-  Context& c = Ctx();
-  cudnnTensorDescriptor_t d = FlatTensor(n);
-  // Relu, sigmoid and tanh derivatives are functions of y; y stands in for x.
-  CUDNN_CHECK(c.libs->cudnn.cudnnActivationBackward(c.cudnn, ActivationDesc(act), &kOne, d, y, d, dy, d, y, &kZero, d,
-                                                    dx));
-}
-
-void InputActivationForward(Activation act, float alpha, int64_t n, const float* x, float* y) {
-  LaunchInputActivationForward(Ctx().stream, act, alpha, n, x, y);
-}
-
-void InputActivationBackward(Activation act, float alpha, int64_t n, const float* x, const float* dy, float* dx) {
-  LaunchInputActivationBackward(Ctx().stream, act, alpha, n, x, dy, dx);
 }
 
 }  // namespace nc::cuda

@@ -1,0 +1,56 @@
+// The addon's exports, one line each: X(jsName, Handler, argumentCount). ops.h declares the handlers
+// from it and addon.cc exports them, checking the argument count before a handler runs. The handler
+// lives in ops/<file>.cc, as the group comments say.
+#pragma once
+
+#define NC_OPS(X)                              \
+  /* memory.cc */                              \
+  X(alloc, Alloc, 2)                           \
+  X(upload, Upload, 2)                         \
+  X(uploadBytes, UploadBytes, 3)               \
+  X(download, Download, 2)                     \
+  X(memoryInfo, MemoryInfo, 1)                 \
+  X(emptyCache, EmptyCache, 2)                 \
+  X(backendInfo, BackendInfo, 0)               \
+  X(setGpuPrecision, SetGpuPrecision, 1)       \
+  /* cudnn.cc */                               \
+  X(setDeterministic, SetDeterministic, 1)     \
+  X(convolutionAlgorithms, ConvolutionAlgorithms, 0) \
+  /* elementwise.cc */                         \
+  X(fillConstant, FillConstant, 2)             \
+  X(fillUniform, FillUniform, 4)               \
+  X(fillNormal, FillNormal, 4)                 \
+  X(axpby, Axpby, 4)                           \
+  X(multiply, Multiply, 3)                     \
+  X(sum, Sum, 2)                               \
+  /* arithmetic.cc */                          \
+  X(binary, Binary, 4)                         \
+  X(sumTo, SumTo, 2)                           \
+  /* conv.cc */                                \
+  X(conv2dForward, Conv2dForward, 7)           \
+  X(conv2dBackward, Conv2dBackward, 10)        \
+  /* pool.cc */                                \
+  X(pool2dForward, Pool2dForward, 7)           \
+  X(pool2dBackward, Pool2dBackward, 9)         \
+  /* activation.cc */                          \
+  X(activationForward, ActivationForward, 4)   \
+  X(activationBackward, ActivationBackward, 6) \
+  /* batchnorm.cc */                           \
+  X(batchNormForward, BatchNormForward, 11)    \
+  X(batchNormBackward, BatchNormBackward, 10)  \
+  /* dense.cc */                               \
+  X(denseForward, DenseForward, 5)             \
+  X(denseBackward, DenseBackward, 6)           \
+  /* loss.cc */                                \
+  X(softmaxCrossEntropy, SoftmaxCrossEntropy, 3) \
+  X(softmaxCrossEntropyBackward, SoftmaxCrossEntropyBackward, 4) \
+  X(countCorrect, CountCorrect, 2)             \
+  X(accumulateCorrect, AccumulateCorrect, 3)   \
+  /* elementwise.cc */                         \
+  X(dropoutForward, DropoutForward, 5)         \
+  /* optim.cc */                               \
+  X(optimizerUpdate, OptimizerUpdate, 8)       \
+  X(sumSquares, SumSquares, 3)                 \
+  /* image.cc */                               \
+  X(affineSample, AffineSample, 4)             \
+  X(colorJitter, ColorJitter, 4)
