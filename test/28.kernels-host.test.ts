@@ -23,6 +23,9 @@ interface KernelsHost {
 
 // Exact: the kernel's comments promise the CPU's bits. Otherwise |gpu - cpu| ≤ atol + rtol·|cpu|.
 type Tolerance = 'exact' | { rtol: number; atol: number };
+// A launch site inside an X-macro (arithmetic.cu: BinaryKernel<BinaryOp::name>) launches one kernel per op;
+// each op's launch counts for that one site.
+const launchSite = (kernel: string): string => kernel.replace(/<BinaryOp::\w+>/, '<BinaryOp::name>');
 const SUMMED = { rtol: 1e-6, atol: 1e-7 };  // sums in double, in another order
 
 // Loop unit of each kernel's main loop: work items one round of a block covers, and whether the
@@ -88,13 +91,13 @@ describe('28 CUDA kernels on the host, against the CPU backend', function () {
           compare(`${call} ${name}`, gpu.outputs[name], expected, tol);
         }
         const seen = launched.get(mode.name) ?? new Set<string>();
-        for (const l of gpu.launches) seen.add(l.kernel);
+        for (const l of gpu.launches) seen.add(launchSite(l.kernel));
         launched.set(mode.name, seen);
         const main = gpu.launches[0];
         if (capped && main && work !== undefined && !NO_LOOP.has(main.kernel)) {
           const [unit, shared] = LOOP_UNIT[main.kernel] ?? [256, true];
           const r = work / (unit * (shared ? main.grid : 1));
-          rounds.set(main.kernel, Math.max(rounds.get(main.kernel) ?? 0, r));
+          rounds.set(launchSite(main.kernel), Math.max(rounds.get(launchSite(main.kernel)) ?? 0, r));
         }
         if (capped) {
           for (const l of gpu.launches) assert.ok(l.grid <= 3 || l.kernel === 'ColorJitterKernel', `${l.kernel}: grid ${l.grid}`);
@@ -116,6 +119,22 @@ describe('28 CUDA kernels on the host, against the CPU backend', function () {
           check('bytesToFloat', [bytes, 1 / 255], 'exact', n);
         }
         check('fillConstant', [0, 1], 'exact');
+      });
+
+      it('broadcast arithmetic and its sum back to an operand (bit for bit)', function () {
+        // [a shape, b shape]: equal, a row, a column, a scalar, leading dimensions missing
+        const pairs: [number[], number[]][] = [[[7, 300], [7, 300]], [[7, 300], [300]], [[7, 300], [7, 1]],
+          [[1], [5, 61]], [[3, 1, 50], [4, 1]], [[2, 3, 4, 5], [3, 1, 5]]];
+        for (const [as, bs] of pairs) {
+          const size = (s: number[]) => s.reduce((p, d) => p * d, 1);
+          const a = randoms(size(as), size(as) + 5), b = randoms(size(bs), size(bs) + 6);
+          const out = as.length >= bs.length ? as.map((d, i) => Math.max(d, bs[i - as.length + bs.length] ?? 1))
+            : bs.map((d, i) => Math.max(d, as[i - bs.length + as.length] ?? 1));
+          for (const kind of ['add', 'subtract', 'multiply', 'divide']) check('binary', [kind, as, a, bs, b], 'exact', size(out));
+          const g = randoms(size(out), size(out) + 7);
+          check('sumTo', [out, g, bs], 'exact', size(bs));  // the same code in the same order on both
+          check('sumTo', [out, g, as], 'exact', size(as));
+        }
       });
 
       it('sum and sum of squares (double, another order)', function () {
@@ -271,7 +290,7 @@ describe('28 CUDA kernels on the host, against the CPU backend', function () {
     const dir = path.join(root, 'native', 'cuda');
     const sites: string[] = [];
     for (const file of fs.readdirSync(dir).filter((f) => f.endsWith('.cu'))) {
-      for (const m of fs.readFileSync(path.join(dir, file), 'utf8').matchAll(/NC_LAUNCH\(([\w<>]+),/g)) sites.push(m[1]);
+      for (const m of fs.readFileSync(path.join(dir, file), 'utf8').matchAll(/NC_LAUNCH\(([\w<>:]+),/g)) sites.push(m[1]);
     }
     assert.equal(new Set(sites).size, sites.length, 'one launch site per kernel');
     assert.ok(sites.length >= 27, `found ${sites.length} launches`);

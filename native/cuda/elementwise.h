@@ -1,10 +1,12 @@
-// Custom kernels for arithmetic (elementwise.cu), as cpu/elementwise.cc.
+// Custom kernels for arithmetic (elementwise.cu, arithmetic.cu), as cpu/elementwise.cc and cpu/arithmetic.cc.
 // Pointers are device pointers; each launcher queues its kernel on `stream` and checks the launch
 // (throws GpuError); none synchronises.
 #pragma once
 #include <cuda_runtime_api.h>
 
 #include <cstdint>
+
+#include "arithmetic.h"
 
 namespace nc::cuda {
 
@@ -16,6 +18,9 @@ void LaunchMultiply(cudaStream_t stream, int64_t n, const float* x1, const float
 // summed in double in an order that depends on n alone.
 void LaunchSum(cudaStream_t stream, int64_t n, const float* x, float* out, bool squares, bool accumulate);
 // dst[i] = src[i] * scale (src: bytes in device memory)
+// y = a <op> b with NumPy broadcasting, and y = x summed back to a broadcast operand's shape (arithmetic.cu)
+void LaunchBinary(cudaStream_t stream, BinaryOp op, const Broadcast& s, const float* a, const float* b, float* y);
+void LaunchSumTo(cudaStream_t stream, const SumToShape& s, const float* x, float* y);
 void LaunchBytesToFloat(cudaStream_t stream, int64_t n, const uint8_t* src, float* dst, float scale);
 
 }  // namespace nc::cuda

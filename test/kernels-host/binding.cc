@@ -289,6 +289,29 @@ const std::map<std::string, Op>& Ops() {
          float* y = c.Out("y", n);
          gpu ? cuda::LaunchMultiply(kStream, n, x1, x2, y) : cpu::Multiply(n, x1, x2, y);
        }},
+      // (kind, aShape, a, bShape, b) -> y, NumPy-broadcast
+      {"binary",
+       [](Call& c, bool gpu) {
+         nc::BinaryOp op;
+         std::string why;
+         nc::Broadcast s;
+         if (!nc::ParseBinaryOp(c.Str(0), &op) || !nc::MakeBroadcast(c.Ints(1), c.Ints(3), &s, &why)) {
+           throw std::runtime_error("binary: bad kind or shapes " + why);
+         }
+         const float *a = c.In(2), *b = c.In(4);
+         float* y = c.Out("y", s.size);
+         gpu ? cuda::LaunchBinary(kStream, op, s, a, b, y) : cpu::Binary(op, s, a, b, y);
+       }},
+      // (xShape, x, yShape) -> y, x summed back to yShape
+      {"sumTo",
+       [](Call& c, bool gpu) {
+         nc::SumToShape s;
+         std::string why;
+         if (!nc::MakeSumTo(c.Ints(0), c.Ints(2), &s, &why)) throw std::runtime_error("sumTo: " + why);
+         const float* x = c.In(1);
+         float* y = c.Out("y", s.ySize);
+         gpu ? cuda::LaunchSumTo(kStream, s, x, y) : cpu::SumTo(s, x, y);
+       }},
       // (x, squares, accumulate, out: [value]) -> out
       {"sum",
        [](Call& c, bool gpu) {
