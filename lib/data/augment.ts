@@ -3,10 +3,10 @@
 // Transform whose host form runs the same code on the CPU backend, so they compose with Resize and
 // ToTensor in Compose either way. Randomness comes from the `random` the DataLoader passes (seeded
 // per epoch and batch), so the same seed gives the same batches.
-import { binding } from '../binding';
-import { cpu } from '../device';
-import { Tensor } from '../tensor';
-import { invalidArg, numberInRange, positiveInt } from '../check';
+import { binding } from '../core/binding';
+import { cpu } from '../core/device';
+import { Tensor } from '../core/tensor';
+import { invalidArg, numberInRange, positiveInt } from '../core/check';
 import { DeviceTransform, ImageBatch, Transform, affineSample } from './transforms';
 
 /** A Transform from its device form; the host form runs it on the CPU backend. */

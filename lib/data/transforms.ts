@@ -2,9 +2,9 @@
 // itself a plain function from host batch to host batch, so transforms compose as functions. Most
 // also carry `onDevice`, the same transform on a batch tensor where it lives (native code on the
 // CPU, kernels on a GPU): the DataLoader then uploads the raw bytes and transforms them there.
-import { invalidArg, positiveInt } from '../check';
-import { binding } from '../binding';
-import { Tensor } from '../tensor';
+import { invalidArg, positiveInt } from '../core/check';
+import { binding } from '../core/binding';
+import { Tensor } from '../core/tensor';
 
 /** A batch of images on the host, NCHW, row-major. */
 export interface ImageBatch {

@@ -1,8 +1,8 @@
 // Activation layers: nn.Activation(kind) and Gluon's nn.LeakyReLU, nn.ELU and nn.GELU.
 import type { ActivationKind } from '../../binding';
 import { activation } from '../ops/activation';
-import { Tensor } from '../tensor';
-import { invalidArg, oneOf } from '../check';
+import { Tensor } from '../core/tensor';
+import { invalidArg, oneOf } from '../core/check';
 import { Block } from './block';
 
 /** What {@link Activation} accepts. */

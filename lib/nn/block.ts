@@ -1,8 +1,8 @@
 // Block: the unit networks are built from — forward, parameters, children, names (as Gluon's).
-import { Device, cpu } from '../device';
-import { Tensor, formatShape } from '../tensor';
-import { pause } from '../autograd';
-import { Initializer, Uniform } from '../init';
+import { Device, cpu } from '../core/device';
+import { Tensor, formatShape } from '../core/tensor';
+import { pause } from '../core/autograd';
+import { Initializer, Uniform } from './init';
 import { Parameter, ParameterOptions } from './parameter';
 import { loadParameters, saveParameters } from './persistence';
 

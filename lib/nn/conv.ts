@@ -1,8 +1,8 @@
 // Conv2D layer.
 import { conv2d } from '../ops/conv';
-import { Tensor, formatShape, requireTensor } from '../tensor';
-import { nonNegativeInt, pair, positiveInt } from '../check';
-import { Initializer, Zero } from '../init';
+import { Tensor, formatShape, requireTensor } from '../core/tensor';
+import { nonNegativeInt, pair, positiveInt } from '../core/check';
+import { Initializer, Zero } from './init';
 import { Block } from './block';
 import { Parameter } from './parameter';
 import { ActivationName, activationOption } from './activation-option';

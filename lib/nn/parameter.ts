@@ -1,8 +1,8 @@
 // Parameter: a named tensor of a layer, trainable or state (batch norm's running statistics), whose
 // shape may be known only at the first forward.
-import { Device, cpu } from '../device';
-import { Tensor, formatShape } from '../tensor';
-import type { Initializer } from '../init';
+import { Device, cpu } from '../core/device';
+import { Tensor, formatShape } from '../core/tensor';
+import type { Initializer } from './init';
 
 /** Options of {@link Parameter}. */
 export interface ParameterOptions {

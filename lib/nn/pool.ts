@@ -1,8 +1,8 @@
 // MaxPool2D, AvgPool2D and GlobalAvgPool2D layers.
 import type { PoolKind } from '../../binding';
 import { pool2d } from '../ops/pool';
-import { Tensor, formatShape, requireTensor } from '../tensor';
-import { nonNegativeInt, pair, positiveInt } from '../check';
+import { Tensor, formatShape, requireTensor } from '../core/tensor';
+import { nonNegativeInt, pair, positiveInt } from '../core/check';
 import { Block } from './block';
 
 abstract class Pool2D extends Block {

@@ -1,8 +1,8 @@
 // dense: y = act(x wᵀ + b) with the activation fused into the inner product.
 import type { Activation } from '../../binding';
-import { binding } from '../binding';
-import { recordOp, requiresGrad } from '../autograd';
-import { Tensor, formatShape, requireTensor } from '../tensor';
+import { binding } from '../core/binding';
+import { recordOp, requiresGrad } from '../core/autograd';
+import { Tensor, formatShape, requireTensor } from '../core/tensor';
 
 /**
  * Fully connected layer.

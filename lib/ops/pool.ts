@@ -1,8 +1,8 @@
 // pool2d: max and average pooling. Max pooling on the tape keeps oneDNN's argmax workspace.
 import type { PoolKind } from '../../binding';
-import { binding } from '../binding';
-import { isRecording, recordOp, requiresGrad } from '../autograd';
-import { Tensor, formatShape, requireTensor } from '../tensor';
+import { binding } from '../core/binding';
+import { isRecording, recordOp, requiresGrad } from '../core/autograd';
+import { Tensor, formatShape, requireTensor } from '../core/tensor';
 import { windowOutput } from './window';
 
 /**

@@ -1,5 +1,5 @@
 // Output size of a sliding window (convolution, pooling), checked before anything is allocated.
-import { formatShape } from '../tensor';
+import { formatShape } from '../core/tensor';
 
 /**
  * floor((size + 2·pad − kernel)/stride) + 1, or a RangeError naming `op` when the window does not

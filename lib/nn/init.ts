@@ -1,8 +1,8 @@
 // Initializers, as Gluon's `mx.init`: each fills a weight given its shape. Biases start at zero.
-import { binding } from './binding';
-import { nextSeed } from './random';
-import type { Tensor } from './tensor';
-import { numberInRange, oneOf } from './check';
+import { binding } from '../core/binding';
+import { nextSeed } from '../core/random';
+import type { Tensor } from '../core/tensor';
+import { numberInRange, oneOf } from '../core/check';
 
 /** Fills a parameter's tensor in place. */
 export interface Initializer {

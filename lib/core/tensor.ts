@@ -1,5 +1,5 @@
 // Tensor: a native float32 buffer + shape + device, and the autograd bookkeeping that goes with it.
-import type { Storage } from '../binding';
+import type { Storage } from '../../binding';
 import { binding } from './binding';
 import { Device, cpu } from './device';
 import { invalidArg } from './check';

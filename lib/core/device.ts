@@ -1,5 +1,5 @@
 // Devices: where a tensor lives and where its operations run.
-import type { ConvolutionAlgorithm } from '../binding';
+import type { ConvolutionAlgorithm } from '../../binding';
 import { binding } from './binding';
 
 /** A compute device. Compare devices with `equals`, not `===`. */

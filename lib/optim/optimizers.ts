@@ -2,11 +2,11 @@
 // PyTorch's update rule in one fused native pass per parameter (binding.optimizerUpdate), with the
 // gradient rescaling (Gluon's 1/batchSize), clipping and weight decay folded into that pass. State
 // tensors (momentum buffers, moments) are created at the first step, on the parameter's device.
-import type { OptimizerHyper } from '../binding';
-import { binding } from './binding';
-import { Tensor, formatShape } from './tensor';
-import type { Parameter } from './nn/parameter';
-import { invalidArg, numberInRange } from './check';
+import type { OptimizerHyper } from '../../binding';
+import { binding } from '../core/binding';
+import { Tensor, formatShape } from '../core/tensor';
+import type { Parameter } from '../nn/parameter';
+import { invalidArg, numberInRange } from '../core/check';
 
 /** The optimizers by name, as `new Trainer(params, name, options)` takes them. */
 export type OptimizerName = 'sgd' | 'adam' | 'adamw' | 'rmsprop' | 'adagrad';

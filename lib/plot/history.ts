@@ -4,8 +4,8 @@
 // addon, so plots can be made from a saved history on a machine without it.
 import { pathToFileURL } from 'url';
 import { plot as asciiPlot } from 'asciichart';
-import { invalidArg } from './check';
-import { writeAll, writeFileAtomic } from './io/files';
+import { invalidArg } from '../core/check';
+import { writeAll, writeFileAtomic } from '../io/files';
 
 /** One epoch's metrics, as d2l's `train_ch6` reports them. */
 export interface EpochRecord {

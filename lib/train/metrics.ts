@@ -1,8 +1,8 @@
 // Running sums of a training epoch kept where the tensors live, read back rarely: on a GPU a
 // read per batch would stall the queue every step.
-import { binding } from './binding';
-import type { Device } from './device';
-import { Tensor, requireTensor } from './tensor';
+import { binding } from '../core/binding';
+import type { Device } from '../core/device';
+import { Tensor, requireTensor } from '../core/tensor';
 
 /**
  * Loss and accuracy over an epoch, accumulated on the device.

@@ -3,12 +3,12 @@
 // reads that one number back; before a checkpoint is saved, the same for the parameters' values.
 // Only when the sum is not finite are the tensors read one by one to name the culprit; when none
 // is, the float32 sum merely overflowed (a value beyond about 1.8e19) and training goes on.
-import { binding } from './binding';
-import { pause } from './autograd';
-import type { Block } from './nn/block';
-import type { Parameter } from './nn/parameter';
-import type { Device } from './device';
-import { Tensor } from './tensor';
+import { binding } from '../core/binding';
+import { pause } from '../core/autograd';
+import type { Block } from '../nn/block';
+import type { Parameter } from '../nn/parameter';
+import type { Device } from '../core/device';
+import { Tensor } from '../core/tensor';
 
 /** What was not finite: the loss, a gradient, or a parameter's values. */
 export type NonFiniteKind = 'loss' | 'gradient' | 'parameter';

@@ -1,8 +1,8 @@
 // Accuracy helpers, as d2l's `accuracy` and `evaluate_accuracy_gpu`.
-import { binding } from './binding';
-import { pause } from './autograd';
-import type { Block } from './nn/block';
-import { Tensor, requireTensor } from './tensor';
+import { binding } from '../core/binding';
+import { pause } from '../core/autograd';
+import type { Block } from '../nn/block';
+import { Tensor, requireTensor } from '../core/tensor';
 
 /**
  * Number of rows of `yHat` whose arg-max equals the label.
