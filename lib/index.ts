@@ -1,7 +1,9 @@
 // node-cudnn: convolutional networks in Node.js, with a Gluon-like API.
 export { Tensor, shapeSize, formatShape } from './core/tensor';
 export { memoryInfo, emptyCache } from './core/memory';
-export { Device, cpu, gpu, tryGpu, parseDevice, setGpuPrecision, setDeterministic, convolutionAlgorithms } from './core/device';
+export {
+  Device, cpu, gpu, tryGpu, parseDevice, setGpuPrecision, setDeterministic, convolutionAlgorithms, backendInfo,
+} from './core/device';
 export * as autograd from './core/autograd';
 export * as ops from './ops';
 export * as nn from './nn';
@@ -12,7 +14,8 @@ export * as data from './data';
 export { Trainer, TrainerOptions, TrainerOwnOptions, TrainerState, ScheduleUnit } from './train/trainer';
 export * as optim from './optim/optimizers';
 export * as schedule from './optim/schedule';
-export { evaluateAccuracy, countCorrect } from './train/evaluate';
+export { evaluateAccuracy } from './train/evaluate';
+export { countCorrect } from './ops/accuracy';
 export { TrainingMetrics } from './train/metrics';
 export { TrainingHistory, EpochRecord, writeCurvesSvg, terminalChart } from './plot/history';
 export { fit, FitOptions, FitResult } from './train/fit';
@@ -21,8 +24,3 @@ export { saveCheckpoint, loadCheckpoint, LoadCheckpointOptions, TrainingState } 
 export { ProgressBar, ProgressOptions } from './train/progress';
 export type { BackendInfo, MemoryInfo, Activation, PoolKind, ConvolutionAlgorithm } from '../binding';
 export type { ActivationKind } from '../binding';
-import { binding } from './core/binding';
-
-/** What the native backends are and why a GPU is or is not used. */
-export const backendInfo = () => binding.backendInfo();
-
