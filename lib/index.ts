@@ -17,7 +17,7 @@ export * as schedule from './optim/schedule';
 export { evaluateAccuracy } from './train/evaluate';
 export { countCorrect } from './ops/accuracy';
 export { TrainingMetrics } from './train/metrics';
-export { TrainingHistory, EpochRecord, writeCurvesSvg, terminalChart } from './plot/history';
+export { TrainingHistory, EpochRecord, writeCurvesSvg, terminalChart } from './plot';
 export { fit, FitOptions, FitResult } from './train/fit';
 export { NonFiniteError, NonFiniteKind } from './train/finite';
 export { saveCheckpoint, loadCheckpoint, LoadCheckpointOptions, TrainingState } from './train/checkpoint';

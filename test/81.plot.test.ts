@@ -4,7 +4,7 @@ import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { EpochRecord, TrainingHistory, terminalChart, writeCurvesSvg } from '../lib/plot/history';
+import { EpochRecord, TrainingHistory, terminalChart, writeCurvesSvg } from '../lib/plot';
 
 /** A LeNet-like run: loss falling from 2.3, accuracies rising towards 0.8 and more. */
 function fakeRun(epochs: number, testEvery = 1): EpochRecord[] {
@@ -249,7 +249,7 @@ describe('plot', () => {
   });
 
   it('loads no native addon', () => {
-    const plotModule = path.join(__dirname, '..', 'lib', 'plot', 'history.js');
+    const plotModule = path.join(__dirname, '..', 'lib', 'plot', 'index.js');
     const out = execFileSync(process.execPath, ['-e',
       `require(${JSON.stringify(plotModule)});` +
       'console.log(JSON.stringify(Object.keys(require.cache).filter((f) => f.endsWith(".node") || /binding/.test(f))))',

@@ -11,7 +11,7 @@ import { spawnSync } from 'child_process';
 import { Tensor, nn, init, random } from '../lib';
 import { readSafetensors, readSafetensorsHeader, writeSafetensors, MAX_HEADER_ENTRIES } from '../lib/io/safetensors';
 import { saveParameters, loadParameters } from '../lib/nn/persistence';
-import { writeCurvesSvg } from '../lib/plot/history';
+import { writeCurvesSvg } from '../lib/plot';
 // The module object itself, so that a test can watch where temp files are opened.
 import realFs = require('fs');
 
