@@ -3,11 +3,8 @@ import { Device, cpu } from '../core/device';
 import { Tensor, formatShape } from '../core/tensor';
 import { pause } from '../core/autograd';
 import { Initializer, Uniform } from './init';
-import { Parameter, ParameterOptions } from './parameter';
+import { Parameter, ParameterDict, ParameterOptions } from './parameter';
 import { loadParameters, saveParameters } from './persistence';
-
-/** Parameters by full name (`conv0.weight`), in network order. */
-export type ParameterDict = Map<string, Parameter>;
 
 /** What {@link Block.summary} reports. */
 export interface ModelSummary {

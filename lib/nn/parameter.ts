@@ -155,3 +155,6 @@ export class Parameter {
     return `Parameter ${this.name} (shape=${formatShape(this.shape)})`;
   }
 }
+
+/** Parameters by full name (`conv0.weight`), in network order. */
+export type ParameterDict = Map<string, Parameter>;

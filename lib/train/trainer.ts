@@ -1,7 +1,6 @@
 // Trainer: applies an optimizer to a set of parameters, as Gluon's `gluon.Trainer`, with gradient
 // clipping and learning-rate schedules.
-import type { Parameter } from '../nn/parameter';
-import type { ParameterDict } from '../nn/block';
+import type { Parameter, ParameterDict } from '../nn/parameter';
 import { invalidArg, oneOf, positiveInt } from '../core/check';
 import type { Tensor } from '../core/tensor';
 import {
