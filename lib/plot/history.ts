@@ -22,6 +22,7 @@ export interface EpochRecordJSON {
   testAcc?: number | null;
 }
 
+/** The metrics of a record, by key: what fromJSON reads back and what the charts draw. */
 export const METRICS = ['trainLoss', 'trainAcc', 'testAcc'] as const;
 export type Metric = typeof METRICS[number];
 
