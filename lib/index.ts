@@ -1,29 +1,27 @@
 // node-cudnn: convolutional networks in Node.js, with a Gluon-like API.
-export { Tensor, shapeSize, formatShape } from './tensor';
+export { Tensor, shapeSize, formatShape } from './core/tensor';
+export { memoryInfo, emptyCache } from './core/memory';
+export {
+  Device, cpu, gpu, tryGpu, parseDevice, setGpuPrecision, setDeterministic, convolutionAlgorithms, backendInfo,
+} from './core/device';
+export * as autograd from './core/autograd';
 export { errorCodes, ErrorCode, NodeCudnnError, isNodeCudnnError } from './core/errors';
-export { memoryInfo, emptyCache } from './memory';
-export { Device, cpu, gpu, tryGpu, parseDevice, setGpuPrecision, setDeterministic, convolutionAlgorithms } from './device';
-export * as autograd from './autograd';
 export * as ops from './ops';
 export * as nn from './nn';
-export * as init from './init';
-export * as loss from './loss';
-export * as random from './random';
+export * as init from './nn/init';
+export * as loss from './nn/loss';
+export * as random from './core/random';
 export * as data from './data';
-export { Trainer, TrainerOptions, TrainerOwnOptions, TrainerState, ScheduleUnit } from './trainer';
-export * as optim from './optim';
-export * as schedule from './schedule';
-export { evaluateAccuracy, countCorrect } from './evaluate';
-export { TrainingMetrics } from './metrics';
+export { Trainer, TrainerOptions, TrainerOwnOptions, TrainerState, ScheduleUnit } from './train/trainer';
+export * as optim from './optim/optimizers';
+export * as schedule from './optim/schedule';
+export { evaluateAccuracy } from './train/evaluate';
+export { countCorrect } from './ops/accuracy';
+export { TrainingMetrics } from './train/metrics';
 export { TrainingHistory, EpochRecord, writeCurvesSvg, terminalChart } from './plot';
-export { fit, FitOptions, FitResult } from './train';
-export { NonFiniteError, NonFiniteKind } from './finite';
-export { saveCheckpoint, loadCheckpoint, LoadCheckpointOptions, TrainingState } from './checkpoint';
-export { ProgressBar, ProgressOptions } from './progress';
+export { fit, FitOptions, FitResult } from './train/fit';
+export { NonFiniteError, NonFiniteKind } from './train/finite';
+export { saveCheckpoint, loadCheckpoint, LoadCheckpointOptions, TrainingState } from './train/checkpoint';
+export { ProgressBar, ProgressOptions } from './train/progress';
 export type { BackendInfo, MemoryInfo, Activation, PoolKind, ConvolutionAlgorithm } from '../binding';
 export type { ActivationKind } from '../binding';
-import { binding } from './binding';
-
-/** What the native backends are and why a GPU is or is not used. */
-export const backendInfo = () => binding.backendInfo();
-

@@ -131,7 +131,7 @@ forEachDevice('ops against the float64 reference', () => {
     });
 
     it('counts correct rows, on the host or into a running total on the device', async () => {
-      const { binding } = await import('../lib/binding');
+      const { binding } = await import('../lib/core/binding');
       const { TrainingMetrics } = await import('../lib');
       const rng = new ref.Rng(12);
       const logits = ref.randomArr([50, 10], rng);
@@ -219,7 +219,7 @@ forEachDevice('ops against the float64 reference', () => {
 
   describe('fills', () => {
     it('uniform and normal are seeded, in range and have the right moments', async () => {
-      const { binding } = await import('../lib/binding');
+      const { binding } = await import('../lib/core/binding');
       const u = Tensor.empty([100000], dev());
       binding.fillUniform(u, -2, 3, 42);
       const uv = toArr(u).data;
@@ -238,7 +238,7 @@ forEachDevice('ops against the float64 reference', () => {
   });
 
   it('an SGD step matches w - lr g', async () => {
-    const { binding } = await import('../lib/binding');
+    const { binding } = await import('../lib/core/binding');
     const rng = new ref.Rng(6);
     const w = ref.randomArr([50], rng);
     const g = ref.randomArr([50], rng);

@@ -7,7 +7,7 @@ import {
   Tensor, Device, Trainer, autograd, backendInfo, convolutionAlgorithms, cpu, gpu, init, loss, memoryInfo, nn, ops,
   random, setDeterministic, setGpuPrecision,
 } from '../lib';
-import { binding } from '../lib/binding';
+import { binding } from '../lib/core/binding';
 
 const { cuda } = backendInfo();
 const gpuTitle = (title: string) => `${title}${cuda.available ? '' : ` (not run: ${cuda.reason})`}`;

@@ -2,7 +2,7 @@
 // (41.fuzz.test.ts throws thousands of spoiled calls at every entry point).
 import { strict as assert } from 'assert';
 import { Tensor, nn, ops, Trainer, autograd, init } from '../lib';
-import { binding } from '../lib/binding';
+import { binding } from '../lib/core/binding';
 
 describe('argument checks', () => {
   const x = () => Tensor.zeros([2, 3, 8, 8]);

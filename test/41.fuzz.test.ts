@@ -3,7 +3,7 @@
 // exact cases the fuzzer found worth pinning down.
 import { strict as assert } from 'assert';
 import { Tensor, ops } from '../lib';
-import { binding } from '../lib/binding';
+import { binding } from '../lib/core/binding';
 import { builders } from './fuzz/calls';
 import { fuzzSupervised } from './fuzz/run';
 import { dev, forEachDevice } from './helpers';

@@ -3,7 +3,7 @@
 // binding.
 import { strict as assert } from 'assert';
 import { Tensor } from '../lib';
-import { binding } from '../lib/binding';
+import { binding } from '../lib/core/binding';
 
 type Call = () => unknown;
 

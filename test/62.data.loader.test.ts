@@ -3,8 +3,8 @@ import * as fs from 'fs';
 import { DataLoader, ImageDataset } from '../lib/data/dataloader';
 import { FASHION_MNIST_SYSTEM_DIR, loadDataFashionMNIST, loadFashionMNIST } from '../lib/data/fashion-mnist';
 import { Compose, ImageBatch, Resize, ToTensor, Transform } from '../lib/data/transforms';
-import { Tensor } from '../lib/tensor';
-import { cpu } from '../lib/device';
+import { Tensor } from '../lib/core/tensor';
+import { cpu } from '../lib/core/device';
 
 /**
  * `n` examples of C x H x W whose pixels all equal the example's index (so a batch tells which

@@ -249,7 +249,7 @@ describe('plot', () => {
   });
 
   it('loads no native addon', () => {
-    const plotModule = path.join(__dirname, '..', 'lib', 'plot.js');
+    const plotModule = path.join(__dirname, '..', 'lib', 'plot', 'index.js');
     const out = execFileSync(process.execPath, ['-e',
       `require(${JSON.stringify(plotModule)});` +
       'console.log(JSON.stringify(Object.keys(require.cache).filter((f) => f.endsWith(".node") || /binding/.test(f))))',

@@ -8,7 +8,7 @@ import * as path from 'path';
 import {
   Tensor, Trainer, TrainerOptions, data, fit, init, loadCheckpoint, nn, optim, saveCheckpoint, schedule,
 } from '../lib';
-import { binding } from '../lib/binding';
+import { binding } from '../lib/core/binding';
 import { Parameter } from '../lib/nn/parameter';
 import { readSafetensorsHeader } from '../lib/io/safetensors';
 import * as ref from './reference';

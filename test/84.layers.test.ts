@@ -5,7 +5,7 @@
 import { strict as assert } from 'assert';
 import * as path from 'path';
 import { Tensor, autograd, nn, ops, init, random, Trainer } from '../lib';
-import { binding } from '../lib/binding';
+import { binding } from '../lib/core/binding';
 import { readSafetensorsHeader } from '../lib/io/safetensors';
 import * as ref from './reference';
 import * as refx from './reference_extra';

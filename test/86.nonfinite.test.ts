@@ -7,7 +7,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { NonFiniteError, Tensor, Trainer, data, fit, init, loadCheckpoint, loss, nn, random } from '../lib';
 import type { FitOptions } from '../lib';
-import { binding } from '../lib/binding';
+import { binding } from '../lib/core/binding';
 import { lenet } from './lenet';
 
 const dirs: string[] = [];

@@ -8,7 +8,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { Trainer, data, fit, init, loadCheckpoint, nn, random, saveCheckpoint } from '../lib';
-import { binding } from '../lib/binding';
+import { binding } from '../lib/core/binding';
 import { readSafetensors } from '../lib/io/safetensors';
 
 const dirs: string[] = [];

@@ -4,7 +4,7 @@ import { strict as assert } from 'assert';
 import { spawnSync } from 'child_process';
 import * as path from 'path';
 import { Device, Tensor, backendInfo, cpu, emptyCache, gpu, memoryInfo } from '../lib';
-import { binding } from '../lib/binding';
+import { binding } from '../lib/core/binding';
 
 const MiB = 2 ** 20;
 const libDir = path.join(__dirname, '..', 'lib');

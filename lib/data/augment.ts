@@ -3,11 +3,11 @@
 // Transform whose host form runs the same code on the CPU backend, so they compose with Resize and
 // ToTensor in Compose either way. Randomness comes from the `random` the DataLoader passes (seeded
 // per epoch and batch), so the same seed gives the same batches.
-import { binding } from '../binding';
-import { cpu } from '../device';
-import { Tensor } from '../tensor';
-import { invalidArg, numberInRange, positiveInt } from '../check';
-import { DeviceTransform, ImageBatch, Transform, affineSample } from './transforms';
+import { cpu } from '../core/device';
+import { Tensor } from '../core/tensor';
+import { invalidArg, numberInRange, positiveInt } from '../core/check';
+import { affineSample, colorJitter } from '../ops/image';
+import { DeviceTransform, ImageBatch, Transform } from './transforms';
 
 /** A Transform from its device form; the host form runs it on the CPU backend. */
 function augmentation(onDevice: DeviceTransform, seedFromBatch = 0x9e3779b9): Transform {
@@ -153,12 +153,7 @@ export function RandomColorJitter(options: ColorJitterOptions): Transform {
       brightness[i] = 1 + b * (2 * random() - 1);
       contrast[i] = 1 + c * (2 * random() - 1);
     }
-    const [bt, ct] = [Tensor.fromArray(brightness, [n], x.device), Tensor.fromArray(contrast, [n], x.device)];
-    const y = Tensor.empty(x.shape, x.device);
-    binding.colorJitter(x, y, bt, ct);
-    bt.dispose();
-    ct.dispose();
-    return y;
+    return colorJitter(x, brightness, contrast);
   });
 }
 

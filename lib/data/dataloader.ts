@@ -1,8 +1,8 @@
 // Mini-batches of an in-memory image dataset as tensors, like Gluon's DataLoader.
 import { randomInt } from 'crypto';
-import { Tensor } from '../tensor';
-import { Device, cpu } from '../device';
-import { describeValue, invalidArg, oneOf, positiveInt } from '../check';
+import { Tensor } from '../core/tensor';
+import { Device, cpu } from '../core/device';
+import { describeValue, invalidArg, oneOf, positiveInt } from '../core/check';
 import { ImageBatch, ToTensor, Transform } from './transforms';
 
 /** An in-memory dataset of images, as returned by `loadFashionMNIST`. */

@@ -1,5 +1,7 @@
 // Fashion-MNIST (Xiao et al. 2017): finds the four IDX files on disk, downloads them when allowed,
-// checks them, and loads them as an ImageDataset.
+// checks them, and loads them as an ImageDataset. Importing this module loads the native addon (its
+// transforms and DataLoader work on tensors), even to download; data/idx.ts alone reads IDX files
+// without it.
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -8,9 +10,9 @@ import * as https from 'https';
 import { createHash, randomBytes } from 'crypto';
 import { pipeline } from 'stream/promises';
 import { SingleBar } from 'cli-progress';
-import { invalidArg, positiveInt } from '../check';
-import type { Device } from '../device';
-import type { DataLoader, ImageDataset } from './dataloader';
+import { invalidArg, positiveInt } from '../core/check';
+import type { Device } from '../core/device';
+import { DataLoader, ImageDataset } from './dataloader';
 import { readIdx, idxHeader, IdxArray } from './idx';
 import { Compose, Resize, ToTensor } from './transforms';
 import { RandomFlipLeftRight, RandomResizedCrop } from './augment';
@@ -497,8 +499,6 @@ export async function loadDataFashionMNIST(batchSize: number, options: LoadDataO
   if (options.limit !== undefined) positiveInt(op, 'limit', options.limit);
   const load = (train: boolean) => loadFashionMNIST({ train, root: options.root, download: options.download });
   const [train, test] = [await load(true), await load(false)];
-  // Loaded lazily so that reading the data works without the native addon (e.g. to download it).
-  const { DataLoader } = await import('./dataloader');
   const common = { batchSize, transform, device: options.device };
   return [
     new DataLoader(head(train, options.limit), { ...common, transform: trainTransform, shuffle: true, seed: options.seed }),

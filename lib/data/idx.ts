@@ -3,7 +3,7 @@
 import * as fs from 'fs';
 import * as zlib from 'zlib';
 import { constants as bufferConstants } from 'buffer';
-import { invalidArg } from '../check';
+import { invalidArg } from '../core/check';
 import { kindOf } from '../io/files';
 
 /** The contents of an IDX file of unsigned bytes. */

@@ -2,9 +2,10 @@
 // itself a plain function from host batch to host batch, so transforms compose as functions. Most
 // also carry `onDevice`, the same transform on a batch tensor where it lives (native code on the
 // CPU, kernels on a GPU): the DataLoader then uploads the raw bytes and transforms them there.
-import { invalidArg, positiveInt } from '../check';
-import { binding } from '../binding';
-import { Tensor } from '../tensor';
+import { invalidArg, positiveInt } from '../core/check';
+import { Tensor } from '../core/tensor';
+import { affineSample } from '../ops/image';
+import { axpby } from '../ops/blas';
 
 /** A batch of images on the host, NCHW, row-major. */
 export interface ImageBatch {
@@ -27,19 +28,8 @@ export interface Transform {
   onDevice?: DeviceTransform;
 }
 
-/**
- * Resamples every image of x (N, C, H, W) into (N, C, outH, outW) through per-image affine maps from
- * output to input pixel coordinates (`matrices`: 6 numbers per image).
- * @param clampEdges - clamp coordinates into the image (resizing) instead of sampling 0 outside.
- */
-export function affineSample(x: Tensor, outH: number, outW: number, matrices: Float32Array, clampEdges: boolean): Tensor {
-  const [n, c] = x.shape;
-  const m = Tensor.fromArray(matrices, [n, 6], x.device);
-  const y = Tensor.empty([n, c, outH, outW], x.device);
-  binding.affineSample(x, y, m, clampEdges);
-  m.dispose();
-  return y;
-}
+/** Public as `data.transforms.affineSample`; the augmentations build on it. */
+export { affineSample } from '../ops/image';
 
 /** Checks that `batch` is an ImageBatch whose data fills its shape; returns the shape. */
 function checkBatch(op: string, batch: ImageBatch): [number, number, number, number] {
@@ -79,7 +69,7 @@ export function ToTensor(): Transform {
   // On a device the batch arrives as floats 0..255; scaling is one pass where it lives.
   toTensor.onDevice = (x) => {
     const y = Tensor.empty(x.shape, x.device);
-    binding.axpby(x, y, 1 / 255, 0);
+    axpby(x, y, 1 / 255, 0);
     return y;
   };
   return toTensor;

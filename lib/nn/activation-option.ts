@@ -1,6 +1,6 @@
 // The `activation` option shared by Conv2D and Dense.
 import type { Activation } from '../../binding';
-import { oneOf } from '../check';
+import { oneOf } from '../core/check';
 
 /** Activations a layer can fuse into its forward. */
 export type ActivationName = Exclude<Activation, 'none'>;

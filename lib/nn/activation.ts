@@ -1,8 +1,8 @@
 // Activation layers: nn.Activation(kind) and Gluon's nn.LeakyReLU, nn.ELU and nn.GELU.
 import type { ActivationKind } from '../../binding';
 import { activation, defaultAlpha, finiteAlpha } from '../ops/activation';
-import { Tensor } from '../tensor';
-import { knownOptions, oneOf } from '../check';
+import { Tensor } from '../core/tensor';
+import { knownOptions, oneOf } from '../core/check';
 import { Block } from './block';
 
 /** What {@link Activation} accepts. */

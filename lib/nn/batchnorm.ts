@@ -1,8 +1,8 @@
 // BatchNorm layer: learned per-channel scale and shift, plus running statistics kept as state.
 import { batchNorm, batchNormRates } from '../ops/batchnorm';
-import { Tensor, formatShape, requireTensor } from '../tensor';
-import { knownOptions, positiveInt } from '../check';
-import { Initializer, One, Zero } from '../init';
+import { Tensor, formatShape, requireTensor } from '../core/tensor';
+import { knownOptions, positiveInt } from '../core/check';
+import { Initializer, One, Zero } from './init';
 import { Block } from './block';
 import { Parameter } from './parameter';
 

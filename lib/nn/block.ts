@@ -1,13 +1,10 @@
 // Block: the unit networks are built from — forward, parameters, children, names (as Gluon's).
-import { Device, cpu } from '../device';
-import { Tensor, formatShape } from '../tensor';
-import { pause } from '../autograd';
-import { Initializer, Uniform } from '../init';
-import { Parameter, ParameterOptions } from './parameter';
+import { Device, cpu } from '../core/device';
+import { Tensor, formatShape } from '../core/tensor';
+import { pause } from '../core/autograd';
+import { Initializer, Uniform } from './init';
+import { Parameter, ParameterDict, ParameterOptions } from './parameter';
 import { loadParameters, saveParameters } from './persistence';
-
-/** Parameters by full name (`conv0.weight`), in network order. */
-export type ParameterDict = Map<string, Parameter>;
 
 /** What {@link Block.summary} reports. */
 export interface ModelSummary {

@@ -1,9 +1,9 @@
 // Conv2D layer.
 import { conv2d } from '../ops/conv';
-import { Tensor, formatShape, requireTensor } from '../tensor';
-import { knownOptions, nonNegativeInt, pair, positiveInt } from '../check';
+import { Tensor, formatShape, requireTensor } from '../core/tensor';
+import { knownOptions, nonNegativeInt, pair, positiveInt } from '../core/check';
 import { checkPadding } from '../ops/window';
-import { Initializer, Zero } from '../init';
+import { Initializer, Zero } from './init';
 import { Block } from './block';
 import { Parameter } from './parameter';
 import { ActivationName, activationOption } from './activation-option';

@@ -1,9 +1,9 @@
 // Dense layer: flattens its input and infers the input size at the first forward.
 import { dense } from '../ops/dense';
 import { flatten } from '../ops/shape';
-import { Tensor, requireTensor } from '../tensor';
-import { knownOptions, positiveInt } from '../check';
-import { Initializer, Zero } from '../init';
+import { Tensor, requireTensor } from '../core/tensor';
+import { knownOptions, positiveInt } from '../core/check';
+import { Initializer, Zero } from './init';
 import { Block } from './block';
 import { Parameter } from './parameter';
 import { ActivationName, activationOption } from './activation-option';

@@ -1,7 +1,7 @@
 // Dropout layer.
 import { dropout } from '../ops/dropout';
-import { Tensor } from '../tensor';
-import { numberInRange } from '../check';
+import { Tensor } from '../core/tensor';
+import { numberInRange } from '../core/check';
 import { Block } from './block';
 
 /**

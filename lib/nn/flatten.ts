@@ -1,6 +1,6 @@
 // Flatten layer.
 import { flatten } from '../ops/shape';
-import { Tensor } from '../tensor';
+import { Tensor } from '../core/tensor';
 import { Block } from './block';
 
 /** (N, ...) → (N, rest), as Gluon's `nn.Flatten()`. */

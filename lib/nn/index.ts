@@ -1,6 +1,6 @@
 // Gluon-like layers and containers.
-export { Block, ParameterDict } from './block';
-export { Parameter, ParameterOptions } from './parameter';
+export { Block } from './block';
+export { Parameter, ParameterDict, ParameterOptions } from './parameter';
 export { Sequential } from './sequential';
 export { Conv2D, Conv2DOptions } from './conv';
 export { MaxPool2D, AvgPool2D, GlobalAvgPool2D } from './pool';

@@ -1,8 +1,8 @@
 // Parameter: a named tensor of a layer, trainable or state (batch norm's running statistics), whose
 // shape may be known only at the first forward.
-import { Device, cpu } from '../device';
-import { Tensor, formatShape } from '../tensor';
-import type { Initializer } from '../init';
+import { Device, cpu } from '../core/device';
+import { Tensor, formatShape } from '../core/tensor';
+import type { Initializer } from './init';
 
 /** Options of {@link Parameter}. */
 export interface ParameterOptions {
@@ -155,3 +155,6 @@ export class Parameter {
     return `Parameter ${this.name} (shape=${formatShape(this.shape)})`;
   }
 }
+
+/** Parameters by full name (`conv0.weight`), in network order. */
+export type ParameterDict = Map<string, Parameter>;

@@ -2,8 +2,7 @@
 // so files are readable by other tools (PyTorch's `safetensors.torch.load_file`, ...).
 import { readSafetensors, readSafetensorsHeader, writeSafetensors, TensorToWrite } from '../io/safetensors';
 import { clip, clipList } from '../io/files';
-import type { ParameterDict } from './block';
-import type { Parameter } from './parameter';
+import type { Parameter, ParameterDict } from './parameter';
 
 /** Options of {@link loadParameters}. */
 export interface LoadOptions {

@@ -2,8 +2,8 @@
 import type { PoolKind } from '../../binding';
 import { pool2d } from '../ops/pool';
 import { checkPadding } from '../ops/window';
-import { Tensor, formatShape, requireTensor } from '../tensor';
-import { nonNegativeInt, pair, positiveInt } from '../check';
+import { Tensor, formatShape, requireTensor } from '../core/tensor';
+import { nonNegativeInt, pair, positiveInt } from '../core/check';
 import { Block } from './block';
 import { shapeError } from '../core/errors';
 

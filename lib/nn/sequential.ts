@@ -1,6 +1,6 @@
 // Sequential: children run in order, each on the previous one's output.
-import { Tensor } from '../tensor';
-import { isRecording } from '../autograd';
+import { Tensor } from '../core/tensor';
+import { isRecording } from '../core/autograd';
 import { Block } from './block';
 
 /**

@@ -1,9 +1,9 @@
 // Activations as standalone ops (layers usually fuse relu, sigmoid and tanh into conv2d/dense instead).
 import type { ActivationKind } from '../../binding';
-import { binding } from '../binding';
-import { recordOp } from '../autograd';
-import { Tensor, requireTensor } from '../tensor';
-import { invalidArg, oneOf } from '../check';
+import { binding } from '../core/binding';
+import { recordOp } from '../core/autograd';
+import { Tensor, requireTensor } from '../core/tensor';
+import { invalidArg, oneOf } from '../core/check';
 
 const KINDS: readonly ActivationKind[] = ['none', 'relu', 'sigmoid', 'tanh', 'leaky_relu', 'elu', 'gelu'];
 /** The kinds whose derivative is not a function of the output: their backward keeps the input x. */

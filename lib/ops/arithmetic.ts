@@ -3,10 +3,10 @@
 // them (its expressions live in native/arithmetic.h); each backward sums its gradient back to the
 // operand's shape with the native `sumTo`.
 import type { BinaryKind } from '../../binding';
-import { binding } from '../binding';
-import { recordOp, requiresGrad } from '../autograd';
-import { Tensor, formatShape, requireTensor } from '../tensor';
-import { invalidArg } from '../check';
+import { binding } from '../core/binding';
+import { recordOp, requiresGrad } from '../core/autograd';
+import { Tensor, formatShape, requireTensor } from '../core/tensor';
+import { invalidArg } from '../core/check';
 import { codedError, shapeError } from '../core/errors';
 
 /** The shape that a and b broadcast to (NumPy's rule: right-aligned, each pair equal or one of them 1). */
@@ -99,7 +99,7 @@ export const multiply = (a: Tensor | number, b: Tensor | number): Tensor => bina
 /** a / b element-wise, broadcast. */
 export const divide = (a: Tensor | number, b: Tensor | number): Tensor => binary('divide', a, b);
 
-declare module '../tensor' {
+declare module '../core/tensor' {
   interface Tensor {
     /** this + other, broadcast (see ops.add). */
     add(other: Tensor | number): Tensor;

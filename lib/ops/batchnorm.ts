@@ -1,8 +1,8 @@
 // batchNorm: per-channel normalization with batch statistics in training, running ones otherwise.
-import { binding } from '../binding';
-import { isRecording, isTraining, recordOp, requiresGrad } from '../autograd';
-import { Tensor, formatShape, requireTensor } from '../tensor';
-import { invalidArg, knownOptions, numberInRange } from '../check';
+import { binding } from '../core/binding';
+import { isRecording, isTraining, recordOp, requiresGrad } from '../core/autograd';
+import { Tensor, formatShape, requireTensor } from '../core/tensor';
+import { invalidArg, knownOptions, numberInRange } from '../core/check';
 import { shapeError } from '../core/errors';
 
 /** Options of {@link batchNorm}. */

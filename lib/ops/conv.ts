@@ -1,10 +1,10 @@
 // conv2d: forward with bias and activation fused; backward = activation', then data and weights.
 import type { Activation } from '../../binding';
-import { binding } from '../binding';
-import { recordOp, requiresGrad } from '../autograd';
-import { Tensor, formatShape, requireTensor } from '../tensor';
+import { binding } from '../core/binding';
+import { recordOp, requiresGrad } from '../core/autograd';
+import { Tensor, formatShape, requireTensor } from '../core/tensor';
 import { slideWindow } from './window';
-import { knownOptions, oneOf } from '../check';
+import { knownOptions, oneOf } from '../core/check';
 import { shapeError } from '../core/errors';
 
 /** Options of {@link conv2d}. */

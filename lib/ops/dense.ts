@@ -1,9 +1,9 @@
 // dense: y = act(x wᵀ + b) with the activation fused into the inner product.
 import type { Activation } from '../../binding';
-import { binding } from '../binding';
-import { recordOp, requiresGrad } from '../autograd';
-import { Tensor, formatShape, requireTensor } from '../tensor';
-import { oneOf } from '../check';
+import { binding } from '../core/binding';
+import { recordOp, requiresGrad } from '../core/autograd';
+import { Tensor, formatShape, requireTensor } from '../core/tensor';
+import { oneOf } from '../core/check';
 import { shapeError } from '../core/errors';
 
 /**

@@ -1,9 +1,9 @@
 // Dropout: active only in training mode (inside autograd.record), the identity otherwise.
-import { binding } from '../binding';
-import { isTraining, recordOp } from '../autograd';
-import { nextSeed } from '../random';
-import { Tensor, requireTensor } from '../tensor';
-import { numberInRange } from '../check';
+import { binding } from '../core/binding';
+import { isTraining, recordOp } from '../core/autograd';
+import { nextSeed } from '../core/random';
+import { Tensor, requireTensor } from '../core/tensor';
+import { numberInRange } from '../core/check';
 
 /**
  * Zeroes each element with probability `p` and scales the rest by 1/(1−p) (inverted dropout), so

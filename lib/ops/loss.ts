@@ -1,7 +1,7 @@
 // Softmax cross-entropy, fused and numerically stable.
-import { binding } from '../binding';
-import { recordOp } from '../autograd';
-import { Tensor, formatShape, requireTensor } from '../tensor';
+import { binding } from '../core/binding';
+import { recordOp } from '../core/autograd';
+import { Tensor, formatShape, requireTensor } from '../core/tensor';
 import { shapeError } from '../core/errors';
 
 /**

@@ -1,10 +1,10 @@
 // pool2d: max and average pooling. Max pooling on the tape keeps oneDNN's argmax workspace.
 import type { PoolKind } from '../../binding';
-import { binding } from '../binding';
-import { isRecording, recordOp, requiresGrad } from '../autograd';
-import { Tensor, formatShape, requireTensor } from '../tensor';
+import { binding } from '../core/binding';
+import { isRecording, recordOp, requiresGrad } from '../core/autograd';
+import { Tensor, formatShape, requireTensor } from '../core/tensor';
 import { slideWindow } from './window';
-import { oneOf, pair, positiveInt } from '../check';
+import { oneOf, pair, positiveInt } from '../core/check';
 import { shapeError } from '../core/errors';
 
 /**

@@ -1,7 +1,7 @@
 // Reductions to a scalar.
-import { binding } from '../binding';
-import { recordOp } from '../autograd';
-import { Tensor, requireTensor } from '../tensor';
+import { binding } from '../core/binding';
+import { recordOp } from '../core/autograd';
+import { Tensor, requireTensor } from '../core/tensor';
 
 /** Σ x, as a one-element tensor of shape [1]. */
 export function sum(x: Tensor): Tensor {

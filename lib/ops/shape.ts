@@ -1,6 +1,6 @@
 // Shape ops: views over the same storage, with the gradient viewed back.
-import { recordOp } from '../autograd';
-import { Tensor, formatShape, requireTensor, shapeSize } from '../tensor';
+import { recordOp } from '../core/autograd';
+import { Tensor, formatShape, requireTensor, shapeSize } from '../core/tensor';
 
 /**
  * The same data with another shape (one dimension may be −1 and is then inferred).

@@ -1,8 +1,8 @@
 // Sliding windows (convolution, pooling): the one place their arguments are checked and their
 // output size is computed, before anything is allocated. Native code keeps only a guard that the
 // output buffer matches (native/shapes.h's WindowOutput).
-import { formatShape } from '../tensor';
-import { nonNegativeInt, pair, positiveInt } from '../check';
+import { formatShape } from '../core/tensor';
+import { nonNegativeInt, pair, positiveInt } from '../core/check';
 import { shapeError } from '../core/errors';
 
 /** A window's kernel, stride and zero padding per side, each [along H, along W]. */

@@ -1,7 +1,7 @@
 // Valid calls to every native entry point, built at random from small shapes. The fuzzer mutates
 // these, so that most mutated calls get past the first checks and reach the deeper ones.
 import type { Storage, TensorRef } from '../../binding';
-import { binding } from '../../lib/binding';
+import { binding } from '../../lib/core/binding';
 
 /** A seeded generator (mulberry32) and the tensors made for one call, disposed after it. */
 export class CallContext {

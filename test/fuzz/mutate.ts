@@ -3,7 +3,7 @@
 // device, and getters that run JavaScript — another native call, a dispose, a throw — while the
 // addon is still reading the arguments.
 import type { Storage, TensorRef } from '../../binding';
-import { binding } from '../../lib/binding';
+import { binding } from '../../lib/core/binding';
 import { CallContext, builders } from './calls';
 
 /** Thrown on purpose by the fuzzer's own getters; it may surface from any call. */

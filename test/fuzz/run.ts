@@ -11,7 +11,7 @@
 import { spawnSync } from 'child_process';
 import { writeSync } from 'fs';
 import type { Storage } from '../../binding';
-import { binding } from '../../lib/binding';
+import { binding } from '../../lib/core/binding';
 import { CallContext, builders } from './calls';
 import { ProbeError, mutations } from './mutate';
 

@@ -1,6 +1,6 @@
 // Losses, as Gluon's `gluon.loss`: called per batch, they return one loss per example.
-import { softmaxCrossEntropy } from './ops/loss';
-import type { Tensor } from './tensor';
+import { softmaxCrossEntropy } from '../ops/loss';
+import type { Tensor } from '../core/tensor';
 
 /**
  * Softmax followed by cross-entropy, fused for numerical stability, as Gluon's

@@ -1,12 +1,12 @@
 // Checkpoints: parameters, optimizer state and where training stands, in one safetensors file
 // (written atomically), so an interrupted run resumes exactly where it stopped.
 import * as fs from 'fs';
-import type { Block } from './nn/block';
+import type { Block } from '../nn/block';
 import type { CheckedTrainerState, Trainer, TrainerState } from './trainer';
-import { checkInitialized, checkValues, matchParameters, mismatch, setValues } from './nn/persistence';
-import { readSafetensors, readSafetensorsHeader, writeSafetensors } from './io/safetensors';
-import { EpochRecordJSON, TrainingHistory } from './plot';
-import * as random from './random';
+import { checkInitialized, checkValues, matchParameters, mismatch, setValues } from '../nn/persistence';
+import { readSafetensors, readSafetensorsHeader, writeSafetensors } from '../io/safetensors';
+import { EpochRecordJSON, TrainingHistory } from '../plot/history';
+import * as random from '../core/random';
 
 /** Where training stands. */
 export interface TrainingState {

@@ -1,5 +1,5 @@
 // Devices: where a tensor lives and where its operations run.
-import type { ConvolutionAlgorithm } from '../binding';
+import type { BackendInfo, ConvolutionAlgorithm } from '../../binding';
 import { binding } from './binding';
 
 /** A compute device. Compare devices with `equals`, not `===`. */
@@ -101,6 +101,9 @@ export function setDeterministic(on: boolean): boolean {
 export function convolutionAlgorithms(): ConvolutionAlgorithm[] {
   return binding.convolutionAlgorithms();
 }
+
+/** What the native backends are and why a GPU is or is not used. */
+export const backendInfo = (): BackendInfo => binding.backendInfo();
 
 /** Parses a device name as used on command lines: 'cpu', 'gpu', 'gpu:1', 'gpu(1)'. */
 export function parseDevice(name: string): Device {

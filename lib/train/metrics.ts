@@ -1,8 +1,10 @@
 // Running sums of a training epoch kept where the tensors live, read back rarely: on a GPU a
 // read per batch would stall the queue every step.
-import { binding } from './binding';
-import type { Device } from './device';
-import { Tensor, requireTensor } from './tensor';
+import { axpby, sumInto } from '../ops/blas';
+import { accumulateCorrect } from '../ops/accuracy';
+import { fillConstant } from '../ops/fill';
+import type { Device } from '../core/device';
+import { Tensor, requireTensor } from '../core/tensor';
 
 /**
  * Loss and accuracy over an epoch, accumulated on the device.
@@ -33,9 +35,9 @@ export class TrainingMetrics {
    */
   add(loss: Tensor, yHat: Tensor, y: Tensor): void {
     requireTensor('TrainingMetrics.add', 'loss', loss);
-    binding.sum(loss, this.batchLoss);
-    binding.axpby(this.batchLoss, this.lossSum, 1, 1);
-    binding.accumulateCorrect(yHat, y, this.correct);
+    sumInto(loss, this.batchLoss);
+    axpby(this.batchLoss, this.lossSum, 1, 1);
+    accumulateCorrect(yHat, y, this.correct);
     this.examples += y.size;
   }
 
@@ -52,8 +54,8 @@ export class TrainingMetrics {
 
   /** Continues from a {@link TrainingMetrics.snapshot}. */
   restore(saved: { lossSum: number; correct: number; examples: number }): void {
-    binding.fillConstant(this.lossSum, saved.lossSum);
-    binding.fillConstant(this.correct, saved.correct);
+    fillConstant(this.lossSum, saved.lossSum);
+    fillConstant(this.correct, saved.correct);
     this.examples = saved.examples;
   }
 

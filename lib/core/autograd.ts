@@ -1,17 +1,8 @@
 // Autograd: a tape of the operations run inside `record`, walked backwards by `backward`.
 import { binding } from './binding';
-import type { Tensor } from './tensor';
+import { Tensor, TapeNode, setTapeWalk } from './tensor';
 
-/** One recorded operation: its inputs and how to turn dL/d(output) into dL/d(inputs). */
-export interface TapeNode {
-  /** The operation's name, for error messages and debugging. */
-  op: string;
-  inputs: (Tensor | null)[];
-  /** Returns one gradient per input (null where an input needs none). */
-  backward: (dy: Tensor) => (Tensor | null)[];
-  /** Frees what only the backward needed (pooling workspaces, dropout masks). */
-  release?: () => void;
-}
+export type { TapeNode } from './tensor';
 
 // Scoped state, set only by record()/pause()/trainMode()/predictMode() and restored on exit.
 let recording = false;
@@ -117,10 +108,8 @@ export function backward(head: Tensor, headGrad?: Tensor): void {
     throw new Error('backward: this tensor has no recorded history; compute it inside autograd.record() ' +
       'from tensors with attached gradients (net.initialize() attaches them to parameters)');
   }
-  // tensor.ts imports this module, so the class is looked up at call time, not at load time.
-  const { Tensor: TensorClass } = require('./tensor') as typeof import('./tensor');
   if (headGrad !== undefined) {
-    if (!(headGrad instanceof TensorClass) || headGrad.size !== head.size) {
+    if (!(headGrad instanceof Tensor) || headGrad.size !== head.size) {
       throw new RangeError(`backward: headGrad must be a Tensor of shape (${head.shape.join(',')})`);
     }
     if (!headGrad.device.equals(head.device)) {
@@ -128,7 +117,7 @@ export function backward(head: Tensor, headGrad?: Tensor): void {
     }
   }
   const grads = new Map<Tensor, Tensor>();
-  grads.set(head, headGrad ?? TensorClass.ones(head.shape, head.device));
+  grads.set(head, headGrad ?? Tensor.ones(head.shape, head.device));
   const userOwned = headGrad;
 
   for (const t of topologicalOrder(head)) {
@@ -167,3 +156,6 @@ export function backward(head: Tensor, headGrad?: Tensor): void {
     if (t.releaseAfterBackward && t !== head) t.data.dispose();
   }
 }
+
+// Tensor.backward() runs this walk; see setTapeWalk in tensor.ts for why it is handed over.
+setTapeWalk(backward);

@@ -1,7 +1,7 @@
 // Argument checks with one message format, naming the user-facing op or layer and the argument:
 // "conv2d: expected a positive integer for stride but received 0 (number)". Every error made here
 // has code NC_ARGUMENT.
-import { coded } from './core/errors';
+import { coded } from './errors';
 
 /** How a received value is shown in an error message. */
 export function describeValue(value: unknown): string {

@@ -1,7 +1,7 @@
 // Learning-rate schedules: the learning rate as a function of the step (or epoch) count and the
 // base rate. Attach one with `trainer.setSchedule(schedule, 'step' | 'epoch')`; they compose through
 // LinearWarmup's `then`.
-import { invalidArg, numberInRange } from './check';
+import { invalidArg, numberInRange } from '../core/check';
 
 /** A learning-rate schedule. */
 export interface Schedule {

@@ -1,8 +1,8 @@
 // Initializers, as Gluon's `mx.init`: each fills a weight given its shape. Biases start at zero.
-import { binding } from './binding';
-import { nextSeed } from './random';
-import type { Tensor } from './tensor';
-import { numberInRange, oneOf } from './check';
+import { fillConstant, fillNormal, fillUniform } from '../ops/fill';
+import { nextSeed } from '../core/random';
+import type { Tensor } from '../core/tensor';
+import { numberInRange, oneOf } from '../core/check';
 
 /** Fills a parameter's tensor in place. */
 export interface Initializer {
@@ -45,8 +45,8 @@ export function Xavier(options: XavierOptions = {}): Initializer {
       const [fanIn, fanOut] = fans(weight.shape);
       const factor = factorType === 'avg' ? (fanIn + fanOut) / 2 : factorType === 'in' ? fanIn : fanOut;
       const scale = Math.sqrt(magnitude / factor);
-      if (rndType === 'uniform') binding.fillUniform(weight, -scale, scale, nextSeed());
-      else binding.fillNormal(weight, 0, scale, nextSeed());
+      if (rndType === 'uniform') fillUniform(weight, -scale, scale, nextSeed());
+      else fillNormal(weight, 0, scale, nextSeed());
     },
   };
 }
@@ -72,7 +72,7 @@ export function MSRAPrelu(options: MSRAPreluOptions = {}): Initializer {
     fill(weight: Tensor): void {
       const [fanIn, fanOut] = fans(weight.shape);
       const factor = factorType === 'avg' ? (fanIn + fanOut) / 2 : factorType === 'in' ? fanIn : fanOut;
-      binding.fillNormal(weight, 0, Math.sqrt(2 / ((1 + slope * slope) * factor)), nextSeed());
+      fillNormal(weight, 0, Math.sqrt(2 / ((1 + slope * slope) * factor)), nextSeed());
     },
   };
 }
@@ -80,19 +80,19 @@ export function MSRAPrelu(options: MSRAPreluOptions = {}): Initializer {
 /** U(−scale, scale); Gluon's default initializer with scale 0.07. */
 export function Uniform(scale = 0.07): Initializer {
   numberInRange('init.Uniform', 'scale', scale, 0, Infinity);
-  return { name: `Uniform(${scale})`, fill: (w) => binding.fillUniform(w, -scale, scale, nextSeed()) };
+  return { name: `Uniform(${scale})`, fill: (w) => fillUniform(w, -scale, scale, nextSeed()) };
 }
 
 /** N(0, sigma²). */
 export function Normal(sigma = 0.01): Initializer {
   numberInRange('init.Normal', 'sigma', sigma, 0, Infinity);
-  return { name: `Normal(${sigma})`, fill: (w) => binding.fillNormal(w, 0, sigma, nextSeed()) };
+  return { name: `Normal(${sigma})`, fill: (w) => fillNormal(w, 0, sigma, nextSeed()) };
 }
 
 /** A constant value. */
 export function Constant(value: number): Initializer {
   numberInRange('init.Constant', 'value', value, -Infinity, Infinity);
-  return { name: `Constant(${value})`, fill: (w) => binding.fillConstant(w, value) };
+  return { name: `Constant(${value})`, fill: (w) => fillConstant(w, value) };
 }
 
 /** Zeros. */

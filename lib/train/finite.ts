@@ -3,12 +3,12 @@
 // reads that one number back; before a checkpoint is saved, the same for the parameters' values.
 // Only when the sum is not finite are the tensors read one by one to name the culprit; when none
 // is, the float32 sum merely overflowed (a value beyond about 1.8e19) and training goes on.
-import { binding } from './binding';
-import { pause } from './autograd';
-import type { Block } from './nn/block';
-import type { Parameter } from './nn/parameter';
-import type { Device } from './device';
-import { Tensor } from './tensor';
+import { sumSquares } from '../ops/blas';
+import { pause } from '../core/autograd';
+import type { Block } from '../nn/block';
+import type { Parameter } from '../nn/parameter';
+import type { Device } from '../core/device';
+import { Tensor } from '../core/tensor';
 
 /** What was not finite: the loss, a gradient, or a parameter's values. */
 export type NonFiniteKind = 'loss' | 'gradient' | 'parameter';
@@ -165,7 +165,7 @@ export class FiniteGuard {
 
   // Accumulates Σ x² on the device (no read back until the end), then reads the one number.
   private sumFinite(tensors: Tensor[]): boolean {
-    tensors.forEach((t, i) => binding.sumSquares(t, this.sum, i > 0));
+    tensors.forEach((t, i) => sumSquares(t, this.sum, i > 0));
     return tensors.length === 0 || Number.isFinite(this.sum.item());
   }
 

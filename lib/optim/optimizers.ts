@@ -2,11 +2,12 @@
 // PyTorch's update rule in one fused native pass per parameter (binding.optimizerUpdate), with the
 // gradient rescaling (Gluon's 1/batchSize), clipping and weight decay folded into that pass. State
 // tensors (momentum buffers, moments) are created at the first step, on the parameter's device.
-import type { OptimizerHyper } from '../binding';
-import { binding } from './binding';
-import { Tensor, formatShape } from './tensor';
-import type { Parameter } from './nn/parameter';
-import { invalidArg, numberInRange } from './check';
+import type { OptimizerHyper } from '../../binding';
+import { optimizerUpdate } from '../ops/optimizer';
+import { sumSquares } from '../ops/blas';
+import { Tensor, formatShape } from '../core/tensor';
+import type { Parameter } from '../nn/parameter';
+import { invalidArg, numberInRange } from '../core/check';
 
 /** The optimizers by name, as `new Trainer(params, name, options)` takes them. */
 export type OptimizerName = 'sgd' | 'adam' | 'adamw' | 'rmsprop' | 'adagrad';
@@ -162,7 +163,7 @@ export abstract class Optimizer {
 
   private update(name: string, w: Tensor, g: Tensor, hyper: OptimizerHyper, normSq: Tensor | null): void {
     const states = this.slotNames.map((slot) => (slot && this.uses(slot) ? this.slot(name, slot, w) : null));
-    binding.optimizerUpdate(this.rule, w, g, states[0] ?? null, states[1] ?? null, states[2] ?? null, hyper, normSq);
+    optimizerUpdate(this.rule, w, g, states[0] ?? null, states[1] ?? null, states[2] ?? null, hyper, normSq);
   }
 
   /** Whether these settings use state tensor `slot` (e.g. no momentum buffer without momentum). */
@@ -201,7 +202,7 @@ export abstract class Optimizer {
       this.normSq?.dispose();
       this.normSq = Tensor.empty([1], device);
     }
-    grads.forEach((g, i) => binding.sumSquares(g, this.normSq!, i > 0));
+    grads.forEach((g, i) => sumSquares(g, this.normSq!, i > 0));
     return this.normSq;
   }
 

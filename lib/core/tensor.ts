@@ -1,10 +1,33 @@
 // Tensor: a native float32 buffer + shape + device, and the autograd bookkeeping that goes with it.
-import { codedError } from './core/errors';
-import type { Storage } from '../binding';
+import { codedError } from './errors';
+import type { Storage } from '../../binding';
 import { binding } from './binding';
 import { Device, cpu } from './device';
 import { invalidArg } from './check';
-import { backward as runBackward, TapeNode } from './autograd';
+
+/**
+ * One recorded operation: its inputs and how to turn dL/d(output) into dL/d(inputs). Declared here,
+ * beside the `node` field that holds it, so that this file needs nothing from autograd.ts.
+ */
+export interface TapeNode {
+  /** The operation's name, for error messages and debugging. */
+  op: string;
+  inputs: (Tensor | null)[];
+  /** Returns one gradient per input (null where an input needs none). */
+  backward: (dy: Tensor) => (Tensor | null)[];
+  /** Frees what only the backward needed (pooling workspaces, dropout masks). */
+  release?: () => void;
+}
+
+// The tape walk behind Tensor.backward(). autograd.ts imports this file, so rather than importing it
+// back (a cycle) this file is handed the walk when autograd.ts loads. Only autograd.ts's recordOp
+// gives a tensor a tape node, so the walk is registered whenever there is anything to walk.
+let walkTape: ((head: Tensor, headGrad?: Tensor) => void) | undefined;
+
+/** @internal Called once, by autograd.ts, with its backward walk. */
+export function setTapeWalk(walk: (head: Tensor, headGrad?: Tensor) => void): void {
+  walkTape = walk;
+}
 
 /** Number of elements of a shape. */
 export function shapeSize(shape: readonly number[]): number {
@@ -218,7 +241,8 @@ export class Tensor {
    * @throws Error when this tensor was not computed inside `autograd.record`.
    */
   backward(headGrad?: Tensor): void {
-    runBackward(this, headGrad);
+    if (!walkTape) throw new Error('backward: this tensor has no recorded history (autograd was never loaded)');
+    walkTape(this, headGrad);
   }
 
   /** `Tensor(shape=(2,3), device=cpu(0))`. */

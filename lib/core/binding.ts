@@ -1,15 +1,15 @@
 // Loads the native addon (a local cmake-js build or a prebuild) once, and explains a failure.
 import * as fs from 'fs';
 import * as path from 'path';
-import type { Binding } from '../binding';
+import type { Binding } from '../../binding';
 
-// The package root: the nearest folder above this file with our package.json (dist/ in a package,
-// dist-test/lib/ in the test build).
+// The package root: the nearest folder above this file with our package.json (this file is in
+// dist/core/ in a package, dist-test/lib/core/ in the test build).
 function packageRoot(): string {
-  for (let dir = path.join(__dirname, '..'); ; dir = path.dirname(dir)) {
+  for (let dir = path.join(__dirname, '..', '..'); ; dir = path.dirname(dir)) {
     const manifest = path.join(dir, 'package.json');
     if (fs.existsSync(manifest) && JSON.parse(fs.readFileSync(manifest, 'utf8')).name === 'node-cudnn') return dir;
-    if (path.dirname(dir) === dir) return path.join(__dirname, '..');
+    if (path.dirname(dir) === dir) return path.join(__dirname, '..', '..');
   }
 }
 

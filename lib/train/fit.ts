@@ -1,22 +1,24 @@
 // fit: d2l's train_ch6 — epochs of training with a progress bar, per-epoch figures, curves, and
 // checkpoints that let an interrupted run (Ctrl-C, or a crash) resume exactly where it stopped.
-import type { Block } from './nn/block';
+import type { Block } from '../nn/block';
 import type { Trainer } from './trainer';
-import type { DataLoader } from './data/dataloader';
-import type { Tensor } from './tensor';
-import { record } from './autograd';
-import { SoftmaxCrossEntropyLoss } from './loss';
+import type { DataLoader } from '../data/dataloader';
+import type { Tensor } from '../core/tensor';
+import { record } from '../core/autograd';
+import { SoftmaxCrossEntropyLoss } from '../nn/loss';
 import { TrainingMetrics } from './metrics';
 import { ProgressBar } from './progress';
 import { evaluateAccuracy } from './evaluate';
-import { EpochRecordJSON, TrainingHistory, terminalChart, writeCurvesSvg } from './plot';
+import { EpochRecordJSON, TrainingHistory } from '../plot/history';
+import { writeCurvesSvg } from '../plot/svg';
+import { terminalChart } from '../plot/terminal';
 import { TrainingState, checkpointExists, loadCheckpoint, saveCheckpoint } from './checkpoint';
-import { positiveInt } from './check';
-import { cpu } from './device';
+import { positiveInt } from '../core/check';
+import { cpu } from '../core/device';
 import * as fs from 'fs';
 import * as path from 'path';
 import { FiniteGuard, NonFiniteError, NonFiniteFinding } from './finite';
-import { checkSaveTarget } from './io/files';
+import { checkSaveTarget } from '../io/files';
 
 /** Options of {@link fit}. */
 export interface FitOptions {

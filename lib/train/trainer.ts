@@ -1,13 +1,12 @@
 // Trainer: applies an optimizer to a set of parameters, as Gluon's `gluon.Trainer`, with gradient
 // clipping and learning-rate schedules.
-import type { Parameter } from './nn/parameter';
-import type { ParameterDict } from './nn/block';
-import { invalidArg, oneOf, positiveInt } from './check';
-import type { Tensor } from './tensor';
+import type { Parameter, ParameterDict } from '../nn/parameter';
+import { invalidArg, oneOf, positiveInt } from '../core/check';
+import type { Tensor } from '../core/tensor';
 import {
   AnyOptimizerOptions, CheckedOptimizerState, Optimizer, OptimizerName, SavedSlot, StepOptions, create, namedParameters,
-} from './optim';
-import type { Schedule } from './schedule';
+} from '../optim/optimizers';
+import type { Schedule } from '../optim/schedule';
 
 /** When a schedule advances: after every `step()`, or at every `endEpoch()`. */
 export type ScheduleUnit = 'step' | 'epoch';

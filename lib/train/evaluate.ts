@@ -1,19 +1,8 @@
 // Accuracy helpers, as d2l's `accuracy` and `evaluate_accuracy_gpu`.
-import { binding } from './binding';
-import { pause } from './autograd';
-import type { Block } from './nn/block';
-import { Tensor, requireTensor } from './tensor';
-
-/**
- * Number of rows of `yHat` whose arg-max equals the label.
- * @param yHat - scores (N, C).
- * @param y - labels (N).
- */
-export function countCorrect(yHat: Tensor, y: Tensor): number {
-  requireTensor('countCorrect', 'yHat', yHat);
-  requireTensor('countCorrect', 'y', y);
-  return binding.countCorrect(yHat, y);
-}
+import { accumulateCorrect } from '../ops/accuracy';
+import { pause } from '../core/autograd';
+import type { Block } from '../nn/block';
+import { Tensor } from '../core/tensor';
 
 /**
  * Classification accuracy of `net` over a data iterator, in prediction mode (dropout off) and
@@ -29,7 +18,7 @@ export function evaluateAccuracy(net: Block, dataIter: Iterable<[Tensor, Tensor]
   for (const [X, y] of dataIter) {
     const yHat = pause(() => net.forward(X));
     correct ??= Tensor.zeros([1], y.device);
-    binding.accumulateCorrect(yHat, y, correct);
+    accumulateCorrect(yHat, y, correct);
     total += y.size;
     yHat.dispose();
     X.dispose();
