@@ -53,11 +53,11 @@ describe('the op table', () => {
   const exports = functionsOf(binding);
 
   it('the addon exports exactly the methods that binding.d.ts declares for it', () => {
-    assert.deepEqual(sorted(exports), sorted(declaredMethods()));
+    assert.deepEqual(sorted(exports), sorted(declaredMethods()), 'addon exports (actual) vs binding.d.ts (expected)');
   });
 
   it('the fuzzer has a valid-call builder for every native entry point, and none other', () => {
-    assert.deepEqual(sorted(Object.keys(builders)), sorted(exports));
+    assert.deepEqual(sorted(Object.keys(builders)), sorted(exports), 'fuzz/calls.ts builders (actual) vs addon exports (expected)');
   });
 
   it('every native entry point is reached by an op or listed as infrastructure, not both', () => {
@@ -70,7 +70,7 @@ describe('the op table', () => {
   it('every function in ops has exactly one entry', () => {
     const names = table.map((e) => e.op);
     assert.deepEqual(names.filter((n, i) => names.indexOf(n) !== i), [], 'entries twice');
-    assert.deepEqual(sorted(names), sorted(functionsOf(ops)));
+    assert.deepEqual(sorted(names), sorted(functionsOf(ops)), 'table entries (actual) vs functions in ops (expected)');
   });
 
   it('every entry has a case, and a gradient-checked one when it has a backward', () => {
