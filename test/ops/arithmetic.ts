@@ -1,0 +1,117 @@
+// Broadcast arithmetic: add, subtract, multiply, divide, on equal shapes, broadcast shapes and a
+// number operand. The float64 reference broadcasts as NumPy does and sums gradients back to each
+// operand's shape.
+import { Tensor, ops } from '../../lib';
+import * as ref from '../reference';
+import { dev } from '../helpers';
+import { OpCase, OpEntry, binding } from './case';
+
+type Kind = 'add' | 'subtract' | 'multiply' | 'divide';
+type Shape = readonly number[];
+
+// The value and the partial derivatives of each kind at (a, b).
+const RULES: Record<Kind, { f: (a: number, b: number) => number; da: (a: number, b: number) => number; db: (a: number, b: number) => number }> = {
+  add: { f: (a, b) => a + b, da: () => 1, db: () => 1 },
+  subtract: { f: (a, b) => a - b, da: () => 1, db: () => -1 },
+  multiply: { f: (a, b) => a * b, da: (_a, b) => b, db: (a) => a },
+  divide: { f: (a, b) => a / b, da: (_a, b) => 1 / b, db: (a, b) => -a / (b * b) },
+};
+
+function broadcastShape(a: Shape, b: Shape): number[] {
+  const n = Math.max(a.length, b.length);
+  return Array.from({ length: n }, (_, d) => Math.max(a[d - n + a.length] ?? 1, b[d - n + b.length] ?? 1));
+}
+
+/** The flat index into an operand of `shape` for output coordinates `at` (right-aligned, extent-1 axes fixed at 0). */
+function indexIn(shape: Shape, at: number[]): number {
+  let index = 0;
+  for (let d = 0; d < shape.length; d++) index = index * shape[d] + (shape[d] === 1 ? 0 : at[d + at.length - shape.length]);
+  return index;
+}
+
+/** Calls f(i, coordinates) for each element of `shape` in row-major order. */
+function forEachIndex(shape: Shape, f: (i: number, at: number[]) => void): void {
+  const at = shape.map(() => 0);
+  for (let i = 0; i < ref.sizeOf(shape); i++) {
+    f(i, at);
+    for (let d = shape.length - 1; d >= 0 && ++at[d] === shape[d]; d--) at[d] = 0;
+  }
+}
+
+function forward(kind: Kind, a: ref.Arr, b: ref.Arr): ref.Arr {
+  const y = ref.arr(broadcastShape(a.shape, b.shape));
+  forEachIndex(y.shape, (i, at) => { y.data[i] = RULES[kind].f(a.data[indexIn(a.shape, at)], b.data[indexIn(b.shape, at)]); });
+  return y;
+}
+
+function backward(kind: Kind, dy: ref.Arr, a: ref.Arr, b: ref.Arr): [ref.Arr, ref.Arr] {
+  const da = ref.arr(a.shape), db = ref.arr(b.shape);
+  forEachIndex(dy.shape, (i, at) => {
+    const ia = indexIn(a.shape, at), ib = indexIn(b.shape, at);
+    da.data[ia] += dy.data[i] * RULES[kind].da(a.data[ia], b.data[ib]);
+    db.data[ib] += dy.data[i] * RULES[kind].db(a.data[ia], b.data[ib]);
+  });
+  return [da, db];
+}
+
+// b for divide stays in ±[0.5, 1.5], away from 0.
+const operandB = (kind: Kind, shape: number[], rng: ref.Rng): ref.Arr => {
+  const b = ref.randomArr(shape, rng, 0.5, 1.5);
+  if (kind === 'divide') b.data.forEach((v, i) => { if (rng.uniform() < 0.5) b.data[i] = -v; });
+  return kind === 'divide' ? b : ref.randomArr(shape, rng);
+};
+
+function tensorCase(kind: Kind, a: number[], b: number[], gradcheck: boolean): OpCase {
+  return {
+    title: `(${a}) ${kind} (${b})`,
+    seed: 3 + a.length * 7 + b.length,
+    gradcheck,
+    inputs: (rng) => [ref.randomArr(a, rng), operandB(kind, b, rng)],
+    call: (x, y) => ops[kind](x, y),
+    forward: (x, y) => forward(kind, x, y),
+    backward: (dy, x, y) => backward(kind, dy, x, y),
+  };
+}
+
+// A number operand on either side (as a method when it is on the right).
+function numberCases(kind: Kind): OpCase[] {
+  const number = 0.75;
+  const scalar = ref.arr([1], [number]);
+  return [
+    { title: `(3,4) ${kind} ${number}, as a method`, seed: 11, gradcheck: true,
+      inputs: (rng) => [ref.randomArr([3, 4], rng)], call: (x) => x[kind](number),
+      forward: (x) => forward(kind, x, scalar), backward: (dy, x) => [backward(kind, dy, x, scalar)[0]] },
+    { title: `${number} ${kind} (3,4)`, seed: 12, gradcheck: true,
+      inputs: (rng) => [operandB(kind, [3, 4], rng)], call: (x) => ops[kind](number, x),
+      forward: (x) => forward(kind, scalar, x), backward: (dy, x) => [backward(kind, dy, scalar, x)[1]] },
+  ];
+}
+
+function entry(kind: Kind): OpEntry {
+  return {
+    op: kind,
+    native: ['binary', 'sumTo'],  // the backward sums each gradient back to its operand's shape
+    cases: [
+      tensorCase(kind, [5, 300], [5, 300], false),
+      tensorCase(kind, [4, 6], [4, 6], true),
+      tensorCase(kind, [4, 6], [6], true),       // a row
+      tensorCase(kind, [3, 1, 5], [2, 1], true), // both broadcast
+      tensorCase(kind, [1], [2, 3], true),       // a one-element tensor
+      ...numberCases(kind),
+    ],
+    errors: [
+      [`${kind}: shapes that do not broadcast`, () => ops[kind](Tensor.zeros([2, 3], dev()), Tensor.zeros([4], dev())),
+        new RegExp(`^RangeError: ${kind}: shapes \\(2,3\\) and \\(4\\) do not broadcast$`)],
+      [`${kind}: an operand that is neither a tensor nor a number`, () => ops[kind](Tensor.zeros([2], dev()), '1' as never),
+        new RegExp(`^TypeError: ${kind}: expected a Tensor or a number for b but received '1' \\(string\\)$`)],
+      [`${kind} (native): an output of the wrong shape`,
+        () => binding.binary(kind, Tensor.zeros([2, 3], dev()), Tensor.zeros([3], dev()), Tensor.zeros([3, 2], dev())),
+        /^RangeError: binary: expected shape \(2,3\) for y but received \(3,2\)$/],
+      [`${kind} (native): an unknown kind`,
+        () => binding.binary('power' as never, Tensor.zeros([2], dev()), Tensor.zeros([2], dev()), Tensor.zeros([2], dev())),
+        /^RangeError: binary: expected one of 'add', 'subtract', 'multiply', 'divide' for kind but received 'power' \(string\)$/],
+    ],
+  };
+}
+
+export const [add, subtract, multiply, divide] = (['add', 'subtract', 'multiply', 'divide'] as const).map(entry);

@@ -1,0 +1,33 @@
+// The op table: one entry per function exported from `ops`, in the order of lib/ops/index.ts. Each
+// family's cases, errors and native entry points live in its own file here; case.ts has the shapes.
+import { activation, shorthands } from './activation';
+import { add, divide, multiply, subtract } from './arithmetic';
+import { batchNorm } from './batchnorm';
+import { conv2d } from './conv';
+import { dense } from './dense';
+import { dropout } from './dropout';
+import { softmaxCrossEntropy } from './loss';
+import { pool2d } from './pool';
+import { flatten, mean, reshape, sum } from './shape';
+import type { OpEntry } from './case';
+
+export type { OpCase, OpEntry, ErrorCase } from './case';
+
+export const table: OpEntry[] = [
+  conv2d, pool2d, activation, ...shorthands, batchNorm, dense, softmaxCrossEntropy, dropout, reshape, flatten, sum, mean,
+  add, subtract, multiply, divide,
+];
+
+/**
+ * Native exports that no op reaches: buffers, fills, device settings and reports, the optimizer,
+ * metrics and the data augmentations. Each is tested where its feature is (the fuzzer covers all).
+ */
+export const infrastructure: string[] = [
+  'backendInfo', 'memoryInfo', 'emptyCache', 'setGpuPrecision', 'setDeterministic', 'convolutionAlgorithms',  // device
+  'alloc', 'upload', 'uploadBytes', 'download',                // buffers (Tensor)
+  'fillConstant', 'fillUniform', 'fillNormal',                 // Tensor.full, init
+  'axpby',                                                     // autograd writes and sums gradients (mean scales too)
+  'optimizerUpdate', 'sumSquares',                             // Trainer, gradient clipping, finite checks
+  'countCorrect', 'accumulateCorrect',                         // metrics and evaluation
+  'affineSample', 'colorJitter',                               // data augmentation
+];
