@@ -150,6 +150,11 @@ export interface Binding {
   sum(x: TensorRef, y: TensorRef): void;
   /** y = a <kind> b element-wise, with NumPy broadcasting: y has the broadcast shape of a and b. */
   binary(kind: BinaryKind, a: TensorRef, b: TensorRef, y: TensorRef): void;
+  /**
+   * The backward of `binary` before summing: da = dy·∂y/∂a and db = dy·∂y/∂b, each of dy's (the broadcast)
+   * shape, or null when not wanted.
+   */
+  binaryBackward(kind: BinaryKind, a: TensorRef, b: TensorRef, dy: TensorRef, da: TensorRef | null, db: TensorRef | null): void;
   /** y = x summed over the dimensions along which y's shape broadcasts to x's (a broadcast's backward). */
   sumTo(x: TensorRef, y: TensorRef): void;
 

@@ -7,7 +7,7 @@ namespace nc {
 
 namespace {
 const char* const kBinaryNames[] = {
-#define NC_BINARY_NAME(op, name, expression) name,
+#define NC_BINARY_NAME(op, name, value, gradA, gradB) name,
     NC_BINARY_OPS(NC_BINARY_NAME)
 #undef NC_BINARY_NAME
 };

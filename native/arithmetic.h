@@ -14,31 +14,46 @@
 
 namespace nc {
 
-// X(Enum, "js name", expression of float a and b)
-#define NC_BINARY_OPS(X)         \
-  X(Add, "add", a + b)           \
-  X(Subtract, "subtract", a - b) \
-  X(Multiply, "multiply", a * b) \
-  X(Divide, "divide", a / b)
+// X(Enum, "js name", y(a, b), ∂y/∂a, ∂y/∂b): each op and its derivatives, as expressions of float a
+// and b. The backward of a broadcast op is dy times these, summed back to each operand's shape.
+#define NC_BINARY_OPS(X)                              \
+  X(Add, "add", a + b, 1.0f, 1.0f)                    \
+  X(Subtract, "subtract", a - b, 1.0f, -1.0f)         \
+  X(Multiply, "multiply", a * b, b, a)                \
+  X(Divide, "divide", a / b, 1.0f / b, -a / (b * b))
 
 enum class BinaryOp {
-#define NC_BINARY_ENUM(op, name, expression) op,
+#define NC_BINARY_ENUM(op, name, value, gradA, gradB) op,
   NC_BINARY_OPS(NC_BINARY_ENUM)
 #undef NC_BINARY_ENUM
 };
 
-// The op's expression; kOp is a template argument so that each kernel is compiled for one op.
-template <BinaryOp kOp>
-NC_HOST_DEVICE inline float ApplyBinary(float a, float b) {
-  switch (kOp) {
-#define NC_BINARY_CASE(op, name, expression) \
-  case BinaryOp::op:                         \
-    return expression;
-    NC_BINARY_OPS(NC_BINARY_CASE)
-#undef NC_BINARY_CASE
+// The op's value and derivatives; kOp is a template argument so that each kernel is compiled for
+// one op. (a and b may go unused in a derivative: the casts keep compilers quiet.)
+#define NC_BINARY_APPLY(Name, field)                               \
+  template <BinaryOp kOp>                                          \
+  NC_HOST_DEVICE inline float Name(float a, float b) {             \
+    static_cast<void>(a);                                          \
+    static_cast<void>(b);                                          \
+    switch (kOp) { NC_BINARY_OPS(field) }                          \
+    return 0;                                                      \
   }
-  return 0;
-}
+#define NC_BINARY_VALUE(op, name, value, gradA, gradB) \
+  case BinaryOp::op:                                   \
+    return value;
+#define NC_BINARY_DA(op, name, value, gradA, gradB) \
+  case BinaryOp::op:                                \
+    return gradA;
+#define NC_BINARY_DB(op, name, value, gradA, gradB) \
+  case BinaryOp::op:                                \
+    return gradB;
+NC_BINARY_APPLY(ApplyBinary, NC_BINARY_VALUE)
+NC_BINARY_APPLY(BinaryGradA, NC_BINARY_DA)
+NC_BINARY_APPLY(BinaryGradB, NC_BINARY_DB)
+#undef NC_BINARY_VALUE
+#undef NC_BINARY_DA
+#undef NC_BINARY_DB
+#undef NC_BINARY_APPLY
 
 // Each backend turns the runtime op into a compiled loop with one switch over NC_BINARY_OPS.
 // The op named `name` ("add"), or false.

@@ -75,6 +75,9 @@ void Sum(int64_t n, const float* x, float* out);
 // arithmetic — NumPy-broadcast binary ops (their expressions: arithmetic.h) and the sum of a
 // broadcast gradient back to an operand's shape.
 void Binary(BinaryOp op, const Broadcast& s, const float* a, const float* b, float* y);
+// da = dy·∂y/∂a and db = dy·∂y/∂b per element of y (dy's shape); either may be null.
+void BinaryBackward(BinaryOp op, const Broadcast& s, const float* a, const float* b, const float* dy, float* da,
+                    float* db);
 void SumTo(const SumToShape& s, const float* x, float* y);
 
 // optim — the fused optimizer update (rules in optim.h) and out[0] = Σ x² (+ out[0] with

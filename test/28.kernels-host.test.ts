@@ -130,8 +130,11 @@ describe('28 CUDA kernels on the host, against the CPU backend', function () {
           const a = randoms(size(as), size(as) + 5), b = randoms(size(bs), size(bs) + 6);
           const out = as.length >= bs.length ? as.map((d, i) => Math.max(d, bs[i - as.length + bs.length] ?? 1))
             : bs.map((d, i) => Math.max(d, as[i - bs.length + as.length] ?? 1));
-          for (const kind of ['add', 'subtract', 'multiply', 'divide']) check('binary', [kind, as, a, bs, b], 'exact', size(out));
           const g = randoms(size(out), size(out) + 7);
+          for (const kind of ['add', 'subtract', 'multiply', 'divide']) {
+            check('binary', [kind, as, a, bs, b], 'exact', size(out));
+            check('binaryBackward', [kind, as, a, bs, b, g], 'exact', size(out));
+          }
           check('sumTo', [out, g, bs], 'exact', size(bs));  // the same code in the same order on both
           check('sumTo', [out, g, as], 'exact', size(as));
         }

@@ -1,7 +1,6 @@
 // Element-wise arithmetic with NumPy broadcasting: add, subtract, multiply and divide, as functions and as
-// Tensor methods. A number operand is a one-element tensor. The native `binary` computes any of
-// them (its expressions live in native/arithmetic.h); each backward sums its gradient back to the
-// operand's shape with the native `sumTo`.
+// Tensor methods. A number operand is a one-element tensor. The native `binary` and `binaryBackward`
+// compute any of them: each op and its derivatives are one line of native/arithmetic.h.
 import type { BinaryKind } from '../../binding';
 import { binding } from '../core/binding';
 import { recordOp, requiresGrad } from '../core/autograd';
@@ -10,7 +9,7 @@ import { invalidArg } from '../core/check';
 import { codedError, shapeError } from '../core/errors';
 
 /** The shape that a and b broadcast to (NumPy's rule: right-aligned, each pair equal or one of them 1). */
-export function broadcastShape(op: string, a: readonly number[], b: readonly number[]): number[] {
+function broadcastShape(op: string, a: readonly number[], b: readonly number[]): number[] {
   const ndim = Math.max(a.length, b.length);
   return Array.from({ length: ndim }, (_, d) => {
     const ea = a[d - ndim + a.length] ?? 1, eb = b[d - ndim + b.length] ?? 1;
@@ -27,56 +26,24 @@ function operand(op: string, name: string, v: Tensor | number, like: Tensor | nu
   return v;
 }
 
-// Unrecorded helpers for the backward passes.
-function compute(kind: BinaryKind, a: Tensor, b: Tensor): Tensor {
-  const y = Tensor.empty(broadcastShape(kind, a.shape, b.shape), a.device);
-  binding.binary(kind, a, b, y);
-  return y;
-}
-/** g summed back to `shape`, always a new tensor (autograd disposes each gradient it is given). */
-function sumTo(g: Tensor, shape: readonly number[]): Tensor {
-  const y = Tensor.empty(shape, g.device);
-  binding.sumTo(g, y);
-  return y;
-}
-/** sumTo(x <kind> other, shape), freeing the intermediate. */
-function sumOf(kind: BinaryKind, x: Tensor, other: Tensor, shape: readonly number[]): Tensor {
-  const t = compute(kind, x, other);
-  try {
-    return sumTo(t, shape);
-  } finally {
-    t.dispose();
-  }
+/**
+ * The gradients of y = a <kind> b for dy, each summed back to its operand's shape: the native
+ * binaryBackward multiplies dy by the op's derivatives (native/arithmetic.h), sumTo reduces.
+ */
+function gradients(kind: BinaryKind, a: Tensor, b: Tensor, dy: Tensor): (Tensor | null)[] {
+  const [da, db] = [a, b].map((t) => (requiresGrad(t) ? Tensor.empty(dy.shape, dy.device) : null));
+  binding.binaryBackward(kind, a, b, dy, da, db);
+  return [sumBack(da, a.shape), sumBack(db, b.shape)];
 }
 
-/** The gradients of y = a <kind> b for dy; null for an input that needs none. */
-const GRADIENTS: Record<BinaryKind, (dy: Tensor, a: Tensor, b: Tensor, y: Tensor, need: [boolean, boolean]) => (Tensor | null)[]> = {
-  add: (dy, a, b, _y, need) => [need[0] ? sumTo(dy, a.shape) : null, need[1] ? sumTo(dy, b.shape) : null],
-  subtract: (dy, a, b, _y, need) => {
-    const minusOne = Tensor.fromArray([-1], [1], dy.device);
-    try {
-      return [need[0] ? sumTo(dy, a.shape) : null, need[1] ? sumOf('multiply', dy, minusOne, b.shape) : null];
-    } finally {
-      minusOne.dispose();
-    }
-  },
-  multiply: (dy, a, b, _y, need) => [need[0] ? sumOf('multiply', dy, b, a.shape) : null, need[1] ? sumOf('multiply', dy, a, b.shape) : null],
-  // d(a/b)/da = 1/b; d(a/b)/db = −a/b² = −y/b
-  divide: (dy, a, b, y, need) => {
-    const da = need[0] ? sumOf('divide', dy, b, a.shape) : null;
-    if (!need[1]) return [da, null];
-    const yOverB = compute('divide', y, b);
-    try {
-      const db = sumOf('multiply', dy, yOverB, b.shape);
-      const minusOne = Tensor.fromArray([-1], [1], dy.device);
-      binding.binary('multiply', db, minusOne, db);
-      minusOne.dispose();
-      return [da, db];
-    } finally {
-      yOverB.dispose();
-    }
-  },
-};
+/** g summed back to `shape` (g itself when it has that shape already; otherwise g is freed). */
+function sumBack(g: Tensor | null, shape: readonly number[]): Tensor | null {
+  if (!g || (g.ndim === shape.length && g.shape.every((d, i) => d === shape[i]))) return g;
+  const summed = Tensor.empty(shape, g.device);
+  binding.sumTo(g, summed);
+  g.dispose();
+  return summed;
+}
 
 function binary(kind: BinaryKind, aIn: Tensor | number, bIn: Tensor | number): Tensor {
   const a = operand(kind, 'a', aIn, bIn);
@@ -85,7 +52,7 @@ function binary(kind: BinaryKind, aIn: Tensor | number, bIn: Tensor | number): T
   const y = Tensor.empty(broadcastShape(kind, a.shape, b.shape), a.device);
   binding.binary(kind, a, b, y);
   const owned = [a, b].filter((t, i) => t !== [aIn, bIn][i]);  // the one-element tensors made here
-  recordOp(kind, y, [a, b], (dy) => GRADIENTS[kind](dy, a, b, y, [requiresGrad(a), requiresGrad(b)]),
+  recordOp(kind, y, [a, b], (dy) => gradients(kind, a, b, dy),
     () => owned.forEach((t) => t.dispose()));
   return y;
 }

@@ -22,15 +22,39 @@ void BinaryLoop(const Broadcast& s, const float* a, const float* b, float* y) {
   }
 }
 
+// The per-element gradients dy·∂y/∂a into da and dy·∂y/∂b into db (each null when not wanted), both of
+// the output's shape; the caller sums them back to the operands' shapes.
+template <BinaryOp kOp>
+void BinaryBackwardLoop(const Broadcast& s, const float* a, const float* b, const float* dy, float* da, float* db) {
+#pragma omp parallel for if (s.size > 32768)
+  for (int64_t i = 0; i < s.size; ++i) {
+    int64_t ia = i, ib = i;
+    if (!s.sameShape) s.Offsets(i, &ia, &ib);
+    if (da) da[i] = dy[i] * BinaryGradA<kOp>(a[ia], b[ib]);
+    if (db) db[i] = dy[i] * BinaryGradB<kOp>(a[ia], b[ib]);
+  }
+}
+
 }  // namespace
 
 void Binary(BinaryOp op, const Broadcast& s, const float* a, const float* b, float* y) {
   switch (op) {
-#define NC_BINARY_LOOP(name, js, expression) \
+#define NC_BINARY_LOOP(name, js, value, gradA, gradB) \
   case BinaryOp::name:                       \
     return BinaryLoop<BinaryOp::name>(s, a, b, y);
     NC_BINARY_OPS(NC_BINARY_LOOP)
 #undef NC_BINARY_LOOP
+  }
+}
+
+void BinaryBackward(BinaryOp op, const Broadcast& s, const float* a, const float* b, const float* dy, float* da,
+                    float* db) {
+  switch (op) {
+#define NC_BINARY_BACKWARD_LOOP(name, js, value, gradA, gradB) \
+  case BinaryOp::name:                               \
+    return BinaryBackwardLoop<BinaryOp::name>(s, a, b, dy, da, db);
+    NC_BINARY_OPS(NC_BINARY_BACKWARD_LOOP)
+#undef NC_BINARY_BACKWARD_LOOP
   }
 }
 

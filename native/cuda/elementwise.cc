@@ -12,6 +12,10 @@ void Sum(int64_t n, const float* x, float* out) { LaunchSum(Ctx().stream, n, x, 
 void Binary(BinaryOp op, const Broadcast& s, const float* a, const float* b, float* y) {
   LaunchBinary(Ctx().stream, op, s, a, b, y);
 }
+void BinaryBackward(BinaryOp op, const Broadcast& s, const float* a, const float* b, const float* dy, float* da,
+                    float* db) {
+  LaunchBinaryBackward(Ctx().stream, op, s, a, b, dy, da, db);
+}
 void SumTo(const SumToShape& s, const float* x, float* y) { LaunchSumTo(Ctx().stream, s, x, y); }
 
 }  // namespace nc::cuda

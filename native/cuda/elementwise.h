@@ -20,6 +20,9 @@ void LaunchSum(cudaStream_t stream, int64_t n, const float* x, float* out, bool 
 // dst[i] = src[i] * scale (src: bytes in device memory)
 // y = a <op> b with NumPy broadcasting, and y = x summed back to a broadcast operand's shape (arithmetic.cu)
 void LaunchBinary(cudaStream_t stream, BinaryOp op, const Broadcast& s, const float* a, const float* b, float* y);
+// da = dy·∂y/∂a, db = dy·∂y/∂b per output element (either may be null)
+void LaunchBinaryBackward(cudaStream_t stream, BinaryOp op, const Broadcast& s, const float* a, const float* b,
+                          const float* dy, float* da, float* db);
 void LaunchSumTo(cudaStream_t stream, const SumToShape& s, const float* x, float* y);
 void LaunchBytesToFloat(cudaStream_t stream, int64_t n, const uint8_t* src, float* dst, float scale);
 

@@ -20,6 +20,28 @@ Napi::Value Binary(const Args& args) {
   return args.env().Undefined();
 }
 
+// binaryBackward(kind, a, b, dy, da, db): da = dy·∂y/∂a, db = dy·∂y/∂b, each of dy's (the broadcast)
+// shape or null.
+Napi::Value BinaryBackward(const Args& args) {
+  BinaryOp op;
+  if (!ParseBinaryOp(args.string(0, "kind"), &op)) args.invalid("kind", "one of " + BinaryOpNames(), args.value(0), true);
+  TensorArg a = args.tensor(1, "a", 0);
+  TensorArg b = args.tensor(2, "b", 0);
+  TensorArg dy = args.tensor(3, "dy", 0);
+  TensorArg da = args.optionalTensor(4, "da", 0);
+  TensorArg db = args.optionalTensor(5, "db", 0);
+  args.requireSameDevice({&a, &b, &dy, &da, &db});
+  Broadcast s;
+  std::string why;
+  if (!MakeBroadcast(a.shape, b.shape, &s, &why)) args.rangeError(why);
+  args.requireShape(dy, BroadcastShape(s));
+  if (da.present()) args.requireShape(da, dy.shape);
+  if (db.present()) args.requireShape(db, dy.shape);
+  RUN_ON(BackendFor(args, a.device), BinaryBackward, op, s, a.data, b.data, dy.data, da.present() ? da.data : nullptr,
+         db.present() ? db.data : nullptr);
+  return args.env().Undefined();
+}
+
 // sumTo(x, y): y = x summed over the dimensions that y's shape broadcasts along.
 Napi::Value SumTo(const Args& args) {
   TensorArg x = args.tensor(0, "x", 0);

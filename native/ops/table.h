@@ -25,6 +25,7 @@
   X(sum, Sum, 2)                               \
   /* arithmetic.cc */                          \
   X(binary, Binary, 4)                         \
+  X(binaryBackward, BinaryBackward, 6)         \
   X(sumTo, SumTo, 2)                           \
   /* conv.cc */                                \
   X(conv2dForward, Conv2dForward, 7)           \

@@ -178,6 +178,12 @@ export const builders: Record<string, Builder> = {
     const b = a.slice(c.int(0, 2)).map((d) => (c.next() < 0.5 ? 1 : d));
     return [c.pick(['add', 'subtract', 'multiply', 'divide']), c.tensor(a), c.tensor(b), c.tensor(a)];
   },
+  binaryBackward: (c) => {
+    const a = [c.int(1, 4), c.int(1, 5), c.int(1, 6)];
+    const b = a.slice(c.int(0, 2)).map((d) => (c.next() < 0.5 ? 1 : d));
+    return [c.pick(['add', 'subtract', 'multiply', 'divide']), c.tensor(a), c.tensor(b), c.tensor(a),
+      c.next() < 0.8 ? c.tensor(a) : null, c.next() < 0.8 ? c.tensor(a) : null];
+  },
   sumTo: (c) => {
     const x = [c.int(1, 4), c.int(1, 5), c.int(1, 6)];
     return [c.tensor(x), c.tensor(x.slice(c.int(0, 2)).map((d) => (c.next() < 0.5 ? 1 : d)))];

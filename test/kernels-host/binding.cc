@@ -302,6 +302,19 @@ const std::map<std::string, Op>& Ops() {
          float* y = c.Out("y", s.size);
          gpu ? cuda::LaunchBinary(kStream, op, s, a, b, y) : cpu::Binary(op, s, a, b, y);
        }},
+      // (kind, aShape, a, bShape, b, dy) -> da, db of dy's (the broadcast) shape
+      {"binaryBackward",
+       [](Call& c, bool gpu) {
+         nc::BinaryOp op;
+         std::string why;
+         nc::Broadcast s;
+         if (!nc::ParseBinaryOp(c.Str(0), &op) || !nc::MakeBroadcast(c.Ints(1), c.Ints(3), &s, &why)) {
+           throw std::runtime_error("binaryBackward: bad kind or shapes " + why);
+         }
+         const float *a = c.In(2), *b = c.In(4), *dy = c.In(5);
+         float *da = c.Out("da", s.size), *db = c.Out("db", s.size);
+         gpu ? cuda::LaunchBinaryBackward(kStream, op, s, a, b, dy, da, db) : cpu::BinaryBackward(op, s, a, b, dy, da, db);
+       }},
       // (xShape, x, yShape) -> y, x summed back to yShape
       {"sumTo",
        [](Call& c, bool gpu) {

@@ -90,7 +90,7 @@ function numberCases(kind: Kind): OpCase[] {
 function entry(kind: Kind): OpEntry {
   return {
     op: kind,
-    native: ['binary', 'sumTo'],  // the backward sums each gradient back to its operand's shape
+    native: ['binary', 'binaryBackward', 'sumTo'],  // the backward: dy times the derivatives, summed back to each operand's shape
     cases: [
       tensorCase(kind, [5, 300], [5, 300], false),
       tensorCase(kind, [4, 6], [4, 6], true),
