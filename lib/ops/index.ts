@@ -8,4 +8,4 @@ export { softmaxCrossEntropy } from './loss';
 export { dropout } from './dropout';
 export { reshape, flatten } from './shape';
 export { sum, mean } from './reduce';
-export { add, subtract, multiply, divide } from './arithmetic';
+export * from './arithmetic';  // add, subtract, multiply, divide, …: every function there is an op
