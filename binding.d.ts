@@ -34,7 +34,7 @@ export type Activation = 'none' | 'relu' | 'sigmoid' | 'tanh';
 export type ActivationKind = Activation | 'leaky_relu' | 'elu' | 'gelu';
 export type PoolKind = 'max' | 'avg';
 /** The element-wise binary ops of `binary` (native/arithmetic.h's NC_BINARY_OPS). */
-export type BinaryKind = 'add' | 'subtract' | 'multiply' | 'divide';
+export type BinaryKind = 'add' | 'subtract' | 'multiply' | 'divide' | 'maximum' | 'minimum';
 
 export interface MemoryInfo {
   device: string;

@@ -20,7 +20,10 @@ namespace nc {
   X(Add, "add", a + b, 1.0f, 1.0f)                    \
   X(Subtract, "subtract", a - b, 1.0f, -1.0f)         \
   X(Multiply, "multiply", a * b, b, a)                \
-  X(Divide, "divide", a / b, 1.0f / b, -a / (b * b))
+  X(Divide, "divide", a / b, 1.0f / b, -a / (b * b))  \
+  /* NaN wins, as in NumPy and PyTorch; a tie splits the gradient evenly, as in PyTorch */             \
+  X(Maximum, "maximum", a > b || a != a ? a : b, a > b ? 1.0f : a == b ? 0.5f : 0.0f, b > a ? 1.0f : a == b ? 0.5f : 0.0f) \
+  X(Minimum, "minimum", a < b || a != a ? a : b, a < b ? 1.0f : a == b ? 0.5f : 0.0f, b < a ? 1.0f : a == b ? 0.5f : 0.0f)
 
 enum class BinaryOp {
 #define NC_BINARY_ENUM(op, name, value, gradA, gradB) op,

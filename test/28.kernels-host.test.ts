@@ -122,6 +122,9 @@ describe('28 CUDA kernels on the host, against the CPU backend', function () {
       });
 
       it('broadcast arithmetic and its sum back to an operand (bit for bit)', function () {
+        // every kind in native/arithmetic.h's NC_BINARY_OPS: X(Enum, "name", ...)
+        const binaryKinds = [...fs.readFileSync(path.join(root, 'native', 'arithmetic.h'), 'utf8').matchAll(/X\(\w+, "(\w+)"/g)].map((m) => m[1]);
+        assert.ok(binaryKinds.includes('add') && binaryKinds.includes('maximum'), `kinds: ${binaryKinds}`);
         // [a shape, b shape]: equal, a row, a column, a scalar, leading dimensions missing
         const pairs: [number[], number[]][] = [[[7, 300], [7, 300]], [[7, 300], [300]], [[7, 300], [7, 1]],
           [[1], [5, 61]], [[3, 1, 50], [4, 1]], [[2, 3, 4, 5], [3, 1, 5]]];
@@ -131,7 +134,7 @@ describe('28 CUDA kernels on the host, against the CPU backend', function () {
           const out = as.length >= bs.length ? as.map((d, i) => Math.max(d, bs[i - as.length + bs.length] ?? 1))
             : bs.map((d, i) => Math.max(d, as[i - bs.length + as.length] ?? 1));
           const g = randoms(size(out), size(out) + 7);
-          for (const kind of ['add', 'subtract', 'multiply', 'divide']) {
+          for (const kind of binaryKinds) {
             check('binary', [kind, as, a, bs, b], 'exact', size(out));
             check('binaryBackward', [kind, as, a, bs, b, g], 'exact', size(out));
           }

@@ -1,4 +1,5 @@
-// Element-wise arithmetic with NumPy broadcasting: add, subtract, multiply and divide, as functions and as
+// Element-wise arithmetic with NumPy broadcasting: add, subtract, multiply, divide,
+// maximum and minimum, as functions and as
 // Tensor methods. A number operand is a one-element tensor. The native `binary` and `binaryBackward`
 // compute any of them: each op and its derivatives are one line of native/arithmetic.h.
 import type { BinaryKind } from '../../binding';
@@ -65,6 +66,10 @@ export const subtract = (a: Tensor | number, b: Tensor | number): Tensor => bina
 export const multiply = (a: Tensor | number, b: Tensor | number): Tensor => binary('multiply', a, b);
 /** a / b element-wise, broadcast. */
 export const divide = (a: Tensor | number, b: Tensor | number): Tensor => binary('divide', a, b);
+/** The larger of a and b element-wise, broadcast; NaN if either is (a tie splits the gradient evenly). */
+export const maximum = (a: Tensor | number, b: Tensor | number): Tensor => binary('maximum', a, b);
+/** The smaller of a and b element-wise, broadcast; NaN if either is (a tie splits the gradient evenly). */
+export const minimum = (a: Tensor | number, b: Tensor | number): Tensor => binary('minimum', a, b);
 
 declare module '../core/tensor' {
   interface Tensor {
@@ -76,6 +81,10 @@ declare module '../core/tensor' {
     multiply(other: Tensor | number): Tensor;
     /** this / other element-wise, broadcast (see ops.divide). */
     divide(other: Tensor | number): Tensor;
+    /** The larger of this and other element-wise, broadcast (see ops.maximum). */
+    maximum(other: Tensor | number): Tensor;
+    /** The smaller of this and other element-wise, broadcast (see ops.minimum). */
+    minimum(other: Tensor | number): Tensor;
   }
 }
 // Methods as in sharp's topic files: each op file puts its own onto the prototype (names as
@@ -85,4 +94,6 @@ Object.assign(Tensor.prototype, {
   subtract(this: Tensor, other: Tensor | number) { return subtract(this, other); },
   multiply(this: Tensor, other: Tensor | number) { return multiply(this, other); },
   divide(this: Tensor, other: Tensor | number) { return divide(this, other); },
+  maximum(this: Tensor, other: Tensor | number) { return maximum(this, other); },
+  minimum(this: Tensor, other: Tensor | number) { return minimum(this, other); },
 });

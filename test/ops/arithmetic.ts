@@ -1,12 +1,13 @@
 // Broadcast arithmetic: add, subtract, multiply, divide, on equal shapes, broadcast shapes and a
 // number operand. The float64 reference broadcasts as NumPy does and sums gradients back to each
 // operand's shape.
+import { strict as assert } from 'assert';
 import { Tensor, ops } from '../../lib';
 import * as ref from '../reference';
 import { dev } from '../helpers';
 import { OpCase, OpEntry, binding } from './case';
 
-type Kind = 'add' | 'subtract' | 'multiply' | 'divide';
+type Kind = 'add' | 'subtract' | 'multiply' | 'divide' | 'maximum' | 'minimum';
 type Shape = readonly number[];
 
 // The value and the partial derivatives of each kind at (a, b).
@@ -15,6 +16,8 @@ const RULES: Record<Kind, { f: (a: number, b: number) => number; da: (a: number,
   subtract: { f: (a, b) => a - b, da: () => 1, db: () => -1 },
   multiply: { f: (a, b) => a * b, da: (_a, b) => b, db: (a) => a },
   divide: { f: (a, b) => a / b, da: (_a, b) => 1 / b, db: (a, b) => -a / (b * b) },
+  maximum: { f: Math.max, da: (a, b) => (a > b ? 1 : a === b ? 0.5 : 0), db: (a, b) => (b > a ? 1 : a === b ? 0.5 : 0) },
+  minimum: { f: Math.min, da: (a, b) => (a < b ? 1 : a === b ? 0.5 : 0), db: (a, b) => (b < a ? 1 : a === b ? 0.5 : 0) },
 };
 
 function broadcastShape(a: Shape, b: Shape): number[] {
@@ -99,6 +102,10 @@ function entry(kind: Kind): OpEntry {
       tensorCase(kind, [1], [2, 3], true),       // a one-element tensor
       ...numberCases(kind),
     ],
+    checks: kind === 'maximum' || kind === 'minimum' ? [['NaN on either side wins', () => {
+      const y = ops[kind](Tensor.fromArray([NaN, 1, 2], undefined, dev()), Tensor.fromArray([0, NaN, 3], undefined, dev()));
+      assert.deepEqual([...y.toArray()].map(String), ['NaN', 'NaN', kind === 'maximum' ? '3' : '2']);
+    }]] : undefined,
     errors: [
       [`${kind}: shapes that do not broadcast`, () => ops[kind](Tensor.zeros([2, 3], dev()), Tensor.zeros([4], dev())),
         new RegExp(`^RangeError: ${kind}: shapes \\(2,3\\) and \\(4\\) do not broadcast$`)],
@@ -109,9 +116,10 @@ function entry(kind: Kind): OpEntry {
         /^RangeError: binary: expected shape \(2,3\) for y but received \(3,2\)$/],
       [`${kind} (native): an unknown kind`,
         () => binding.binary('power' as never, Tensor.zeros([2], dev()), Tensor.zeros([2], dev()), Tensor.zeros([2], dev())),
-        /^RangeError: binary: expected one of 'add', 'subtract', 'multiply', 'divide' for kind but received 'power' \(string\)$/],
+        /^RangeError: binary: expected one of 'add', 'subtract', 'multiply', 'divide', 'maximum', 'minimum' for kind but received 'power' \(string\)$/],
     ],
   };
 }
 
-export const [add, subtract, multiply, divide] = (['add', 'subtract', 'multiply', 'divide'] as const).map(entry);
+/** One entry per kind, in the order of native/arithmetic.h's NC_BINARY_OPS. */
+export const arithmetic: OpEntry[] = (['add', 'subtract', 'multiply', 'divide', 'maximum', 'minimum'] as const).map(entry);

@@ -1,7 +1,7 @@
 // The op table: one entry per function exported from `ops`, in the order of lib/ops/index.ts. Each
 // family's cases, errors and native entry points live in its own file here; case.ts has the shapes.
 import { activation, shorthands } from './activation';
-import { add, divide, multiply, subtract } from './arithmetic';
+import { arithmetic } from './arithmetic';
 import { batchNorm } from './batchnorm';
 import { conv2d } from './conv';
 import { dense } from './dense';
@@ -15,7 +15,7 @@ export type { OpCase, OpEntry, ErrorCase } from './case';
 
 export const table: OpEntry[] = [
   conv2d, pool2d, activation, ...shorthands, batchNorm, dense, softmaxCrossEntropy, dropout, reshape, flatten, sum, mean,
-  add, subtract, multiply, divide,
+  ...arithmetic,
 ];
 
 /**
