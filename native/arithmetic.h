@@ -6,11 +6,7 @@
 #include <string>
 #include <vector>
 
-#if defined(__CUDACC__)
-#define NC_HOST_DEVICE __host__ __device__
-#else
-#define NC_HOST_DEVICE
-#endif
+#include "host_device.h"
 
 namespace nc {
 

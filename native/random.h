@@ -4,11 +4,7 @@
 #include <cmath>
 #include <cstdint>
 
-#if defined(__CUDACC__)
-#define NC_HOST_DEVICE __host__ __device__
-#else
-#define NC_HOST_DEVICE
-#endif
+#include "host_device.h"
 
 namespace nc {
 

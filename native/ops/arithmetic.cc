@@ -4,17 +4,27 @@
 
 namespace nc::ops {
 
+namespace {
+
+// The kind at argument 0, and the broadcast of a and b.
+Broadcast ReadBroadcast(const Args& args, BinaryOp* op, const TensorArg& a, const TensorArg& b) {
+  if (!ParseBinaryOp(args.string(0, "kind"), op)) args.invalid("kind", "one of " + BinaryOpNames(), args.value(0), true);
+  Broadcast s;
+  std::string why;
+  if (!MakeBroadcast(a.shape, b.shape, &s, &why)) args.rangeError(why);
+  return s;
+}
+
+}  // namespace
+
 // binary(kind, a, b, y): y = a <kind> b, y of the broadcast shape of a and b.
 Napi::Value Binary(const Args& args) {
-  BinaryOp op;
-  if (!ParseBinaryOp(args.string(0, "kind"), &op)) args.invalid("kind", "one of " + BinaryOpNames(), args.value(0), true);
   TensorArg a = args.tensor(1, "a", 0);
   TensorArg b = args.tensor(2, "b", 0);
   TensorArg y = args.tensor(3, "y", 0);
   args.requireSameDevice({&a, &b, &y});
-  Broadcast s;
-  std::string why;
-  if (!MakeBroadcast(a.shape, b.shape, &s, &why)) args.rangeError(why);
+  BinaryOp op;
+  const Broadcast s = ReadBroadcast(args, &op, a, b);
   args.requireShape(y, BroadcastShape(s));
   RUN_ON(BackendFor(args, a.device), Binary, op, s, a.data, b.data, y.data);
   return args.env().Undefined();
@@ -23,17 +33,14 @@ Napi::Value Binary(const Args& args) {
 // binaryBackward(kind, a, b, dy, da, db): da = dy·∂y/∂a, db = dy·∂y/∂b, each of dy's (the broadcast)
 // shape or null.
 Napi::Value BinaryBackward(const Args& args) {
-  BinaryOp op;
-  if (!ParseBinaryOp(args.string(0, "kind"), &op)) args.invalid("kind", "one of " + BinaryOpNames(), args.value(0), true);
   TensorArg a = args.tensor(1, "a", 0);
   TensorArg b = args.tensor(2, "b", 0);
   TensorArg dy = args.tensor(3, "dy", 0);
   TensorArg da = args.optionalTensor(4, "da", 0);
   TensorArg db = args.optionalTensor(5, "db", 0);
   args.requireSameDevice({&a, &b, &dy, &da, &db});
-  Broadcast s;
-  std::string why;
-  if (!MakeBroadcast(a.shape, b.shape, &s, &why)) args.rangeError(why);
+  BinaryOp op;
+  const Broadcast s = ReadBroadcast(args, &op, a, b);
   args.requireShape(dy, BroadcastShape(s));
   if (da.present()) args.requireShape(da, dy.shape);
   if (db.present()) args.requireShape(db, dy.shape);
