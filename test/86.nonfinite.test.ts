@@ -53,18 +53,20 @@ interface Run {
 async function run(options: Partial<FitOptions> & { transform?: data.Transform; relu?: boolean; lr?: number;
   each?: (run: Run, epoch: number, batch: number) => void }): Promise<Run> {
   random.seed(1);
-  const net = options.relu ? reluLenet() : lenet();
+  // This helper's own options stay here: fit refuses keys it does not know.
+  const { transform, relu, lr, each, ...fitOptions } = options;
+  const net = relu ? reluLenet() : lenet();
   net.initialize(init.Xavier());
   net.predict(Tensor.zeros([1, 1, 28, 28])).dispose();
-  const trainIter = new data.DataLoader(dataset(96, 1), { batchSize: 16, transform: options.transform });
+  const trainIter = new data.DataLoader(dataset(96, 1), { batchSize: 16, transform });
   const testIter = new data.DataLoader(dataset(32, 2), { batchSize: 16 });
-  const trainer = new Trainer(net.collectParams(), 'sgd', { learningRate: options.lr ?? 0.9 });
+  const trainer = new Trainer(net.collectParams(), 'sgd', { learningRate: lr ?? 0.9 });
   const result: Run = { net, trainer, states: new Map([['0.0', snapshot(net)]]), error: null };
   try {
     await fit(net, trainIter, testIter, {
-      epochs: 2, trainer, progress: false, log: () => {}, ...options,
+      epochs: 2, trainer, progress: false, log: () => {}, ...fitOptions,
       onBatch: (epoch, batch) => {
-        options.each?.(result, epoch, batch);
+        each?.(result, epoch, batch);
         result.states.set(`${epoch}.${batch}`, snapshot(net));
       },
     });

@@ -1,6 +1,7 @@
 // Autograd: a tape of the operations run inside `record`, walked backwards by `backward`.
 import { binding } from './binding';
 import { Tensor, TapeNode, setTapeWalk } from './tensor';
+import { codedError } from './errors';
 
 export type { TapeNode } from './tensor';
 
@@ -48,7 +49,7 @@ export function isTraining(): boolean {
 }
 
 function scoped<T>(rec: boolean, train: boolean, fn: () => T): T {
-  if (typeof fn !== 'function') throw new TypeError(`autograd.record: expected a function but received ${typeof fn}`);
+  if (typeof fn !== 'function') throw codedError('NC_ARGUMENT', `autograd.record: expected a function but received ${typeof fn}`, TypeError);
   const saved = [recording, training];
   recording = rec;
   training = train;
@@ -105,15 +106,15 @@ function topologicalOrder(head: Tensor): Tensor[] {
  */
 export function backward(head: Tensor, headGrad?: Tensor): void {
   if (!head.node) {
-    throw new Error('backward: this tensor has no recorded history; compute it inside autograd.record() ' +
+    throw codedError('NC_STATE', 'backward: this tensor has no recorded history; compute it inside autograd.record() ' +
       'from tensors with attached gradients (net.initialize() attaches them to parameters)');
   }
   if (headGrad !== undefined) {
     if (!(headGrad instanceof Tensor) || headGrad.size !== head.size) {
-      throw new RangeError(`backward: headGrad must be a Tensor of shape (${head.shape.join(',')})`);
+      throw codedError('NC_SHAPE', `backward: headGrad must be a Tensor of shape (${head.shape.join(',')})`, RangeError);
     }
     if (!headGrad.device.equals(head.device)) {
-      throw new TypeError(`backward: headGrad is on ${headGrad.device} but the head is on ${head.device}`);
+      throw codedError('NC_DEVICE', `backward: headGrad is on ${headGrad.device} but the head is on ${head.device}`, TypeError);
     }
   }
   const grads = new Map<Tensor, Tensor>();

@@ -2,6 +2,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import type { Binding } from '../../binding';
+import { codedError } from './errors';
 
 // The package root: the nearest folder above this file with our package.json (this file is in
 // dist/core/ in a package, dist-test/lib/core/ in the test build).
@@ -22,10 +23,10 @@ function load(): Binding {
     return require('node-gyp-build')(root) as Binding;
   } catch (err) {
     const cause = err instanceof Error ? err.message : String(err);
-    throw new Error(
+    throw codedError('NC_FILE',
       `node-cudnn: the native addon could not be loaded (${cause}).\n` +
       'Build it with `npm run build` (needs cmake, g++ and the oneDNN headers: ' +
-      '`apt-get install cmake g++ libdnnl-dev`).');
+      '`apt-get install cmake g++ libdnnl-dev`).', Error, { cause: err });
   }
 }
 

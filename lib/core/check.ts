@@ -28,7 +28,8 @@ export function knownOptions<T extends object>(op: string, options: T | undefine
     throw invalidArg(op, 'options', `an object with some of ${quoted(accepted)}`, options);
   }
   for (const key of Object.keys(options)) {
-    if (!(accepted as readonly string[]).includes(key)) {
+    // A key set to undefined asks for nothing (as `{ ...defaults, seed: options.seed }` makes it).
+    if (!(accepted as readonly string[]).includes(key) && (options as Record<string, unknown>)[key] !== undefined) {
       throw coded(new TypeError(`${op}: unknown option '${key}'; the options are ${quoted(accepted)}`), 'NC_ARGUMENT');
     }
   }

@@ -1,6 +1,7 @@
 // Devices: where a tensor lives and where its operations run.
 import type { BackendInfo, ConvolutionAlgorithm } from '../../binding';
 import { binding } from './binding';
+import { codedError } from './errors';
 
 /** A compute device. Compare devices with `equals`, not `===`. */
 export class Device {
@@ -46,11 +47,11 @@ export function cpu(): Device {
  */
 export function gpu(index = 0): Device {
   if (!Number.isInteger(index) || index < 0) {
-    throw new RangeError(`gpu: expected a non-negative integer for index but received ${index}`);
+    throw codedError('NC_ARGUMENT', `gpu: expected a non-negative integer for index but received ${index}`, RangeError);
   }
   const { cuda } = binding.backendInfo();
-  if (!cuda.available) throw new Error(`gpu(${index}): the GPU cannot be used: ${cuda.reason}`);
-  if (index !== 0) throw new RangeError(`gpu(${index}): this build drives gpu(0) only (${cuda.deviceCount} present)`);
+  if (!cuda.available) throw codedError('NC_DEVICE', `gpu(${index}): the GPU cannot be used: ${cuda.reason}`);
+  if (index !== 0) throw codedError('NC_DEVICE', `gpu(${index}): this build drives gpu(0) only (${cuda.deviceCount} present)`, RangeError);
   return theGpu;
 }
 
@@ -108,6 +109,6 @@ export const backendInfo = (): BackendInfo => binding.backendInfo();
 /** Parses a device name as used on command lines: 'cpu', 'gpu', 'gpu:1', 'gpu(1)'. */
 export function parseDevice(name: string): Device {
   const m = /^(cpu|gpu)(?:[:(](\d+)\)?)?$/.exec(name.trim());
-  if (!m) throw new RangeError(`device: expected 'cpu', 'gpu' or 'gpu:<n>' but received '${name}'`);
+  if (!m) throw codedError('NC_ARGUMENT', `device: expected 'cpu', 'gpu' or 'gpu:<n>' but received '${name}'`, RangeError);
   return m[1] === 'cpu' ? cpu() : gpu(Number(m[2] ?? 0));
 }

@@ -1,6 +1,7 @@
 // Memory reports and the release of cached memory: on demand (emptyCache) and on an idle timer.
 import { binding } from './binding';
 import { Device } from './device';
+import { codedError } from './errors';
 
 /** Live tensors and bytes on a device (`cpu()` or `gpu()`), and on a GPU its free memory. */
 export const memoryInfo = (device: Device | string = 'cpu') =>
@@ -32,7 +33,7 @@ function cacheIdleMs(): number {
   if (text === undefined || text === '') return 20000;
   const ms = Number(text);
   if (!Number.isSafeInteger(ms) || ms < 0) {
-    throw new RangeError(`node-cudnn: NODE_CUDNN_CACHE_IDLE_MS must be a whole number of milliseconds (0 turns the timer off), not '${text}'`);
+    throw codedError('NC_ARGUMENT', `node-cudnn: NODE_CUDNN_CACHE_IDLE_MS must be a whole number of milliseconds (0 turns the timer off), not '${text}'`, RangeError);
   }
   return ms;
 }

@@ -1,5 +1,6 @@
 // The library's seed source: every random fill and dropout mask draws a fresh 53-bit seed from it,
 // so `random.seed(n)` makes a whole program reproducible, as `mx.random.seed` does.
+import { codedError } from './errors';
 
 let state = BigInt(Date.now()) & 0xffffffffffffffffn;
 
@@ -10,7 +11,7 @@ let state = BigInt(Date.now()) & 0xffffffffffffffffn;
  */
 export function seed(value: number): void {
   if (!Number.isSafeInteger(value) || value < 0) {
-    throw new RangeError(`random.seed: expected a non-negative integer but received ${value}`);
+    throw codedError('NC_ARGUMENT', `random.seed: expected a non-negative integer but received ${value}`, RangeError);
   }
   state = BigInt(value);
 }
@@ -45,7 +46,7 @@ export function setState(saved: string): void {
  */
 export function checkState(saved: unknown, op = 'random.checkState'): bigint {
   if (typeof saved !== 'string' || !/^\d+$/.test(saved) || BigInt(saved) > 0xffffffffffffffffn) {
-    throw new RangeError(`${op}: expected a state from random.getState() but received ${String(saved).slice(0, 100)}`);
+    throw codedError('NC_ARGUMENT', `${op}: expected a state from random.getState() but received ${String(saved).slice(0, 100)}`, RangeError);
   }
   return BigInt(saved);
 }

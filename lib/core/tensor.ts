@@ -141,7 +141,7 @@ export class Tensor {
     }
     const dims = checkShape('Tensor.fromArray', shape);
     if (shapeSize(dims) !== flat.length) {
-      throw new RangeError(`Tensor.fromArray: ${flat.length} values do not fill shape ${formatShape(dims)}`);
+      throw codedError('NC_SHAPE', `Tensor.fromArray: ${flat.length} values do not fill shape ${formatShape(dims)}`, RangeError);
     }
     const t = Tensor.empty(dims, device);
     // The native upload checks the length again, at the copy: reading `device` may have run user
@@ -164,7 +164,7 @@ export class Tensor {
     if (!(bytes instanceof Uint8Array)) throw invalidArg('Tensor.fromBytes', 'bytes', 'a Uint8Array', bytes);
     const dims = checkShape('Tensor.fromBytes', shape);
     if (shapeSize(dims) !== bytes.length) {
-      throw new RangeError(`Tensor.fromBytes: ${bytes.length} bytes do not fill shape ${formatShape(dims)}`);
+      throw codedError('NC_SHAPE', `Tensor.fromBytes: ${bytes.length} bytes do not fill shape ${formatShape(dims)}`, RangeError);
     }
     const t = Tensor.empty(dims, device);
     try {
@@ -201,7 +201,7 @@ export class Tensor {
    * @throws RangeError when the tensor has more than one element.
    */
   item(): number {
-    if (this.size !== 1) throw new RangeError(`item: expected a one-element tensor but shape is ${formatShape(this.shape)}`);
+    if (this.size !== 1) throw codedError('NC_SHAPE', `item: expected a one-element tensor but shape is ${formatShape(this.shape)}`, RangeError);
     return this.toArray()[0];
   }
 
@@ -212,7 +212,7 @@ export class Tensor {
   view(shape: readonly number[]): Tensor {
     const dims = checkShape('Tensor.view', shape);
     if (shapeSize(dims) !== this.size) {
-      throw new RangeError(`view: cannot view ${formatShape(this.shape)} as ${formatShape(dims)}`);
+      throw codedError('NC_SHAPE', `view: cannot view ${formatShape(this.shape)} as ${formatShape(dims)}`, RangeError);
     }
     return new Tensor(this.data, dims, this.device);
   }
@@ -241,7 +241,7 @@ export class Tensor {
    * @throws Error when this tensor was not computed inside `autograd.record`.
    */
   backward(headGrad?: Tensor): void {
-    if (!walkTape) throw new Error('backward: this tensor has no recorded history (autograd was never loaded)');
+    if (!walkTape) throw codedError('NC_STATE', 'backward: this tensor has no recorded history (autograd was never loaded)');
     walkTape(this, headGrad);
   }
 

@@ -5,7 +5,7 @@
 // per epoch and batch), so the same seed gives the same batches.
 import { cpu } from '../core/device';
 import { Tensor } from '../core/tensor';
-import { invalidArg, numberInRange, positiveInt } from '../core/check';
+import { invalidArg, knownOptions, numberInRange, positiveInt } from '../core/check';
 import { affineSample, colorJitter } from '../ops/image';
 import { DeviceTransform, ImageBatch, Transform } from './transforms';
 
@@ -88,6 +88,7 @@ export function randomCropBox(h: number, w: number, random: () => number,
  * @param size - output side, or [height, width].
  */
 export function RandomResizedCrop(size: number | [number, number], options: RandomResizedCropOptions = {}): Transform {
+  knownOptions('RandomResizedCrop', options, ['scale', 'ratio']);
   const [outH, outW] = Array.isArray(size)
     ? [positiveInt('RandomResizedCrop', 'size', size[0]), positiveInt('RandomResizedCrop', 'size', size[1])]
     : [positiveInt('RandomResizedCrop', 'size', size), positiveInt('RandomResizedCrop', 'size', size)];
@@ -143,6 +144,7 @@ export interface ColorJitterOptions {
  * factors, as Gluon's `RandomBrightness` and `RandomContrast` together.
  */
 export function RandomColorJitter(options: ColorJitterOptions): Transform {
+  options = knownOptions('RandomColorJitter', options, ['brightness', 'contrast']);
   const b = numberInRange('RandomColorJitter', 'brightness', options.brightness ?? 0, 0, 1, true);
   const c = numberInRange('RandomColorJitter', 'contrast', options.contrast ?? 0, 0, 1, true);
   return augmentation((x, random) => {

@@ -2,8 +2,9 @@
 import { randomInt } from 'crypto';
 import { Tensor } from '../core/tensor';
 import { Device, cpu } from '../core/device';
-import { describeValue, invalidArg, oneOf, positiveInt } from '../core/check';
+import { describeValue, invalidArg, knownOptions, oneOf, positiveInt } from '../core/check';
 import { ImageBatch, ToTensor, Transform } from './transforms';
+import { codedError } from '../core/errors';
 
 /** An in-memory dataset of images, as returned by `loadFashionMNIST`. */
 export interface ImageDataset {
@@ -84,11 +85,11 @@ function checkDataset(dataset: ImageDataset): void {
   if (!(dataset.labels instanceof Uint8Array)) throw invalidArg(op, 'dataset.labels', 'a Uint8Array', dataset.labels);
   const size = length * dataset.channels * dataset.height * dataset.width;
   if (dataset.images.length !== size) {
-    throw new RangeError(`DataLoader: dataset.images has ${dataset.images.length} bytes but ${length} examples of ` +
-      `${dataset.channels}x${dataset.height}x${dataset.width} need ${size}`);
+    throw codedError('NC_SHAPE', `DataLoader: dataset.images has ${dataset.images.length} bytes but ${length} examples of ` +
+      `${dataset.channels}x${dataset.height}x${dataset.width} need ${size}`, RangeError);
   }
   if (dataset.labels.length !== length) {
-    throw new RangeError(`DataLoader: dataset.labels has ${dataset.labels.length} entries but the dataset has ${length} examples`);
+    throw codedError('NC_SHAPE', `DataLoader: dataset.labels has ${dataset.labels.length} entries but the dataset has ${length} examples`, RangeError);
   }
 }
 
@@ -144,6 +145,7 @@ export class DataLoader implements Iterable<[Tensor, Tensor]> {
     const op = 'DataLoader';
     checkDataset(dataset);
     if (!options || typeof options !== 'object') throw invalidArg(op, 'options', 'an object with batchSize', options);
+    knownOptions(op, options, ['batchSize', 'shuffle', 'seed', 'transform', 'device', 'lastBatch']);
     this.dataset = dataset;
     this.built = {
       length: dataset.length, images: dataset.images.length, labels: dataset.labels.length,
@@ -262,7 +264,7 @@ export class DataLoader implements Iterable<[Tensor, Tensor]> {
     const what: Record<typeof changed[number], string> = {
       length: 'length', images: 'images.length', labels: 'labels.length', example: 'example shape (CxHxW)',
     };
-    throw new Error('DataLoader: the dataset changed after the DataLoader was built: ' +
+    throw codedError('NC_STATE', 'DataLoader: the dataset changed after the DataLoader was built: ' +
       `${changed.map((k) => `its ${what[k]} was ${was[k]}, now ${String(now[k])}`).join('; ')}. ` +
       'A loader reads the dataset it was given in place; build a new DataLoader for the new data.');
   }
@@ -301,8 +303,8 @@ export class DataLoader implements Iterable<[Tensor, Tensor]> {
     if (!Array.isArray(shape) || shape.length !== 4 || shape[0] !== size ||
         !(data instanceof Float32Array || data instanceof Uint8Array)) {
       const got = Array.isArray(shape) ? `shape [${shape.join(', ')}]` : describeValue(batch);
-      throw new TypeError(`DataLoader: the transform must return an ImageBatch of ${size} images (shape [${size}, C, H, W]) ` +
-        `but returned ${got}`);
+      throw codedError('NC_ARGUMENT', `DataLoader: the transform must return an ImageBatch of ${size} images (shape [${size}, C, H, W]) ` +
+        `but returned ${got}`, TypeError);
     }
     // A transform without ToTensor leaves bytes: they become floats 0..255, unscaled.
     return data instanceof Uint8Array ? Tensor.fromBytes(data, shape, this.device) : Tensor.fromArray(data, shape, this.device);

@@ -10,12 +10,13 @@ import * as https from 'https';
 import { createHash, randomBytes } from 'crypto';
 import { pipeline } from 'stream/promises';
 import { SingleBar } from 'cli-progress';
-import { invalidArg, positiveInt } from '../core/check';
+import { invalidArg, knownOptions, positiveInt } from '../core/check';
 import type { Device } from '../core/device';
 import { DataLoader, ImageDataset } from './dataloader';
 import { readIdx, idxHeader, IdxArray } from './idx';
 import { Compose, Resize, ToTensor } from './transforms';
 import { RandomFlipLeftRight, RandomResizedCrop } from './augment';
+import { codedError } from '../core/errors';
 
 export type { ImageDataset } from './dataloader';
 
@@ -152,13 +153,13 @@ function loadFile(file: string, name: string, verify: boolean): IdxArray {
   try {
     idx = readIdx(file, { maxBytes: name.includes('-images-') ? MAX_IMAGES_BYTES : MAX_LABELS_BYTES });
   } catch (err) {
-    throw new Error(`Fashion-MNIST: ${(err as Error).message}.\n${howToGet()}`, { cause: err });
+    throw codedError('NC_FILE', `Fashion-MNIST: ${(err as Error).message}.\n${howToGet()}`, Error, { cause: err });
   }
   if (verify) {
     // The header is rebuilt from dims: readIdx checked that the content is exactly header + data.
     const md5 = createHash('md5').update(idxHeader(idx.dims)).update(idx.data).digest('hex');
     if (md5 !== CONTENT_MD5[name]) {
-      throw new Error(`Fashion-MNIST: ${file} is corrupt: the MD5 of its content is ${md5}, expected ` +
+      throw codedError('NC_FILE', `Fashion-MNIST: ${file} is corrupt: the MD5 of its content is ${md5}, expected ` +
         `${CONTENT_MD5[name]} (delete or replace the file).\n${howToGet()}`);
     }
   }
@@ -181,7 +182,7 @@ interface FetchLimits {
 
 /** The error for a body over the cap. */
 function tooBig(got: string, max: number): Error {
-  return new Error(`the server sent ${got} bytes, more than the ${max} bytes this file can have ` +
+  return codedError('NC_FILE', `the server sent ${got} bytes, more than the ${max} bytes this file can have ` +
     '(a published size + 5% + 64 KiB); the transfer was stopped');
 }
 
@@ -192,34 +193,34 @@ function tooBig(got: string, max: number): Error {
  */
 async function fetchTo(url: string, dest: string, limits: FetchLimits, redirects = 5): Promise<void> {
   const left = limits.deadline - Date.now();
-  if (left <= 0) throw new Error(`not done within the overall deadline`);
+  if (left <= 0) throw codedError('NC_FILE', `not done within the overall deadline`);
   let req!: http.ClientRequest;
   let response: http.IncomingMessage | undefined;
   // Once the response has begun the error must go to it (the body's pipeline), else it would only
   // see the socket close, as "aborted".
   const fail = (err: Error): void => { (response ?? req).destroy(err); };
   // One timer for the whole exchange: response headers and body alike.
-  const deadline = setTimeout(() => fail(new Error('not done within the overall deadline (the timeoutMs option)')), left);
+  const deadline = setTimeout(() => fail(codedError('NC_FILE', 'not done within the overall deadline (the timeoutMs option)')), left);
   try {
     const res = await new Promise<http.IncomingMessage>((resolve, reject) => {
       req = (url.startsWith('https:') ? https.get : http.get)(url, (r) => { response = r; resolve(r); });
       req.on('error', reject);
       // The socket's idle timer: it covers connecting, waiting for headers and a stalled body.
-      req.setTimeout(limits.stallMs, () => fail(new Error(`no data for ${limits.stallMs} ms (the stallTimeoutMs option)`)));
+      req.setTimeout(limits.stallMs, () => fail(codedError('NC_FILE', `no data for ${limits.stallMs} ms (the stallTimeoutMs option)`)));
     });
     const status = res.statusCode ?? 0;
     if (status >= 300 && status < 400 && res.headers.location && redirects > 0) {
       res.resume();
       const next = new URL(res.headers.location, url).toString();
       if (url.startsWith('https:') && !next.startsWith('https:')) {
-        throw new Error(`refused a redirect from https to ${next}`);
+        throw codedError('NC_FILE', `refused a redirect from https to ${next}`);
       }
       clearTimeout(deadline);
       return await fetchTo(next, dest, limits, redirects - 1);
     }
     if (status !== 200) {
       res.resume();
-      throw new Error(`HTTP ${status} ${res.statusMessage ?? ''}`.trim());
+      throw codedError('NC_FILE', `HTTP ${status} ${res.statusMessage ?? ''}`.trim());
     }
     const expected = res.headers['content-length'] === undefined ? -1 : Number(res.headers['content-length']);
     if (expected > limits.maxBytes) {
@@ -242,12 +243,12 @@ async function fetchTo(url: string, dest: string, limits: FetchLimits, redirects
       await pipeline(res, fs.createWriteStream(dest, { flags: 'wx' }));
     } catch (err) {
       const of = expected >= 0 ? ` of ${expected}` : '';
-      throw new Error(`the transfer broke off after ${received}${of} bytes (${(err as Error).message})`, { cause: err });
+      throw codedError('NC_FILE', `the transfer broke off after ${received}${of} bytes (${(err as Error).message})`, Error, { cause: err });
     } finally {
       bar?.stop();
     }
     if (expected >= 0 && received !== expected) {
-      throw new Error(`the body has ${received} bytes but Content-Length said ${expected}`);
+      throw codedError('NC_FILE', `the body has ${received} bytes but Content-Length said ${expected}`);
     }
   } finally {
     clearTimeout(deadline);
@@ -316,6 +317,7 @@ export interface DownloadOptions {
  */
 export async function downloadFashionMNIST(options: DownloadOptions): Promise<{ images: string; labels: string }> {
   const op = 'downloadFashionMNIST';
+  knownOptions(op, options, ['train', 'verify', 'url', 'timeoutMs', 'stallTimeoutMs', 'progress']);
   const verify = options.verify ?? true;
   if (options.url !== undefined && (typeof options.url !== 'string' || !/^https?:\/\//.test(options.url))) {
     throw invalidArg(op, 'url', 'an http:// or https:// URL', options.url);
@@ -346,13 +348,13 @@ export async function downloadFashionMNIST(options: DownloadOptions): Promise<{ 
       try {
         await fetchTo(url, temp, limits);
       } catch (err) {
-        throw new Error(`Fashion-MNIST: downloading ${url} failed: ${(err as Error).message}.\n${howToGet()}`, { cause: err });
+        throw codedError('NC_FILE', `Fashion-MNIST: downloading ${url} failed: ${(err as Error).message}.\n${howToGet()}`, Error, { cause: err });
       }
       try {
         loadFile(temp, name, verify);
       } catch (err) {
-        throw new Error(`Fashion-MNIST: the file downloaded from ${url} is bad and was discarded: ` +
-          `${(err as Error).message}`, { cause: err });
+        throw codedError('NC_FILE', `Fashion-MNIST: the file downloaded from ${url} is bad and was discarded: ` +
+          `${(err as Error).message}`, Error, { cause: err });
       }
       fs.renameSync(temp, final);
     } finally {
@@ -373,7 +375,7 @@ async function locate(train: boolean, root: string | undefined, download: boolea
   if (named) {
     const found = findSplit(named.dir, train);
     if (!Array.isArray(found)) return found;
-    throw new Error(`Fashion-MNIST: ${found.map((n) => path.join(named.dir, `${n}.gz`)).join(' and ')} not found ` +
+    throw codedError('NC_FILE', `Fashion-MNIST: ${found.map((n) => path.join(named.dir, `${n}.gz`)).join(' and ')} not found ` +
       `(nor without .gz) in ${named.dir}, the folder given by ${named.what}.\n${howToGet()}`);
   }
   const searched = [fashionMNISTCacheDir(), FASHION_MNIST_SYSTEM_DIR];
@@ -383,7 +385,7 @@ async function locate(train: boolean, root: string | undefined, download: boolea
   }
   if (!download) {
     const names = splitNames(train);
-    throw new Error(`Fashion-MNIST: ${names.images}.gz and ${names.labels}.gz not found in ${searched.join(' or ')}, ` +
+    throw codedError('NC_FILE', `Fashion-MNIST: ${names.images}.gz and ${names.labels}.gz not found in ${searched.join(' or ')}, ` +
       `and download is false.\n${howToGet()}`);
   }
   return downloadFashionMNIST({ train, verify });
@@ -417,6 +419,7 @@ async function locate(train: boolean, root: string | undefined, download: boolea
 export async function loadFashionMNIST(options: FashionMNISTOptions): Promise<FashionMNISTDataset> {
   const op = 'loadFashionMNIST';
   if (!options || typeof options !== 'object') throw invalidArg(op, 'options', 'an object with train', options);
+  knownOptions(op, options, ['train', 'root', 'download', 'verify']);
   if (typeof options.train !== 'boolean') throw invalidArg(op, 'train', 'a boolean', options.train);
   if (options.root !== undefined && typeof options.root !== 'string') throw invalidArg(op, 'root', 'a string', options.root);
   for (const key of ['download', 'verify'] as const) {
@@ -429,7 +432,7 @@ export async function loadFashionMNIST(options: FashionMNISTOptions): Promise<Fa
   const labels = loadFile(files.labels, names.labels, verify);
 
   const fail = (problem: string): never => {
-    throw new Error(`Fashion-MNIST: ${problem}.\n${howToGet()}`);
+    throw codedError('NC_FILE', `Fashion-MNIST: ${problem}.\n${howToGet()}`);
   };
   if (images.dims.length !== 3 || images.dims[1] !== 28 || images.dims[2] !== 28) {
     fail(`${files.images} should hold 28x28 images but its dims are [${images.dims.join(', ')}]`);
@@ -489,7 +492,7 @@ function head(ds: ImageDataset, limit: number | undefined): ImageDataset {
 export async function loadDataFashionMNIST(batchSize: number, options: LoadDataOptions = {}): Promise<[DataLoader, DataLoader]> {
   const op = 'loadDataFashionMNIST';
   positiveInt(op, 'batchSize', batchSize);
-  if (!options || typeof options !== 'object') throw invalidArg(op, 'options', 'an object', options);
+  knownOptions(op, options, ['resize', 'root', 'device', 'seed', 'limit', 'download', 'augment']);
   const size = options.resize === undefined ? undefined : positiveInt(op, 'resize', options.resize);
   const transform = size === undefined ? undefined  // the DataLoader's native ToTensor
     : Compose([Resize(size), ToTensor()]);

@@ -3,8 +3,9 @@
 import * as fs from 'fs';
 import * as zlib from 'zlib';
 import { constants as bufferConstants } from 'buffer';
-import { invalidArg } from '../core/check';
+import { invalidArg, knownOptions } from '../core/check';
 import { kindOf } from '../io/files';
+import { codedError, coded, type ErrorCode } from '../core/errors';
 
 /** The contents of an IDX file of unsigned bytes. */
 export interface IdxArray {
@@ -27,6 +28,8 @@ export interface ReadIdxOptions {
 export class IdxError extends Error {
   /** The file the error is about. */
   readonly file: string;
+  /** 'NC_FILE' (or 'NC_OUT_OF_MEMORY' when the content did not fit in memory). */
+  declare readonly code: ErrorCode;
 
   /**
    * @param file - the file's path, put at the front of the message.
@@ -37,6 +40,7 @@ export class IdxError extends Error {
     super(`readIdx: ${file}: ${problem}`, options);
     this.name = 'IdxError';
     this.file = file;
+    coded(this, 'NC_FILE');
   }
 }
 
@@ -236,8 +240,8 @@ function gunzipIdx(file: string, gz: Uint8Array, maxBytes: number): IdxArray {
     const code = (err as { code?: string }).code;
     // Out of memory (e.g. under `ulimit -v`): V8 refuses the buffer with a RangeError, cleanly.
     if (err instanceof RangeError && !code) {
-      throw new IdxError(file, `out of memory while decompressing ${header ? `the ${header.totalBytes} bytes ` +
-        `its header declares (dims [${header.dims.join(', ')}])` : 'it'}: ${err.message}`, { cause: err });
+      throw coded(new IdxError(file, `out of memory while decompressing ${header ? `the ${header.totalBytes} bytes ` +
+        `its header declares (dims [${header.dims.join(', ')}])` : 'it'}: ${err.message}`, { cause: err }), 'NC_OUT_OF_MEMORY');
     }
     if (header && code === 'ERR_BUFFER_TOO_LARGE') throw tooLong(file, header.totalBytes, err);
     if (header && code === 'Z_BUF_ERROR') throw truncatedGzip(file, gz, header.totalBytes, limit, err);
@@ -299,6 +303,7 @@ function readBytes(file: string, fd: number, length: number, position: number): 
  * const { dims, data } = readIdx('t10k-labels-idx1-ubyte.gz');  // dims [10000], data[i] in 0..9
  */
 export function readIdx(file: string, options: ReadIdxOptions = {}): IdxArray {
+  knownOptions('readIdx', options, ['maxBytes']);
   const max = options.maxBytes ?? IDX_DEFAULT_MAX_BYTES;
   if (!Number.isInteger(max) || max <= 0) throw invalidArg('readIdx', 'maxBytes', 'a positive integer', max, RangeError);
   const maxBytes = Math.min(max, bufferConstants.MAX_LENGTH);
@@ -345,7 +350,7 @@ export function readIdx(file: string, options: ReadIdxOptions = {}): IdxArray {
 export function idxHeader(dims: readonly number[]): Uint8Array {
   if (!Array.isArray(dims) || dims.length < 1 || dims.length > 255 ||
       !dims.every((d) => Number.isInteger(d) && d >= 0 && d <= 0xffffffff)) {
-    throw new RangeError(`idxHeader: expected 1 to 255 dimensions, integers in [0, 2^32) but received [${String(dims)}]`);
+    throw codedError('NC_ARGUMENT', `idxHeader: expected 1 to 255 dimensions, integers in [0, 2^32) but received [${String(dims)}]`, RangeError);
   }
   const out = new Uint8Array(4 + 4 * dims.length);
   const view = new DataView(out.buffer);

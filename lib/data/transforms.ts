@@ -6,6 +6,7 @@ import { invalidArg, positiveInt } from '../core/check';
 import { Tensor } from '../core/tensor';
 import { affineSample } from '../ops/image';
 import { axpby } from '../ops/blas';
+import { codedError } from '../core/errors';
 
 /** A batch of images on the host, NCHW, row-major. */
 export interface ImageBatch {
@@ -43,7 +44,7 @@ function checkBatch(op: string, batch: ImageBatch): [number, number, number, num
   }
   const size = shape[0] * shape[1] * shape[2] * shape[3];
   if (data.length !== size) {
-    throw new RangeError(`${op}: batch.data has ${data.length} elements but shape [${shape.join(', ')}] needs ${size}`);
+    throw codedError('NC_SHAPE', `${op}: batch.data has ${data.length} elements but shape [${shape.join(', ')}] needs ${size}`, RangeError);
   }
   return shape;
 }
@@ -145,7 +146,7 @@ export function Resize(size: number | [number, number]): Transform {
       out.set(src);
       return { data: out, shape: [n, c, outH, outW] };
     }
-    if (h === 0 || w === 0) throw new RangeError(`Resize: cannot resize empty images of size ${h}x${w}`);
+    if (h === 0 || w === 0) throw codedError('NC_SHAPE', `Resize: cannot resize empty images of size ${h}x${w}`, RangeError);
     const ys = axisWeights(h, outH);
     const xs = axisWeights(w, outW);
     const round = out instanceof Uint8Array;

@@ -5,6 +5,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import * as crypto from 'crypto';
+import { codedError } from '../core/errors';
 
 /** What a non-regular file is, for error messages. */
 export function kindOf(stat: fs.Stats): string {
@@ -83,7 +84,7 @@ function resolveTarget(file: string): string {
       if (errnoOf(err) === 'ENOENT') return p;
       throw err;
     }
-    if (hops >= MAX_LINKS) throw new Error(`more than ${MAX_LINKS} symbolic links (a loop?)`);
+    if (hops >= MAX_LINKS) throw codedError('NC_FILE', `more than ${MAX_LINKS} symbolic links (a loop?)`);
     // Relative to the link's real folder, as the kernel resolves it ('..' after a linked folder).
     let from = path.dirname(p);
     try { from = fs.realpathSync(from); } catch { /* missing folder: the open will say so */ }
@@ -140,7 +141,7 @@ export function checkSaveTarget(file: string): { target: string; existing: fs.St
     if (errnoOf(err) !== 'ENOENT') throw err;
   }
   if (existing && !existing.isFile()) {
-    throw new Error(`${target === path.resolve(file) ? 'it' : `its target ${target}`} is ${kindOf(existing)}, ` +
+    throw codedError('NC_FILE', `${target === path.resolve(file) ? 'it' : `its target ${target}`} is ${kindOf(existing)}, ` +
       'not a regular file; refusing to replace it');
   }
   return { target, existing };

@@ -6,6 +6,8 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import { clip, clipList, openRegularFile, writeAll as writeAllChunked, writeFileAtomic } from './files';
+import { codedError } from '../core/errors';
+import { knownOptions } from '../core/check';
 
 /** A float32 tensor to write: row-major `data` of `product(shape)` elements. */
 export interface TensorToWrite {
@@ -86,7 +88,7 @@ const writeAll = (fd: number, buf: Uint8Array): void => writeAllChunked(fd, buf,
 
 /** The header bytes: JSON, padded with spaces so that the data starts 8-byte aligned. */
 function encodeHeader(file: string, tensors: Map<string, TensorToWrite>, metadata?: Record<string, string>): Buffer {
-  const bad = (what: string) => new Error(`writeSafetensors: cannot write ${file}: ${what}`);
+  const bad = (what: string) => codedError('NC_FILE', `writeSafetensors: cannot write ${file}: ${what}`);
   // Null prototype: a tensor named `__proto__` becomes a key, not a prototype change.
   const header: Record<string, unknown> = Object.create(null);
   if (metadata !== undefined) {
@@ -151,12 +153,15 @@ export function writeSafetensors(file: string, tensors: Map<string, TensorToWrit
   writeFileAtomic(file, (fd) => {
     writeAll(fd, head);
     for (const t of tensors.values()) writeFloats(fd, t.data);
-  }, (err) => new Error(`writeSafetensors: cannot write ${file}: ${err.message}`, { cause: err }));
+  }, (err) => codedError('NC_FILE', `writeSafetensors: cannot write ${file}: ${err.message}`, Error, { cause: err }));
 }
+
+/** The error for a file that cannot be read: "readSafetensors: <file>: <problem>". */
+const readError = (file: string, what: string): Error => codedError('NC_FILE', `readSafetensors: ${file}: ${what}`);
 
 /** Opens `file` and reads and checks its header; the caller closes `fd`. */
 function openAndParse(file: string): { fd: number; header: SafetensorsHeader } {
-  const fail = (what: string) => new Error(`readSafetensors: ${file}: ${what}`);
+  const fail = (what: string) => readError(file, what);
   // Checked before it is opened: a FIFO or device never blocks.
   const { fd, size } = openRegularFile(file, fail);
   try {
@@ -338,8 +343,9 @@ export function readSafetensorsHeader(file: string): SafetensorsHeader {
  */
 export function readSafetensors(file: string, options: { names?: Iterable<string> } = {}):
   { tensors: Map<string, ReadTensor>; metadata: Record<string, string> } {
+  knownOptions('readSafetensors', options, ['names']);
   const { fd, header } = openAndParse(file);
-  const fail = (what: string) => new Error(`readSafetensors: ${file}: ${what}`);
+  const fail = (what: string) => readError(file, what);
   try {
     const names = options.names ? [...options.names] : [...header.tensors.keys()];
     const entries = names.map((name) => {

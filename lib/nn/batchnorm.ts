@@ -5,6 +5,7 @@ import { knownOptions, positiveInt } from '../core/check';
 import { Initializer, One, Zero } from './init';
 import { Block } from './block';
 import { Parameter } from './parameter';
+import { codedError } from '../core/errors';
 
 /** Options of {@link BatchNorm}, named as Gluon's. */
 export interface BatchNormOptions {
@@ -63,13 +64,13 @@ export class BatchNorm extends Block {
   forward(x: Tensor): Tensor {
     requireTensor(this.name, 'x', x);
     if (x.ndim !== 2 && x.ndim !== 4) {
-      throw new RangeError(`${this.name}: expected x of shape (N,C,H,W) or (N,C) but received ${formatShape(x.shape)}`);
+      throw codedError('NC_SHAPE', `${this.name}: expected x of shape (N,C,H,W) or (N,C) but received ${formatShape(x.shape)}`, RangeError);
     }
     const c = x.shape[1];
     const params = [this.gamma, this.beta, this.runningMean, this.runningVar];
     for (const p of params) p.inferShape([c]);
     if (this.gamma.shape[0] !== c) {
-      throw new RangeError(`${this.name}: has ${this.gamma.shape[0]} channels but x ${formatShape(x.shape)} has ${c}`);
+      throw codedError('NC_SHAPE', `${this.name}: has ${this.gamma.shape[0]} channels but x ${formatShape(x.shape)} has ${c}`, RangeError);
     }
     return batchNorm(x, this.gamma.data(), this.beta.data(), this.runningMean.data(), this.runningVar.data(),
       { momentum: this.momentum, epsilon: this.epsilon });

@@ -5,6 +5,8 @@ import { pause } from '../core/autograd';
 import { Initializer, Uniform } from './init';
 import { Parameter, ParameterDict, ParameterOptions } from './parameter';
 import { loadParameters, saveParameters } from './persistence';
+import { codedError } from '../core/errors';
+import { knownOptions } from '../core/check';
 
 /** What {@link Block.summary} reports. */
 export interface ModelSummary {
@@ -76,8 +78,9 @@ export abstract class Block {
    * @param options.forceReinit - re-initialize parameters that already have values.
    */
   initialize(init: Initializer = Uniform(), device: Device = cpu(), options: { forceReinit?: boolean } = {}): void {
+    knownOptions('initialize', options, ['forceReinit']);
     if (!(device instanceof Device)) {
-      throw new TypeError(`initialize: expected a Device (cpu(), tryGpu()) for device but received ${String(device)}`);
+      throw codedError('NC_ARGUMENT', `initialize: expected a Device (cpu(), tryGpu()) for device but received ${String(device)}`, TypeError);
     }
     for (const p of this.collectParams().values()) p.initialize(init, device, options.forceReinit ?? false);
   }

@@ -7,6 +7,7 @@ import { Initializer, Zero } from './init';
 import { Block } from './block';
 import { Parameter } from './parameter';
 import { ActivationName, activationOption } from './activation-option';
+import { codedError } from '../core/errors';
 
 /** Options of {@link Conv2D}, named as Gluon's. */
 export interface Conv2DOptions {
@@ -65,7 +66,7 @@ export class Conv2D extends Block {
   forward(x: Tensor): Tensor {
     requireTensor(this.name, 'x', x);
     if (x.ndim !== 4) {
-      throw new RangeError(`${this.name}: expected input (N,C,H,W) but received shape ${formatShape(x.shape)}`);
+      throw codedError('NC_SHAPE', `${this.name}: expected input (N,C,H,W) but received shape ${formatShape(x.shape)}`, RangeError);
     }
     this.weight.inferShape([this.channels, x.shape[1], ...this.kernelSize]);
     return conv2d(x, this.weight.data(), this.bias?.data() ?? null,

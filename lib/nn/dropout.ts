@@ -1,7 +1,6 @@
 // Dropout layer.
-import { dropout } from '../ops/dropout';
+import { dropRate, dropout } from '../ops/dropout';
 import { Tensor } from '../core/tensor';
-import { numberInRange } from '../core/check';
 import { Block } from './block';
 
 /**
@@ -14,7 +13,7 @@ export class Dropout extends Block {
   /** @param rate - drop probability in [0, 1). */
   constructor(rate: number) {
     super('dropout');
-    this.rate = numberInRange('Dropout', 'rate', rate, 0, 1);
+    this.rate = dropRate('Dropout', 'rate', rate);
   }
 
   /** Inverted dropout in training mode; `x` itself in prediction mode. */

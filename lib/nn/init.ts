@@ -2,7 +2,7 @@
 import { fillConstant, fillNormal, fillUniform } from '../ops/fill';
 import { nextSeed } from '../core/random';
 import type { Tensor } from '../core/tensor';
-import { numberInRange, oneOf } from '../core/check';
+import { knownOptions, numberInRange, oneOf } from '../core/check';
 
 /** Fills a parameter's tensor in place. */
 export interface Initializer {
@@ -36,6 +36,7 @@ export interface XavierOptions {
  * @example `net.initialize(init.Xavier(), cpu())`
  */
 export function Xavier(options: XavierOptions = {}): Initializer {
+  knownOptions('init.Xavier', options, ['rndType', 'factorType', 'magnitude']);
   const rndType = oneOf('init.Xavier', 'rndType', options.rndType ?? 'uniform', ['uniform', 'gaussian']);
   const factorType = oneOf('init.Xavier', 'factorType', options.factorType ?? 'avg', ['avg', 'in', 'out']);
   const magnitude = numberInRange('init.Xavier', 'magnitude', options.magnitude ?? 3, 0, Infinity);
@@ -65,6 +66,7 @@ export interface MSRAPreluOptions {
  * @example `net.initialize(init.MSRAPrelu({ factorType: 'in', slope: 0 }))`
  */
 export function MSRAPrelu(options: MSRAPreluOptions = {}): Initializer {
+  knownOptions('init.MSRAPrelu', options, ['factorType', 'slope']);
   const factorType = oneOf('init.MSRAPrelu', 'factorType', options.factorType ?? 'avg', ['avg', 'in', 'out']);
   const slope = numberInRange('init.MSRAPrelu', 'slope', options.slope ?? 0.25, 0, Infinity);
   return {

@@ -3,6 +3,8 @@
 import { Device, cpu } from '../core/device';
 import { Tensor, formatShape } from '../core/tensor';
 import type { Initializer } from './init';
+import { codedError } from '../core/errors';
+import { knownOptions } from '../core/check';
 
 /** Options of {@link Parameter}. */
 export interface ParameterOptions {
@@ -31,6 +33,7 @@ export class Parameter {
    */
   constructor(public name: string, shape: number[], readonly defaultInit: Initializer | null = null,
     options: ParameterOptions = {}) {
+    knownOptions('Parameter', options, ['trainable']);
     this.shape = [...shape];
     this.trainable = options.trainable ?? true;
   }
@@ -63,15 +66,15 @@ export class Parameter {
     if (this.value) {
       // A storage flag read: cheap enough for every forward, and it names the parameter.
       if (this.value.data.disposed) {
-        throw new Error(`${this.name}: the parameter was disposed (its data was freed with dispose()); ` +
+        throw codedError('NC_DISPOSED', `${this.name}: the parameter was disposed (its data was freed with dispose()); ` +
           're-create the network, or call net.initialize() again');
       }
       return this.value;
     }
     if (this.pending) {
-      throw new Error(`${this.name}: shape ${formatShape(this.shape)} is not known yet; run one forward pass first`);
+      throw codedError('NC_STATE', `${this.name}: shape ${formatShape(this.shape)} is not known yet; run one forward pass first`);
     }
-    throw new Error(`${this.name}: not initialized; call net.initialize() first`);
+    throw codedError('NC_STATE', `${this.name}: not initialized; call net.initialize() first`);
   }
 
   /**
@@ -80,7 +83,7 @@ export class Parameter {
    */
   grad(): Tensor {
     const t = this.data();
-    if (!t.grad) throw new Error(`${this.name}: not trainable (gradReq 'null'), so it has no gradient`);
+    if (!t.grad) throw codedError('NC_STATE', `${this.name}: not trainable (gradReq 'null'), so it has no gradient`);
     this.checkAlive('Parameter.grad');
     return t.grad;
   }
@@ -94,7 +97,7 @@ export class Parameter {
    */
   checkAlive(op: string, advice = 're-create the net and the Trainer'): void {
     const why = this.freed();
-    if (why) throw new Error(`${op}: parameter ${this.name} was disposed (${why})${advice ? `; ${advice}` : ''}`);
+    if (why) throw codedError('NC_DISPOSED', `${op}: parameter ${this.name} was disposed (${why})${advice ? `; ${advice}` : ''}`);
   }
 
   /**

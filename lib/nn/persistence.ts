@@ -2,7 +2,9 @@
 // so files are readable by other tools (PyTorch's `safetensors.torch.load_file`, ...).
 import { readSafetensors, readSafetensorsHeader, writeSafetensors, TensorToWrite } from '../io/safetensors';
 import { clip, clipList } from '../io/files';
+import { knownOptions } from '../core/check';
 import type { Parameter, ParameterDict } from './parameter';
+import { codedError } from '../core/errors';
 
 /** Options of {@link loadParameters}. */
 export interface LoadOptions {
@@ -43,7 +45,7 @@ export function saveParameters(params: ParameterDict, file: string, metadata?: R
   const notReady = [...params].filter(([, p]) => !p.initialized)
     .map(([name, p]) => `${name} ${formatDims(p.shape)}`);
   if (notReady.length > 0) {
-    throw new Error(`saveParameters: cannot save ${file}: ${notReady.join(', ')} ` +
+    throw codedError('NC_STATE', `saveParameters: cannot save ${file}: ${notReady.join(', ')} ` +
       `${notReady.length === 1 ? 'has' : 'have'} no values yet; call net.initialize() and run one forward pass first`);
   }
   // Every parameter is checked before anything is read or written: no half-written file.
@@ -78,6 +80,7 @@ export function saveParameters(params: ParameterDict, file: string, metadata?: R
  */
 export function loadParameters(params: ParameterDict, file: string, options: LoadOptions = {}): void {
   const op = 'loadParameters';
+  knownOptions(op, options, ['allowMissing', 'ignoreExtra']);
   checkInitialized(op, params, file);
   // The header alone tells every mismatch; the data is read only once all is well.
   const header = readSafetensorsHeader(file);
@@ -106,7 +109,7 @@ export interface ParameterValues {
 export function checkInitialized(op: string, params: ParameterDict, file: string): void {
   const uninitialized = [...params].filter(([, p]) => !p.initialized && !isPending(p)).map(([name]) => name);
   if (uninitialized.length > 0) {
-    throw new Error(`${op}: cannot load ${file}: ${uninitialized.join(', ')} ` +
+    throw codedError('NC_STATE', `${op}: cannot load ${file}: ${uninitialized.join(', ')} ` +
       `${uninitialized.length === 1 ? 'is' : 'are'} not initialized; call net.initialize() first`);
   }
 }
@@ -158,7 +161,7 @@ export function matchParameters(params: ParameterDict, entries: ReadonlyMap<stri
 export function mismatch(op: string, file: string, problems: string[]): Error {
   const hint = op === 'loadParameters' && problems.some((l) => / (missing|unexpected) in the file/.test(l))
     ? '\n(loadParameters options: allowMissing, ignoreExtra)' : '';
-  return new Error(`${op}: ${file} does not match the network ` +
+  return codedError('NC_FILE', `${op}: ${file} does not match the network ` +
     `(${problems.length} problem${problems.length === 1 ? '' : 's'}):\n  ${clipList(problems).join('\n  ')}${hint}`);
 }
 
@@ -174,7 +177,7 @@ export function checkValues(op: string, file: string, toLoad: ParameterMatch[],
   const values = toLoad.map(({ name, p, shape }) => {
     const t = tensors.get(name);
     if (!t || t.shape.join(',') !== shape.join(',')) {
-      throw new Error(`${op}: ${file} changed while being loaded (${name}); try again`);
+      throw codedError('NC_FILE', `${op}: ${file} changed while being loaded (${name}); try again`);
     }
     let bad = 0;
     let first = -1;
@@ -187,7 +190,7 @@ export function checkValues(op: string, file: string, toLoad: ParameterMatch[],
     return { name, p, shape, data: t.data };
   });
   if (nonFinite.length > 0) {
-    throw new Error(`${op}: ${file} holds non-finite values (NaN or infinite), which would train to NaN:\n  ${nonFinite.join('\n  ')}`);
+    throw codedError('NC_FILE', `${op}: ${file} holds non-finite values (NaN or infinite), which would train to NaN:\n  ${nonFinite.join('\n  ')}`);
   }
   return values;
 }

@@ -2,6 +2,7 @@
 import { Tensor } from '../core/tensor';
 import { isRecording } from '../core/autograd';
 import { Block } from './block';
+import { codedError } from '../core/errors';
 
 /**
  * A container that chains blocks, as Gluon's `nn.Sequential`. Iterate over it to visit its layers.
@@ -25,7 +26,7 @@ export class Sequential extends Block implements Iterable<Block> {
   add(...blocks: Block[]): this {
     for (const block of blocks) {
       if (!(block instanceof Block)) {
-        throw new TypeError(`Sequential.add: expected a Block (nn.Conv2D, nn.Dense, ...) but received ${String(block)}`);
+        throw codedError('NC_ARGUMENT', `Sequential.add: expected a Block (nn.Conv2D, nn.Dense, ...) but received ${String(block)}`, TypeError);
       }
       const n = this.layers.filter((b) => b.prefix === block.prefix).length;
       block.setName(`${block.prefix}${n}`);

@@ -5,6 +5,9 @@ import { nextSeed } from '../core/random';
 import { Tensor, requireTensor } from '../core/tensor';
 import { numberInRange } from '../core/check';
 
+/** The drop probability: a number in [0, 1), checked here for the op and the layer. */
+export const dropRate = (op: string, name: string, p: unknown): number => numberInRange(op, name, p, 0, 1);
+
 /**
  * Zeroes each element with probability `p` and scales the rest by 1/(1−p) (inverted dropout), so
  * evaluation needs no rescaling.
@@ -15,7 +18,7 @@ import { numberInRange } from '../core/check';
  */
 export function dropout(x: Tensor, p: number, seed: number = nextSeed()): Tensor {
   requireTensor('dropout', 'x', x);
-  numberInRange('dropout', 'p', p, 0, 1);
+  dropRate('dropout', 'p', p);
   if (!isTraining() || p === 0) return x;
   const y = Tensor.empty(x.shape, x.device);
   const mask = Tensor.empty(x.shape, x.device);

@@ -7,7 +7,8 @@ import { optimizerUpdate } from '../ops/optimizer';
 import { sumSquares } from '../ops/blas';
 import { Tensor, formatShape } from '../core/tensor';
 import type { Parameter } from '../nn/parameter';
-import { invalidArg, numberInRange } from '../core/check';
+import { invalidArg, knownOptions, numberInRange } from '../core/check';
+import { codedError } from '../core/errors';
 
 /** The optimizers by name, as `new Trainer(params, name, options)` takes them. */
 export type OptimizerName = 'sgd' | 'adam' | 'adamw' | 'rmsprop' | 'adagrad';
@@ -54,6 +55,18 @@ export interface OptimizerOptions {
 
 const nonNegative = (op: string, name: string, v: unknown) => numberInRange(op, name, v, 0, Infinity);
 
+/** The learning-rate rule (a finite number ≥ 0), for the optimizers and the Trainer alike. */
+export const checkLearningRate = (op: string, v: unknown): number => nonNegative(op, 'learningRate', v);
+
+/** Each optimizer's options, by name (a Trainer given a name accepts these and its own). */
+export const OPTIMIZER_OPTIONS: Readonly<Record<OptimizerName, readonly string[]>> = {
+  sgd: ['learningRate', 'weightDecay', 'momentum', 'dampening', 'nesterov'],
+  adam: ['learningRate', 'weightDecay', 'beta1', 'beta2', 'epsilon', 'amsgrad'],
+  adamw: ['learningRate', 'weightDecay', 'beta1', 'beta2', 'epsilon', 'amsgrad'],
+  rmsprop: ['learningRate', 'weightDecay', 'alpha', 'epsilon', 'momentum', 'centered'],
+  adagrad: ['learningRate', 'weightDecay', 'lrDecay', 'epsilon', 'initialAccumulatorValue'],
+};
+
 /** The (name, parameter) pairs of `params`, checked. */
 export function namedParameters(op: string, params: Parameters): [string, Parameter][] {
   if (!(params instanceof Map) && !Array.isArray(params)) {
@@ -65,7 +78,7 @@ export function namedParameters(op: string, params: Parameters): [string, Parame
     if (typeof p !== 'object' || p === null || typeof p.data !== 'function') {
       throw invalidArg(op, 'params', 'net.collectParams() or an array of Parameters', p);
     }
-    if (seen.has(name)) throw new RangeError(`${op}: two parameters are named '${name}'`);
+    if (seen.has(name)) throw codedError('NC_ARGUMENT', `${op}: two parameters are named '${name}'`, RangeError);
     seen.add(name);
   }
   return list;
@@ -90,21 +103,16 @@ export abstract class Optimizer {
 
   /**
    * @param op - the name in error messages.
-   * @param options - the rule's options; keys not in `known` are rejected.
+   * @param options - the rule's options; keys not in {@link OPTIMIZER_OPTIONS} for `rule` are rejected.
    * @param defaultLearningRate - undefined: learningRate is required.
    */
-  protected constructor(protected readonly op: string, options: OptimizerOptions, known: readonly string[],
+  protected constructor(protected readonly op: string, options: OptimizerOptions, rule: OptimizerName,
     defaultLearningRate?: number, defaultWeightDecay = 0) {
     if (typeof options !== 'object' || options === null) {
       throw invalidArg(op, 'options', 'an object such as { learningRate: 0.1 }', options);
     }
-    const allowed = ['learningRate', 'weightDecay', ...known];
-    for (const key of Object.keys(options)) {
-      if (!allowed.includes(key) && (options as Record<string, unknown>)[key] !== undefined) {
-        throw new RangeError(`${op}: unknown option '${key}' (known: ${allowed.join(', ')})`);
-      }
-    }
-    this.learningRate = nonNegative(op, 'learningRate', options.learningRate ?? defaultLearningRate);
+    knownOptions(op, options, OPTIMIZER_OPTIONS[rule] as (keyof OptimizerOptions)[]);
+    this.learningRate = checkLearningRate(op, options.learningRate ?? defaultLearningRate);
     this.weightDecay = nonNegative(op, 'weightDecay', options.weightDecay ?? defaultWeightDecay);
   }
 
@@ -114,6 +122,9 @@ export abstract class Optimizer {
    */
   step(params: Parameters, options: StepOptions = {}): void {
     const op = `${this.op}.step`;
+    knownOptions(op, options, ['rescale', 'clipGradientNorm', 'clipGradientValue']);
+    // learningRate is a public field: checked when used (the addon leaves the rule to us).
+    const lr = checkLearningRate(op, this.learningRate);
     // Parameters that are state rather than weights (batch norm's running statistics) are left alone.
     const list = namedParameters(op, params).filter(([, p]) => (p as { trainable?: boolean }).trainable !== false);
     const rescale = numberInRange(op, 'rescale', options.rescale ?? 1, -Infinity, Infinity);
@@ -122,12 +133,12 @@ export abstract class Optimizer {
     const tensors = list.map(([name, p]): [string, Tensor, Tensor] => {
       p.checkAlive(op, '');  // every parameter before any is updated: no partial step
       const w = p.data();
-      if (!w.grad) throw new Error(`${op}: ${name} has no gradient (attachGrad was not called)`);
+      if (!w.grad) throw codedError('NC_STATE', `${op}: ${name} has no gradient (attachGrad was not called)`);
       return [name, w, w.grad];
     });
     const normSq = maxNorm > 0 ? this.squaredNorm(op, tensors.map(([, , g]) => g)) : null;
     this.lastRescale = rescale;
-    const common: OptimizerHyper = { lr: this.learningRate, rescale, clipValue, maxNorm, weightDecay: this.weightDecay };
+    const common: OptimizerHyper = { lr, rescale, clipValue, maxNorm, weightDecay: this.weightDecay };
     for (const [name, w, g] of tensors) {
       const step = (this.steps.get(name) ?? 0) + 1;
       this.update(name, w, g, { ...common, ...this.hyper(name, w, step) }, normSq);
@@ -177,7 +188,7 @@ export abstract class Optimizer {
     if (!perParam) this.slots.set(name, (perParam = new Map()));
     let t = perParam.get(slot);
     if (t && t.size !== w.size) {
-      throw new RangeError(`${this.op}: the state ${name}.${slot} has shape ${formatShape(t.shape)} but the parameter ${formatShape(w.shape)}`);
+      throw codedError('NC_SHAPE', `${this.op}: the state ${name}.${slot} has shape ${formatShape(t.shape)} but the parameter ${formatShape(w.shape)}`, RangeError);
     }
     if (t && !t.device.equals(w.device)) {
       const moved = Tensor.fromArray(t.toArray(), w.shape, w.device);
@@ -197,7 +208,7 @@ export abstract class Optimizer {
     if (grads.length === 0) return null;
     const device = grads[0].device;
     const other = grads.find((g) => !g.device.equals(device));
-    if (other) throw new Error(`${op}: clipGradientNorm needs every parameter on one device (found ${device} and ${other.device})`);
+    if (other) throw codedError('NC_DEVICE', `${op}: clipGradientNorm needs every parameter on one device (found ${device} and ${other.device})`);
     if (!this.normSq || !this.normSq.device.equals(device)) {
       this.normSq?.dispose();
       this.normSq = Tensor.empty([1], device);
@@ -242,12 +253,12 @@ export abstract class Optimizer {
     const split = (key: string, kinds: readonly string[]): [Parameter, string, string] => {
       const dot = key.lastIndexOf('.');
       // A key with no dot has no slot part: name the whole key, not a clipped one.
-      if (dot < 0) throw new RangeError(`${op}: the saved state has '${key}', which is not '<parameter>.<slot>'`);
+      if (dot < 0) throw codedError('NC_ARGUMENT', `${op}: the saved state has '${key}', which is not '<parameter>.<slot>'`, RangeError);
       const [name, slot] = [key.slice(0, dot), key.slice(dot + 1)];
       const p = byName.get(name);
-      if (!p) throw new RangeError(`${op}: the saved state has '${key}' but there is no parameter '${name}'`);
+      if (!p) throw codedError('NC_ARGUMENT', `${op}: the saved state has '${key}' but there is no parameter '${name}'`, RangeError);
       if (!kinds.includes(slot)) {
-        throw new RangeError(`${op}: the saved state has '${key}' but ${this.name} keeps ${kinds.map((k) => `'${k}'`).join(', ')}`);
+        throw codedError('NC_ARGUMENT', `${op}: the saved state has '${key}' but ${this.name} keeps ${kinds.map((k) => `'${k}'`).join(', ')}`, RangeError);
       }
       return [p, name, slot];
     };
@@ -256,11 +267,11 @@ export abstract class Optimizer {
       const [p, name, slot] = split(key, known);
       const shape = [...shapeOf(name, p)];
       if (saved.shape.join(',') !== shape.join(',')) {
-        throw new RangeError(`${op}: '${key}' has shape ${formatShape(saved.shape)} but ${name} has shape ${formatShape(shape)}`);
+        throw codedError('NC_SHAPE', `${op}: '${key}' has shape ${formatShape(saved.shape)} but ${name} has shape ${formatShape(shape)}`, RangeError);
       }
       const data = saved instanceof Tensor ? saved.toArray() : saved.data;
       if (data.length !== shape.reduce((a, d) => a * d, 1)) {
-        throw new RangeError(`${op}: '${key}' has ${data.length} values but ${name} has shape ${formatShape(shape)}`);
+        throw codedError('NC_SHAPE', `${op}: '${key}' has ${data.length} values but ${name} has shape ${formatShape(shape)}`, RangeError);
       }
       slots.push({ name, slot, p, shape, data });
     }
@@ -278,8 +289,8 @@ export abstract class Optimizer {
       if (step === 0) continue;
       const missing = needed.filter((slot) => !slots.some((s) => s.name === name && s.slot === slot));
       if (missing.length > 0) {
-        throw new RangeError(`${op}: the saved state has no ${missing.map((m) => `'${name}.${m}'`).join(', ')} ` +
-          `although ${name} took ${step} step${step === 1 ? '' : 's'} (${this.name} with these options keeps it)`);
+        throw codedError('NC_ARGUMENT', `${op}: the saved state has no ${missing.map((m) => `'${name}.${m}'`).join(', ')} ` +
+          `although ${name} took ${step} step${step === 1 ? '' : 's'} (${this.name} with these options keeps it)`, RangeError);
       }
     }
     return { slots, steps };
@@ -325,10 +336,11 @@ export abstract class Optimizer {
   }
 }
 
-function positive(op: string, name: string, v: unknown): number {
-  const x = numberInRange(op, name, v, 0, Infinity);
-  if (x === 0) throw invalidArg(op, name, 'a positive number', v, RangeError);
-  return x;
+/** A finite number > 0 (the clipping thresholds), or throws naming op and argument. */
+export function positive(op: string, name: string, v: unknown): number {
+  if (typeof v !== 'number') throw invalidArg(op, name, 'a positive number', v);
+  if (!(v > 0 && v < Infinity)) throw invalidArg(op, name, 'a positive number', v, RangeError);
+  return v;
 }
 
 function flag(op: string, name: string, v: unknown): boolean {
@@ -366,12 +378,12 @@ export class SGD extends Optimizer {
 
   /** @param op - @internal the name in error messages. */
   constructor(options: SGDOptions, op = 'SGD') {
-    super(op, options, ['momentum', 'dampening', 'nesterov']);
+    super(op, options, 'sgd');
     this.momentum = nonNegative(op, 'momentum', options.momentum ?? 0);
     this.dampening = numberInRange(op, 'dampening', options.dampening ?? 0, 0, 1, true);
     this.nesterov = flag(op, 'nesterov', options.nesterov);
     if (this.nesterov && (this.momentum === 0 || this.dampening !== 0)) {
-      throw new RangeError(`${op}: nesterov needs a positive momentum and zero dampening`);
+      throw codedError('NC_ARGUMENT', `${op}: nesterov needs a positive momentum and zero dampening`, RangeError);
     }
   }
 
@@ -413,7 +425,7 @@ export class Adam extends Optimizer {
 
   /** @param op - @internal the name in error messages. */
   constructor(options: AdamOptions = {}, op = 'Adam', defaultWeightDecay = 0) {
-    super(op, options, ['beta1', 'beta2', 'epsilon', 'amsgrad'], 1e-3, defaultWeightDecay);
+    super(op, options, 'adam', 1e-3, defaultWeightDecay);
     this.beta1 = numberInRange(op, 'beta1', options.beta1 ?? 0.9, 0, 1);
     this.beta2 = numberInRange(op, 'beta2', options.beta2 ?? 0.999, 0, 1);
     this.epsilon = nonNegative(op, 'epsilon', options.epsilon ?? 1e-8);
@@ -474,7 +486,7 @@ export class RMSProp extends Optimizer {
 
   /** @param op - @internal the name in error messages. */
   constructor(options: RMSPropOptions = {}, op = 'RMSProp') {
-    super(op, options, ['alpha', 'epsilon', 'momentum', 'centered'], 1e-2);
+    super(op, options, 'rmsprop', 1e-2);
     this.alpha = numberInRange(op, 'alpha', options.alpha ?? 0.99, 0, 1, true);
     this.epsilon = nonNegative(op, 'epsilon', options.epsilon ?? 1e-8);
     this.momentum = nonNegative(op, 'momentum', options.momentum ?? 0);
@@ -515,7 +527,7 @@ export class AdaGrad extends Optimizer {
 
   /** @param op - @internal the name in error messages. */
   constructor(options: AdaGradOptions = {}, op = 'AdaGrad') {
-    super(op, options, ['lrDecay', 'epsilon', 'initialAccumulatorValue'], 1e-2);
+    super(op, options, 'adagrad', 1e-2);
     this.lrDecay = nonNegative(op, 'lrDecay', options.lrDecay ?? 0);
     this.epsilon = nonNegative(op, 'epsilon', options.epsilon ?? 1e-10);
     this.initialAccumulatorValue = nonNegative(op, 'initialAccumulatorValue', options.initialAccumulatorValue ?? 0);

@@ -1,10 +1,11 @@
 // Training curves as an SVG file, drawn as d2l's Animator draws them: vega-lite compiled to vega and
 // rendered headless, for reports.
 import { pathToFileURL } from 'url';
-import { invalidArg } from '../core/check';
+import { invalidArg, knownOptions } from '../core/check';
 import { writeAll, writeFileAtomic } from '../io/files';
 import { EpochRecord, TrainingHistory, recordsOf } from './history';
 import { SERIES, intOption } from './series';
+import { codedError } from '../core/errors';
 
 /** The part of vega-lite's API used here. */
 interface VegaLiteModule {
@@ -126,8 +127,9 @@ export async function writeCurvesSvg(file: string, history: TrainingHistory | re
   options: CurvesSvgOptions = {}): Promise<void> {
   if (typeof file !== 'string' || file === '') throw invalidArg('writeCurvesSvg', 'file', 'a file name', file);
   const op = `writeCurvesSvg(${file})`;
+  knownOptions(op, options, ['title', 'width', 'height']);
   const records = recordsOf(op, history);
-  if (records.length === 0) throw new RangeError(`${op}: the history has no epochs to draw`);
+  if (records.length === 0) throw codedError('NC_ARGUMENT', `${op}: the history has no epochs to draw`, RangeError);
   if (options.title !== undefined && typeof options.title !== 'string') {
     throw invalidArg(op, 'options.title', 'a string', options.title);
   }
@@ -145,10 +147,10 @@ export async function writeCurvesSvg(file: string, history: TrainingHistory | re
       view.finalize();
     }
   } catch (err) {
-    throw new Error(`writeCurvesSvg: cannot draw ${file}: ${(err as Error).message}`, { cause: err });
+    throw codedError('NC_FILE', `writeCurvesSvg: cannot draw ${file}: ${(err as Error).message}`, Error, { cause: err });
   }
 
   // Atomic, through symlinks, keeping the mode, never over a non-regular file (see io/files).
   writeFileAtomic(file, (fd) => writeAll(fd, Buffer.from(svg, 'utf8')),
-    (err) => new Error(`writeCurvesSvg: cannot write ${file}: ${err.message}`, { cause: err }));
+    (err) => codedError('NC_FILE', `writeCurvesSvg: cannot write ${file}: ${err.message}`, Error, { cause: err }));
 }

@@ -1,8 +1,9 @@
 // Training curves as a small text chart (asciichart) for the end of a training run in a terminal.
 import { plot as asciiPlot } from 'asciichart';
-import { invalidArg } from '../core/check';
+import { invalidArg, knownOptions } from '../core/check';
 import { EpochRecord, Metric, TrainingHistory, recordsOf } from './history';
 import { SERIES, intOption } from './series';
+import { codedError } from '../core/errors';
 
 /** Options of {@link terminalChart}. */
 export interface TerminalChartOptions {
@@ -78,8 +79,9 @@ function legendValue(v: number | undefined): string {
  */
 export function terminalChart(history: TrainingHistory | readonly EpochRecord[], options: TerminalChartOptions = {}): string {
   const op = 'terminalChart';
+  knownOptions(op, options, ['height', 'width', 'colors']);
   const records = recordsOf(op, history);
-  if (records.length === 0) throw new RangeError(`${op}: the history has no epochs to draw`);
+  if (records.length === 0) throw codedError('NC_ARGUMENT', `${op}: the history has no epochs to draw`, RangeError);
   const height = intOption(op, 'options.height', options.height, 10, 2, 100);
   const width = intOption(op, 'options.width', options.width, 60, 30, 1000);
   if (options.colors !== undefined && typeof options.colors !== 'boolean') {

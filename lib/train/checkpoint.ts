@@ -7,6 +7,8 @@ import { checkInitialized, checkValues, matchParameters, mismatch, setValues } f
 import { readSafetensors, readSafetensorsHeader, writeSafetensors } from '../io/safetensors';
 import { EpochRecordJSON, TrainingHistory } from '../plot/history';
 import * as random from '../core/random';
+import { codedError, coded } from '../core/errors';
+import { knownOptions } from '../core/check';
 
 /** Where training stands. */
 export interface TrainingState {
@@ -41,7 +43,7 @@ export function saveCheckpoint(file: string, net: Block, trainer: Trainer, state
   trainer.checkAlive(op);
   const tensors = new Map<string, { shape: number[]; data: Float32Array }>();
   for (const [name, p] of net.collectParams()) {
-    if (!p.initialized) throw new Error(`saveCheckpoint: ${name} has no values yet; run one forward pass first`);
+    if (!p.initialized) throw codedError('NC_STATE', `saveCheckpoint: ${name} has no values yet; run one forward pass first`);
     tensors.set(name, { shape: [...p.data().shape], data: p.data().toArray() });
   }
   const { slots, ...optimizer } = trainer.state();
@@ -68,14 +70,15 @@ export interface LoadCheckpointOptions {
  */
 export function loadCheckpoint(file: string, net: Block, trainer: Trainer, options: LoadCheckpointOptions = {}): TrainingState {
   const op = 'loadCheckpoint';
+  knownOptions(op, options, ['batchSize', 'batchesPerEpoch']);
   const params = net.collectParams();
   checkInitialized(op, params, file);
   trainer.checkParams(`${op}: cannot load ${file}`, params);
   const header = readSafetensorsHeader(file);
-  const fail = (field: string, what: string) => new Error(`${op}: ${file}: ${field}: ${what}`);
+  const fail = (field: string, what: string) => codedError('NC_FILE', `${op}: ${file}: ${field}: ${what}`);
 
   // 1. The training state (JSON in the header's metadata).
-  if (header.metadata[STATE_KEY] === undefined) throw new Error(`${op}: ${file} is a parameter file, not a checkpoint (no training state)`);
+  if (header.metadata[STATE_KEY] === undefined) throw codedError('NC_FILE', `${op}: ${file} is a parameter file, not a checkpoint (no training state)`);
   let state: TrainingState;
   try {
     state = JSON.parse(header.metadata[STATE_KEY]) as TrainingState;
@@ -91,7 +94,7 @@ export function loadCheckpoint(file: string, net: Block, trainer: Trainer, optio
   }
   let history: TrainingHistory;
   try {
-    if (!Array.isArray(state.history)) throw new TypeError(`expected an array but received ${typeof state.history}`);
+    if (!Array.isArray(state.history)) throw codedError('NC_FILE', `expected an array but received ${typeof state.history}`, TypeError);
     history = TrainingHistory.fromJSON(state.history as EpochRecordJSON[]);
   } catch (err) {
     throw fail('history', (err as Error).message);
@@ -121,7 +124,9 @@ export function loadCheckpoint(file: string, net: Block, trainer: Trainer, optio
   } catch (err) {
     const e = err as Error;
     e.message = `${op}: ${file}: optimizer: ${e.message}`;
-    throw e;
+    // The saved state does not fit this trainer: a problem of the file (others keep their code).
+    const code = (e as { code?: string }).code;
+    throw code === 'NC_ARGUMENT' || code === 'NC_SHAPE' ? coded(e, 'NC_FILE') : e;
   }
 
   // 4. Everything is checked: apply. The trainer first, as it allocates (its new state tensors);

@@ -3,6 +3,7 @@ import { accumulateCorrect } from '../ops/accuracy';
 import { pause } from '../core/autograd';
 import type { Block } from '../nn/block';
 import { Tensor } from '../core/tensor';
+import { codedError } from '../core/errors';
 
 /**
  * Classification accuracy of `net` over a data iterator, in prediction mode (dropout off) and
@@ -24,7 +25,7 @@ export function evaluateAccuracy(net: Block, dataIter: Iterable<[Tensor, Tensor]
     X.dispose();
     y.dispose();
   }
-  if (total === 0 || !correct) throw new Error('evaluateAccuracy: the data iterator yielded no examples');
+  if (total === 0 || !correct) throw codedError('NC_ARGUMENT', 'evaluateAccuracy: the data iterator yielded no examples');
   const accuracy = correct.item() / total;
   correct.dispose();
   return accuracy;

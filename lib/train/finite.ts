@@ -9,6 +9,7 @@ import type { Block } from '../nn/block';
 import type { Parameter } from '../nn/parameter';
 import type { Device } from '../core/device';
 import { Tensor } from '../core/tensor';
+import { coded } from '../core/errors';
 
 /** What was not finite: the loss, a gradient, or a parameter's values. */
 export type NonFiniteKind = 'loss' | 'gradient' | 'parameter';
@@ -53,6 +54,8 @@ export interface NonFiniteContext {
  * 12 NaN, 0 infinite of 150 values; stopped before updating, last good checkpoint kept: lenet.ckpt (epoch 1, batch 0)
  */
 export class NonFiniteError extends Error {
+  /** Always 'NC_NON_FINITE'. */
+  declare readonly code: 'NC_NON_FINITE';
   readonly kind: NonFiniteKind;
   /** The epoch (1-based). */
   readonly epoch: number;
@@ -81,6 +84,7 @@ export class NonFiniteError extends Error {
     super(`fit: ${what} ${where}: ${formatCount(count)}${finding.notes.map((n) => `; ${n}`).join('')}; ` +
       `${context.when === 'step' ? 'stopped before updating' : 'not saved'}, ${kept}`);
     this.name = 'NonFiniteError';
+    coded(this, 'NC_NON_FINITE');
     this.kind = kind;
     this.epoch = context.epoch;
     this.batch = context.batch;

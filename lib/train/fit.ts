@@ -13,12 +13,13 @@ import { EpochRecordJSON, TrainingHistory } from '../plot/history';
 import { writeCurvesSvg } from '../plot/svg';
 import { terminalChart } from '../plot/terminal';
 import { TrainingState, checkpointExists, loadCheckpoint, saveCheckpoint } from './checkpoint';
-import { positiveInt } from '../core/check';
+import { knownOptions, positiveInt } from '../core/check';
 import { cpu } from '../core/device';
 import * as fs from 'fs';
 import * as path from 'path';
 import { FiniteGuard, NonFiniteError, NonFiniteFinding } from './finite';
 import { checkSaveTarget } from '../io/files';
+import { codedError } from '../core/errors';
 
 /** Options of {@link fit}. */
 export interface FitOptions {
@@ -71,6 +72,7 @@ export interface FitResult {
  * await fit(net, trainIter, testIter, { epochs: 10, trainer, checkpoint: 'lenet.ckpt', resume: true, plot: 'curves.svg' });
  */
 export async function fit(net: Block, trainIter: DataLoader, testIter: DataLoader, options: FitOptions): Promise<FitResult> {
+  knownOptions('fit', options, ['epochs', 'trainer', 'loss', 'checkpoint', 'resume', 'plot', 'log', 'progress', 'onBatch', 'checkFinite']);
   const epochs = positiveInt('fit', 'epochs', options.epochs);
   const log = options.log ?? ((line: string) => console.log(line));
   const lossFn = options.loss ?? new SoftmaxCrossEntropyLoss();
@@ -193,24 +195,24 @@ export async function fit(net: Block, trainIter: DataLoader, testIter: DataLoade
  */
 function checkOutputPath(option: 'checkpoint' | 'plot', file: string): void {
   const op = `fit: option ${option}`;
-  if (typeof file !== 'string' || file === '') throw new TypeError(`${op}: expected a file path but received ${JSON.stringify(file)}`);
+  if (typeof file !== 'string' || file === '') throw codedError('NC_ARGUMENT', `${op}: expected a file path but received ${JSON.stringify(file)}`, TypeError);
   let target: string;
   try {
     target = checkSaveTarget(file).target;  // what a save would replace (through symlinks)
   } catch (err) {
-    throw new Error(`${op}: cannot write ${file}: ${(err as Error).message}`);
+    throw codedError('NC_FILE', `${op}: cannot write ${file}: ${(err as Error).message}`);
   }
   const dir = path.dirname(target);
   let dirStat: fs.Stats;
   try {
     dirStat = fs.statSync(dir);
   } catch {
-    throw new Error(`${op}: cannot write ${file}: the folder ${dir} does not exist`);
+    throw codedError('NC_FILE', `${op}: cannot write ${file}: the folder ${dir} does not exist`);
   }
-  if (!dirStat.isDirectory()) throw new Error(`${op}: cannot write ${file}: ${dir} is not a folder`);
+  if (!dirStat.isDirectory()) throw codedError('NC_FILE', `${op}: cannot write ${file}: ${dir} is not a folder`);
   try {
     fs.accessSync(dir, fs.constants.W_OK);
   } catch {
-    throw new Error(`${op}: cannot write ${file}: the folder ${dir} is not writable`);
+    throw codedError('NC_FILE', `${op}: cannot write ${file}: the folder ${dir} is not writable`);
   }
 }

@@ -1,6 +1,7 @@
 // A progress bar per epoch (cli-progress) with rate and ETA; plain periodic lines when stdout is
 // not a terminal (CI logs).
 import { SingleBar } from 'cli-progress';
+import { knownOptions } from '../core/check';
 
 /** Options of {@link ProgressBar}. */
 export interface ProgressOptions {
@@ -20,6 +21,7 @@ export class ProgressBar {
   private readonly start = Date.now();
 
   constructor(options: ProgressOptions) {
+    knownOptions('ProgressBar', options, ['label', 'total', 'unit', 'stream']);
     const unit = options.unit ?? 'img';
     const stream = options.stream ?? process.stdout;
     this.bar = new SingleBar({

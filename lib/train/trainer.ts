@@ -1,10 +1,12 @@
 // Trainer: applies an optimizer to a set of parameters, as Gluon's `gluon.Trainer`, with gradient
 // clipping and learning-rate schedules.
 import type { Parameter, ParameterDict } from '../nn/parameter';
-import { invalidArg, oneOf, positiveInt } from '../core/check';
+import { invalidArg, knownOptions, oneOf, positiveInt } from '../core/check';
+import { codedError } from '../core/errors';
 import type { Tensor } from '../core/tensor';
 import {
-  AnyOptimizerOptions, CheckedOptimizerState, Optimizer, OptimizerName, SavedSlot, StepOptions, create, namedParameters,
+  AnyOptimizerOptions, CheckedOptimizerState, OPTIMIZER_OPTIONS, Optimizer, OptimizerName, SavedSlot, StepOptions,
+  checkLearningRate, create, namedParameters, positive,
 } from '../optim/optimizers';
 import type { Schedule } from '../optim/schedule';
 
@@ -58,6 +60,7 @@ export interface CheckedTrainerState {
 
 const OWN_OPTIONS = ['clipGradientNorm', 'clipGradientValue', 'schedule', 'scheduleBy'] as const;
 const OPTIMIZERS: readonly OptimizerName[] = ['sgd', 'adam', 'adamw', 'rmsprop', 'adagrad'];
+const optimizerKeys = new Set(Object.values(OPTIMIZER_OPTIONS).flat());
 
 /**
  * Updates parameters from their gradients.
@@ -105,21 +108,26 @@ export class Trainer {
       else rest[key] = value;
     }
     if (optimizer instanceof Optimizer) {
-      const misplaced = Object.keys(rest).find((k) => rest[k] !== undefined);
+      const misplaced = Object.keys(rest).find((k) => rest[k] !== undefined && optimizerKeys.has(k));
       if (misplaced) {
-        throw new RangeError(`Trainer: option '${misplaced}' belongs to the optimizer; give it to the optimizer's constructor`);
+        throw codedError('NC_ARGUMENT', `Trainer: option '${misplaced}' belongs to the optimizer; give it to the optimizer's constructor`, RangeError);
       }
+      knownOptions('Trainer', options, OWN_OPTIONS);
       this.optimizer = optimizer;
     } else {
-      this.optimizer = create(oneOf('Trainer', 'optimizer', optimizer, OPTIMIZERS), rest as Partial<AnyOptimizerOptions>, 'Trainer');
+      const name = oneOf('Trainer', 'optimizer', optimizer, OPTIMIZERS);
+      // The chosen optimizer's options and the Trainer's own, named together when one is unknown.
+      knownOptions('Trainer', options, [...OPTIMIZER_OPTIONS[name], ...OWN_OPTIONS] as (keyof TrainerOptions)[]);
+      this.optimizer = create(name, rest as Partial<AnyOptimizerOptions>, 'Trainer');
     }
+    const clip = (name: string, v: unknown) => (v === undefined ? undefined : positive('Trainer', name, v));
     this.clip = {
-      clipGradientNorm: positiveOrUndefined('clipGradientNorm', own.clipGradientNorm),
-      clipGradientValue: positiveOrUndefined('clipGradientValue', own.clipGradientValue),
+      clipGradientNorm: clip('clipGradientNorm', own.clipGradientNorm),
+      clipGradientValue: clip('clipGradientValue', own.clipGradientValue),
     };
     this.baseLr = this.optimizer.learningRate;
     if (own.schedule !== undefined) this.setSchedule(own.schedule, own.scheduleBy ?? 'step');
-    else if (own.scheduleBy !== undefined) throw new RangeError('Trainer: scheduleBy needs a schedule');
+    else if (own.scheduleBy !== undefined) throw codedError('NC_ARGUMENT', 'Trainer: scheduleBy needs a schedule', RangeError);
   }
 
   /**
@@ -131,9 +139,7 @@ export class Trainer {
   }
 
   set learningRate(lr: number) {
-    if (typeof lr !== 'number') throw invalidArg('Trainer', 'learningRate', 'a number in [0, Infinity)', lr);
-    if (!(lr >= 0 && lr < Infinity)) throw invalidArg('Trainer', 'learningRate', 'a number in [0, Infinity)', lr, RangeError);
-    this.baseLr = lr;
+    this.baseLr = checkLearningRate('Trainer', lr);
     if (!this.schedule) this.optimizer.learningRate = lr;
   }
 
@@ -228,7 +234,7 @@ export class Trainer {
     shapeOf?: (name: string, p: Parameter) => readonly number[]): CheckedTrainerState {
     if (typeof saved !== 'object' || saved === null) throw invalidArg('Trainer.loadState', 'saved', 'a saved trainer state', saved);
     if (saved.optimizer !== this.optimizer.name) {
-      throw new Error(`Trainer.loadState: the checkpoint was made with '${saved.optimizer}', this trainer uses '${this.optimizer.name}'`);
+      throw codedError('NC_ARGUMENT', `Trainer.loadState: the checkpoint was made with '${saved.optimizer}', this trainer uses '${this.optimizer.name}'`);
     }
     const count = (name: string, v: unknown): number => {
       if (v === undefined) return 0;
@@ -239,9 +245,7 @@ export class Trainer {
     const epochs = count('epochs', saved.epochs);
     // With a schedule, its base rate (the schedule then gives the current one); without, the rate saved.
     const lr = this.schedule ? saved.baseLearningRate ?? saved.learningRate : saved.learningRate;
-    if (typeof lr !== 'number' || !(lr >= 0 && lr < Infinity)) {
-      throw invalidArg('Trainer.loadState', 'learningRate', 'a number in [0, Infinity)', lr, RangeError);
-    }
+    checkLearningRate('Trainer.loadState', lr);
     if (saved.scalars !== undefined && (typeof saved.scalars !== 'object' || saved.scalars === null)) {
       throw invalidArg('Trainer.loadState', 'scalars', 'an object of step counts', saved.scalars);
     }
@@ -266,7 +270,7 @@ export class Trainer {
     const foreign = [...this.params].filter(([, p]) => !own.has(p)).map(([name]) => name);
     if (foreign.length > 0) {
       const shown = foreign.slice(0, 3).join(', ') + (foreign.length > 3 ? `, ... (${foreign.length} in all)` : '');
-      throw new Error(`${op}: the trainer updates parameters that are not this network's (${shown}); ` +
+      throw codedError('NC_ARGUMENT', `${op}: the trainer updates parameters that are not this network's (${shown}); ` +
         'build the Trainer with this network: new Trainer(net.collectParams(), ...)');
     }
   }
@@ -284,7 +288,7 @@ export class Trainer {
   checkAlive(op: string): void {
     for (const p of this.params.values()) p.checkAlive(op);
     const slot = this.optimizer.disposedSlot();
-    if (slot) throw new Error(`${op}: the optimizer state ${slot} was disposed; re-create the Trainer`);
+    if (slot) throw codedError('NC_DISPOSED', `${op}: the optimizer state ${slot} was disposed; re-create the Trainer`);
   }
 
   // The schedule's rate at the current step or epoch, checked.
@@ -292,15 +296,9 @@ export class Trainer {
     const t = this.scheduleBy === 'step' ? this.stepCount : this.epochCount;
     const lr = this.schedule!.learningRate(t, this.baseLr);
     if (typeof lr !== 'number' || !(lr >= 0 && lr < Infinity)) {
-      throw new RangeError(`${op}: the schedule ${this.schedule!.name ?? ''} gave the learning rate ${lr} at ${this.scheduleBy} ${t}`);
+      throw codedError('NC_ARGUMENT', `${op}: the schedule ${this.schedule!.name ?? ''} gave the learning rate ${lr} at ${this.scheduleBy} ${t}`, RangeError);
     }
     return lr;
   }
 }
 
-function positiveOrUndefined(name: string, v: unknown): number | undefined {
-  if (v === undefined) return undefined;
-  if (typeof v !== 'number') throw invalidArg('Trainer', name, 'a positive number', v);
-  if (!(v > 0 && v < Infinity)) throw invalidArg('Trainer', name, 'a positive number', v, RangeError);
-  return v;
-}
