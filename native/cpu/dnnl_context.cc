@@ -1,6 +1,8 @@
 #include "cpu/dnnl_context.h"
 
 #include <omp.h>
+#include <pthread.h>
+#include <signal.h>
 
 #include <vector>
 
@@ -76,7 +78,38 @@ void Run(const dnnl::primitive& p, std::unordered_map<int, dnnl::memory> args) {
 }
 }  // namespace
 
+namespace {
+// oneDNN's JIT f32 GEMM (x64:gemm:jit, behind inner products and gemm convolutions; oneDNN up to
+// 3.11, uxlfoundation/oneDNN#4845, fixed by #4855) points rsp at a heap workspace when K is large.
+// A signal handled meanwhile pushes its frame (some 3 KiB with AVX-512 state) below rsp, that is
+// over the heap chunks before the workspace: V8's CPU profiler (node --cpu-prof sends SIGPROF to
+// the JS thread every millisecond) corrupted glibc's heap within seconds. So while oneDNN runs,
+// this thread holds back every asynchronous signal; a pending one is delivered when the call
+// returns. Faults (SIGSEGV, SIGBUS, ...) stay deliverable: they are synchronous, and blocking
+// them would only turn a crash report into a silent kill. OpenMP workers that oneDNN starts
+// inside this window inherit the mask, so they do not take process-directed signals either.
+class AsyncSignalsBlocked {
+ public:
+  AsyncSignalsBlocked() {
+    sigset_t block;
+    sigfillset(&block);
+    for (int s : {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGTRAP, SIGSYS, SIGABRT}) sigdelset(&block, s);
+    blocked_ = pthread_sigmask(SIG_BLOCK, &block, &saved_) == 0;
+  }
+  ~AsyncSignalsBlocked() {
+    if (blocked_) pthread_sigmask(SIG_SETMASK, &saved_, nullptr);
+  }
+  AsyncSignalsBlocked(const AsyncSignalsBlocked&) = delete;
+  AsyncSignalsBlocked& operator=(const AsyncSignalsBlocked&) = delete;
+
+ private:
+  sigset_t saved_;
+  bool blocked_ = false;
+};
+}  // namespace
+
 void Execute(const CachedPrimitive& entry, std::initializer_list<std::pair<int, const void*>> args) {
+  const AsyncSignalsBlocked quiet;  // see above: oneDNN's GEMM may run with rsp in the heap
   std::unordered_map<int, dnnl::memory> run;
   std::vector<std::pair<const LayoutBridge*, dnnl::memory>> outputs;
   for (const auto& [arg, ptr] : args) {
