@@ -31,6 +31,7 @@ const Entry kEntries[] = {NC_OPS(NC_ENTRY)};
 
 Napi::Value Call(const Napi::CallbackInfo& info) {
   const auto* entry = static_cast<const Entry*>(info.Data());
+  cpu::QuietThreadTeam();  // before this thread's first parallel region (cpu/cpu.h)
   Args args(info, entry->name);
   args.requireCount(entry->argumentCount);
   Napi::Env env = info.Env();

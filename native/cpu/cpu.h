@@ -12,6 +12,10 @@ namespace nc::cpu {
 
 const char* EngineName();
 int Threads();
+// Creates the calling thread's OpenMP team, once per thread, with asynchronous signals blocked for
+// good: oneDNN's JIT GEMM may run with rsp in the heap, where a signal frame corrupts it
+// (dnnl_context.cc). addon.cc calls it before any work of a thread.
+void QuietThreadTeam();
 
 // Every backend's operations (backend.h): conv.cc, pool.cc, activation.cc, batchnorm.cc, dense.cc,
 // loss.cc, image.cc, fill.cc, elementwise.cc, optim.cc.

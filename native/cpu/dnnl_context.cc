@@ -108,6 +108,23 @@ class AsyncSignalsBlocked {
 };
 }  // namespace
 
+void QuietThreadTeam() {
+  thread_local bool quiet = false;
+  if (quiet) return;
+  quiet = true;
+  // Threads inherit their creator's signal mask, and libgomp creates a thread's team at its first
+  // parallel region and keeps it. Made here with async signals blocked, the workers never take a
+  // process-directed signal (SIGWINCH on a terminal resize, SIGINT, SIGCHLD) in oneDNN's GEMM: it
+  // waits for a thread outside oneDNN. (The region must do something, or GCC drops it.)
+  const AsyncSignalsBlocked blocked;
+  volatile int joined = 0;
+#pragma omp parallel
+  {
+#pragma omp atomic
+    joined += 1;
+  }
+}
+
 void Execute(const CachedPrimitive& entry, std::initializer_list<std::pair<int, const void*>> args) {
   const AsyncSignalsBlocked quiet;  // see above: oneDNN's GEMM may run with rsp in the heap
   std::unordered_map<int, dnnl::memory> run;
