@@ -23,9 +23,9 @@ interface KernelsHost {
 
 // Exact: the kernel's comments promise the CPU's bits. Otherwise |gpu - cpu| ≤ atol + rtol·|cpu|.
 type Tolerance = 'exact' | { rtol: number; atol: number };
-// A launch site inside an X-macro (arithmetic.cu: BinaryKernel<BinaryOp::name>) launches one kernel per op;
-// each op's launch counts for that one site.
-const launchSite = (kernel: string): string => kernel.replace(/<BinaryOp::\w+>/, '<BinaryOp::name>');
+// A launch site inside an X-macro (arithmetic.cu: BinaryKernel<BinaryOp::name>) launches one kernel per
+// enumerator; each one's launch counts for that one site, whatever the enum.
+const launchSite = (kernel: string): string => kernel.replace(/<(\w+)::\w+>/, '<$1::name>');
 const SUMMED = { rtol: 1e-6, atol: 1e-7 };  // sums in double, in another order
 
 // Loop unit of each kernel's main loop: work items one round of a block covers, and whether the

@@ -232,6 +232,16 @@ namespace cpu = nc::cpu;
 using Op = std::function<void(Call&, bool gpu)>;
 
 // Each op: its arguments (as the test passes them) -> its outputs; the GPU's launcher or the CPU's function.
+// The kind (argument 0) and the broadcast of the shapes at arguments 1 and 3 of a binary op's call.
+nc::Broadcast BinaryCall(Call& c, nc::BinaryOp* op) {
+  std::string why;
+  nc::Broadcast s;
+  if (!nc::ParseBinaryOp(c.Str(0), op) || !nc::MakeBroadcast(c.Ints(1), c.Ints(3), &s, &why)) {
+    throw std::runtime_error("bad binary kind or shapes " + why);
+  }
+  return s;
+}
+
 const std::map<std::string, Op>& Ops() {
   static const std::map<std::string, Op> ops = {
       // (kernel, block) -> y: the emulator's own test
@@ -293,11 +303,7 @@ const std::map<std::string, Op>& Ops() {
       {"binary",
        [](Call& c, bool gpu) {
          nc::BinaryOp op;
-         std::string why;
-         nc::Broadcast s;
-         if (!nc::ParseBinaryOp(c.Str(0), &op) || !nc::MakeBroadcast(c.Ints(1), c.Ints(3), &s, &why)) {
-           throw std::runtime_error("binary: bad kind or shapes " + why);
-         }
+         const nc::Broadcast s = BinaryCall(c, &op);
          const float *a = c.In(2), *b = c.In(4);
          float* y = c.Out("y", s.size);
          gpu ? cuda::LaunchBinary(kStream, op, s, a, b, y) : cpu::Binary(op, s, a, b, y);
@@ -306,11 +312,7 @@ const std::map<std::string, Op>& Ops() {
       {"binaryBackward",
        [](Call& c, bool gpu) {
          nc::BinaryOp op;
-         std::string why;
-         nc::Broadcast s;
-         if (!nc::ParseBinaryOp(c.Str(0), &op) || !nc::MakeBroadcast(c.Ints(1), c.Ints(3), &s, &why)) {
-           throw std::runtime_error("binaryBackward: bad kind or shapes " + why);
-         }
+         const nc::Broadcast s = BinaryCall(c, &op);
          const float *a = c.In(2), *b = c.In(4), *dy = c.In(5);
          float *da = c.Out("da", s.size), *db = c.Out("db", s.size);
          gpu ? cuda::LaunchBinaryBackward(kStream, op, s, a, b, dy, da, db) : cpu::BinaryBackward(op, s, a, b, dy, da, db);
