@@ -74,7 +74,7 @@ function pytorch(device) {
   console.log(`AlexNet training step, batch ${batchSize}, 224x224, ${where}`);
   const a = ours(device);
   console.log(`node-cudnn  ${a.imagesPerSecond.toFixed(1)} images/s  ${(a.imagesPerSecond * GFLOP_PER_IMAGE).toFixed(0)} GFLOP/s` +
-    `  (steps: ${a.seconds.map((s) => s.toFixed(2)).join(', ')} s)`);
+    `  (steps: ${a.seconds.map((s) => s.toFixed(4)).join(', ')} s)`);
   if (flags['no-torch']) return;
   const t = pytorch(device);
   if (t.skipped) return console.log(t.skipped);

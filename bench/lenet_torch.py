@@ -23,15 +23,20 @@ from torch import nn  # noqa: E402
 
 
 def read_idx(path, header_bytes):
-    """The payload of an IDX file (.gz) as uint8, skipping its big-endian header."""
-    with gzip.open(path, "rb") as f:
-        return np.frombuffer(f.read(), dtype=np.uint8, offset=header_bytes)
+    """The payload of an IDX file (path.gz, else path as raw IDX) as uint8, skipping its header."""
+    if os.path.exists(path + ".gz"):
+        with gzip.open(path + ".gz", "rb") as f:
+            data = f.read()
+    else:
+        with open(path, "rb") as f:
+            data = f.read()
+    return np.frombuffer(data, dtype=np.uint8, offset=header_bytes)
 
 
 def load_fashion_mnist(root):
     """Training set as (x float32 N x 1 x 28 x 28 scaled to [0, 1], y int64 N)."""
-    images = read_idx(os.path.join(root, "train-images-idx3-ubyte.gz"), 16)
-    labels = read_idx(os.path.join(root, "train-labels-idx1-ubyte.gz"), 8)
+    images = read_idx(os.path.join(root, "train-images-idx3-ubyte"), 16)
+    labels = read_idx(os.path.join(root, "train-labels-idx1-ubyte"), 8)
     x = torch.from_numpy(images.astype(np.float32) / 255.0).reshape(-1, 1, 28, 28)
     y = torch.from_numpy(labels.astype(np.int64))
     assert x.shape[0] == y.shape[0], "image and label counts differ"
@@ -87,8 +92,10 @@ def train_batches(net, opt, loss_fn, x, y, batch_size, max_batches=None):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--root", default="/usr/share/datasets/fashion-mnist",
-                    help="folder holding train-images-idx3-ubyte.gz and train-labels-idx1-ubyte.gz")
+    ap.add_argument("--root", default=os.environ.get("NODE_CUDNN_FASHION_MNIST",
+                                                   "/usr/share/datasets/fashion-mnist"),
+                    help="folder holding train-images-idx3-ubyte(.gz) and train-labels-idx1-ubyte(.gz)"
+                         " (default: $NODE_CUDNN_FASHION_MNIST, else Debian's)")
     ap.add_argument("--epochs", type=int, default=1, help="timed epochs")
     ap.add_argument("--batch-size", type=int, default=256)
     ap.add_argument("--limit", type=int, default=None, help="images per epoch (default: all 60000)")

@@ -6,7 +6,8 @@
 #
 # Steps: 1 machine (driver, GPU, CUDA runtime, cuDNN and cuBLAS found), 2 strict ABI check,
 # 3 backendInfo, 4 the GPU test suites, 5 LeNet 10 epochs, 6 AlexNet 1 epoch, 7 both benchmarks
-# against PyTorch on CUDA, 8 the algorithm and math type cuDNN chose for each convolution.
+# against PyTorch on CUDA, 7b AlexNet at batch 512 and a host CPU profile of its step, 8 the
+# algorithm and math type cuDNN chose for each convolution.
 #
 # --dry-run runs every step that needs no GPU as it would run, and the GPU steps on the CPU with a
 # few images, so that a typo cannot waste the GPU's minutes; CI runs it.
@@ -83,6 +84,7 @@ lenet_size=(--epochs 10)
 alexnet_size=(--epochs 1)
 bench_lenet=(--epochs 3)
 bench_alexnet=(--steps 10)
+bench_alexnet_large=(--steps 10 --batch-size 512)
 suite_grep='^(?!.*CUDA kernels on the host).*[gG][pP][uU]'
 if [ "$dry" -eq 1 ]; then
   device=cpu
@@ -90,6 +92,7 @@ if [ "$dry" -eq 1 ]; then
   alexnet_size=(--epochs 1 --limit 64 --batch-size 32)
   bench_lenet=(--epochs 1 --limit 512)
   bench_alexnet=(--steps 1 --batch-size 8)
+  bench_alexnet_large=(--steps 1 --batch-size 16)
   echo "DRY RUN: GPU steps run on the CPU with a few images" >> "$summary"
 fi
 peer=(--no-torch)
@@ -111,7 +114,7 @@ machine() {
   echo "headers: cudnn ${cudnn_inc:-none}, cublas ${cublas_inc:-none}, cuda runtime ${cudart_inc:-none}"
   echo "python with torch: ${python:-none} $([ -n "$python" ] && $python -c 'import torch; print(torch.__version__, torch.version.cuda, torch.backends.cudnn.version())' 2>&1)"
   echo "node: $($NODE --version)"
-  $NODE -e "const c=require('./dist').backendInfo().cuda; console.log('addon: CUDA runtime', c.runtimeVersion, 'driver', c.driverVersion, c.available ? 'GPU usable: ' + c.deviceName : 'no GPU: ' + c.reason)"
+  $NODE -e "const c=require('./dist').backendInfo().cuda; console.log('addon: CUDA runtime', c.runtimeVersion, 'driver', c.driverVersion, c.available ? 'GPU usable: ' + c.device.name + ', driver ' + c.driverRelease : 'no GPU: ' + c.reason)"
 }
 note_machine() { grep -E '^(H|A|NVIDIA|Tesla|[A-Z].*, [0-9]+\.)|^addon:|^cudnn:|^cublas:' "$out/machine.txt" | head -n 6; }
 export NODE cudnn_lib cublas_lib nvrtc_lib cudnn_inc cublas_inc cudart_inc python
@@ -127,15 +130,21 @@ cccl=$(for d in "$cublas_inc" "$cudart_inc" $(for w in $wheel_dirs; do echo "$w/
   [ -n "$d" ] && [ -e "$d/nv/target" ] && { echo "$d"; break; }; done)
 # Only nv/ is taken from there: that folder's other headers may be another CUDA version's.
 if [ -n "$cccl" ]; then mkdir -p "$out/.cccl" && ln -sfn "$cccl/nv" "$out/.cccl/nv" && cccl="$out/.cccl"; fi
+# The runtime's headers include crt/host_defines.h, which the CUDA 13 wheels leave out (it comes with
+# nvcc): if no folder has it, a stand-in of ours that makes its keywords expand to nothing.
+crt=$(for d in "$cudart_inc" "$cublas_inc" $(for w in $wheel_dirs; do echo "$w/include"; done) /usr/local/cuda/include; do
+  [ -n "$d" ] && [ -f "$d/crt/host_defines.h" ] && { echo "$d"; break; }; done)
+# Only crt/ is taken from there, as with nv/ above.
+if [ -n "$crt" ]; then mkdir -p "$out/.crt" && ln -sfn "$crt/crt" "$out/.crt/crt" && crt="$out/.crt"; else crt="$PWD/scripts/abi-check-shim"; fi
 abi_args=()
-for d in "$cublas_inc" "$cudart_inc" "$cccl"; do [ -n "$d" ] && abi_args+=(--cuda-include "$d"); done
+for d in "$cublas_inc" "$cudart_inc" "$cccl" "$crt"; do [ -n "$d" ] && abi_args+=(--cuda-include "$d"); done
 [ -n "$cudnn_inc" ] && abi_args+=(--cudnn-include "$cudnn_inc")
 [ -z "$cccl" ] && [ -n "$cudnn_inc" ] && abi_args+=(--only cudnn)
 note_abi-check() { grep -E 'PASSED|FAILED|passed|missing' "$out/abi-check.txt" | sed 's/^abi-check: //' | cut -c1-100; }
 run abi-check 60 bash scripts/abi-check.sh "${abi_args[@]}"
 
 # 3. What the addon found.
-note_backend-info() { grep -E '"(available|reason|deviceName|cudnnVersion|cublasVersion|driverVersion)"' "$out/backend-info.txt"; }
+note_backend-info() { grep -E '"(available|reason|name|version|driverVersion|driverRelease)"' "$out/backend-info.txt"; }
 run backend-info 30 "$NODE" -e "console.log(JSON.stringify(require('./dist').backendInfo(), null, 1))"
 
 # 4. The GPU test suites: every suite or test whose title names the GPU (the per-device suites run
@@ -156,11 +165,18 @@ run bench-lenet 45 "$NODE" bench/lenet-epoch.js --device "$device" "${bench_lene
 note_bench-alexnet() { tail -n 1 "$out/bench-alexnet.txt"; }
 run bench-alexnet 45 "$NODE" bench/alexnet-step.js --device "$device" "${bench_alexnet[@]}" "${peer[@]}"
 
+# 7b. AlexNet at a batch that fills the GPU (what is left of the gap is per-kernel cost, not per-step
+# host cost), and where the host's time goes in a step at the usual batch: a V8 CPU profile.
+note_bench-alexnet-large() { tail -n 1 "$out/bench-alexnet-large.txt"; }
+run bench-alexnet-large 60 "$NODE" bench/alexnet-step.js --device "$device" "${bench_alexnet_large[@]}" "${peer[@]}"
+note_host-profile() { ls "$out"/host-profile/*.cpuprofile 2>/dev/null | head -n 1; }
+run host-profile 40 "$NODE" --cpu-prof --cpu-prof-dir="$out/host-profile" bench/alexnet-step.js --device "$device" "${bench_alexnet[@]}" --no-torch
+
 # 8. The algorithm and math type cuDNN chose for each convolution of LeNet and AlexNet.
 note_conv-algorithms() { tail -n 1 "$out/conv-algorithms.txt"; }
 run conv-algorithms 40 "$NODE" scripts/conv-algorithms.js --device "$device"
 
-rm -rf "$ckpt" "$out/.cccl"
+rm -rf "$ckpt" "$out/.cccl" "$out/.crt"
 echo "total: $((SECONDS - start))s of ${budget}s, $failures step(s) failed" >> "$summary"
 cat "$summary"
 [ "$failures" -eq 0 ]

@@ -4,7 +4,7 @@
 import { strict as assert } from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
-import * as ts from 'typescript';
+import type * as TypeScript from 'typescript';
 import { autograd, ops } from '../lib';
 import { builders } from './fuzz/calls';
 import { leaf, toTensor } from './helpers';
@@ -17,6 +17,8 @@ const sorted = (names: Iterable<string>) => [...names].sort();
 
 /** The method names of `interface Binding` in binding.d.ts, read with the TypeScript parser. */
 function declaredMethods(): string[] {
+  // Loaded here, not at the top: the GPU machine's bundle has no compiler, and loads this file too.
+  const ts: typeof TypeScript = require('typescript');
   const file = path.join(root, 'binding.d.ts');
   const source = ts.createSourceFile(file, fs.readFileSync(file, 'utf8'), ts.ScriptTarget.Latest);
   const names: string[] = [];

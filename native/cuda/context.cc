@@ -1,10 +1,12 @@
 // Probing the GPU (driver → devices → libraries) and the process's one GPU context.
 #include "cuda/context.h"
 
+#include <cctype>
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
 #include <memory>
+#include <sstream>
 #include <string>
 
 #include "cuda/cuda.h"
@@ -72,11 +74,15 @@ std::string DriverRelease() {
   const bool read = fgets(line, sizeof line, f) != nullptr;
   fclose(f);
   if (!read) return "";
-  // "NVRM version: NVIDIA UNIX x86_64 Kernel Module  550.54.15  Tue Mar  5 ..."
+  // "NVRM version: NVIDIA UNIX x86_64 Kernel Module  550.54.15  Tue Mar  5 ..." or, for the open
+  // modules, "... Open Kernel Module for x86_64  580.159.04  Release Build ...": the first word
+  // after "Kernel Module" that starts with a digit.
   const char* p = strstr(line, "Kernel Module");
-  char release[64] = {};
-  if (!p || sscanf(p + strlen("Kernel Module"), " %63s", release) != 1) return "";
-  return release;
+  if (!p) return "";
+  std::istringstream words(p + strlen("Kernel Module"));
+  for (std::string word; words >> word;)
+    if (isdigit(static_cast<unsigned char>(word[0]))) return word;
+  return "";
 }
 
 Status ProbeOnce() {

@@ -171,11 +171,28 @@ const std::string& DynamicLoaderCudnnFolder() {
   return folder;
 }
 
+// The nvidia/<x>/lib folders of pip wheels under the site-packages folders matching each pattern.
+void AddWheelFolders(FolderList* list, const std::vector<std::string>& sitePatterns) {
+  for (const std::string& pattern : sitePatterns) {
+    for (const std::string& site : Glob(pattern)) {
+      for (const char* sub : {"/nvidia/cudnn/lib", "/nvidia/cu13/lib", "/nvidia/cublas/lib"}) list->Add(site + sub);
+    }
+  }
+}
+
 std::vector<Folder> AllFolders() {
   FolderList list;
   AddEnvFolders(&list);
-  list.Add(DynamicLoaderCudnnFolder());
   for (const std::string& path : SplitColons(Env("LD_LIBRARY_PATH"))) list.Add(path);
+  // An activated Python environment is the user's choice, as on Python's own path: its wheels come
+  // before whatever cuDNN the system's loader cache holds.
+  const std::string venv = Env("VIRTUAL_ENV"), conda = Env("CONDA_PREFIX"), home = Env("HOME");
+  if (!venv.empty()) AddWheelFolders(&list, {venv + "/lib/python3*/site-packages"});
+  if (!conda.empty()) {
+    AddWheelFolders(&list, {conda + "/lib/python3*/site-packages"});
+    list.Add(conda + "/lib");
+  }
+  list.Add(DynamicLoaderCudnnFolder());
 
   list.Add("/usr/local/cuda/lib64");
   list.Add(std::string("/usr/local/cuda/targets/") + kCudaTarget + "/lib");
@@ -184,21 +201,13 @@ std::vector<Folder> AllFolders() {
   list.Add(std::string("/usr/lib/") + kMultiarch);
   list.Add("/usr/lib64");
 
-  std::vector<std::string> roots;
-  const std::string venv = Env("VIRTUAL_ENV"), conda = Env("CONDA_PREFIX"), home = Env("HOME");
-  if (!venv.empty()) roots.push_back(venv + "/lib/python3*/site-packages");
-  if (!conda.empty()) roots.push_back(conda + "/lib/python3*/site-packages");
-  if (!home.empty()) roots.push_back(home + "/.local/lib/python3*/site-packages");
-  roots.push_back("/usr/local/lib/python3*/dist-packages");
-  roots.push_back("/usr/local/lib/python3*/site-packages");
-  roots.push_back("/usr/lib/python3/dist-packages");
-  roots.push_back("/opt/conda/lib/python3*/site-packages");
-  for (const std::string& rootPattern : roots) {
-    for (const std::string& root : Glob(rootPattern)) {
-      for (const char* sub : {"/nvidia/cudnn/lib", "/nvidia/cu13/lib", "/nvidia/cublas/lib"}) list.Add(root + sub);
-    }
-  }
-  if (!conda.empty()) list.Add(conda + "/lib");
+  std::vector<std::string> sites;
+  if (!home.empty()) sites.push_back(home + "/.local/lib/python3*/site-packages");
+  sites.push_back("/usr/local/lib/python3*/dist-packages");
+  sites.push_back("/usr/local/lib/python3*/site-packages");
+  sites.push_back("/usr/lib/python3/dist-packages");
+  sites.push_back("/opt/conda/lib/python3*/site-packages");
+  AddWheelFolders(&list, sites);
   return list.folders();
 }
 

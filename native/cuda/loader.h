@@ -4,14 +4,16 @@
 // Where it looks, in this order (duplicates, by real path, dropped; only existing folders kept, except
 // those named in NODE_CUDNN_LIBRARY_PATH):
 //   1. every folder of $NODE_CUDNN_LIBRARY_PATH (colon-separated);
-//   2. the dynamic loader's own search: the folder of whatever dlopen("libcudnn.so.9") finds, then the
-//      folders of $LD_LIBRARY_PATH;
-//   3. CUDA toolkit and system folders: /usr/local/cuda/lib64, /usr/local/cuda/targets/<arch>/lib,
+//   2. the folders of $LD_LIBRARY_PATH;
+//   3. the activated Python environment: pip wheels (nvidia/cudnn/lib, nvidia/cu13/lib,
+//      nvidia/cublas/lib) under the site-packages of $VIRTUAL_ENV, then of $CONDA_PREFIX, then
+//      $CONDA_PREFIX/lib;
+//   4. the folder of whatever dlopen("libcudnn.so.9") finds (the loader cache, /lib, /usr/lib);
+//   5. CUDA toolkit and system folders: /usr/local/cuda/lib64, /usr/local/cuda/targets/<arch>/lib,
 //      /usr/local/cuda-*/lib64 and /usr/local/cuda-*/targets/<arch>/lib (newest first),
 //      /usr/lib/<multiarch>, /usr/lib64;
-//   4. pip wheels: nvidia/cudnn/lib, nvidia/cu13/lib, nvidia/cublas/lib under the site-packages of
-//      $VIRTUAL_ENV, $CONDA_PREFIX, ~/.local, /usr/local (dist- and site-packages), /usr/lib/python3,
-//      /opt/conda; then $CONDA_PREFIX/lib.
+//   6. other pip wheels, under the site-packages of ~/.local, /usr/local (dist- and site-packages),
+//      /usr/lib/python3 and /opt/conda.
 // libnvrtc (optional): beside cuBLAS or cuDNN, in the pip wheel folder nvidia/cuda_nvrtc/lib next to
 // their nvidia/<name>/lib folders, then in the folders above.
 // cuDNN: the first folder holding libcudnn.so.9, which must also hold libcudnn_graph/_ops/_cnn.so.9.
