@@ -65,6 +65,7 @@ Napi::Object Storage::Allocate(Napi::Env env, const std::string& device, size_t 
 #if NC_WITH_CUDA
     cuda::GpuLock lock;
     p = cuda::Alloc(bytes);  // GpuError names the bytes asked for and free
+    self->gcBytes_ = cuda::GcWeightedBytes(bytes);
 #else
     throw WithCode(Napi::RangeError::New(env, "alloc: no device '" + device + "' in this build"), ErrorCode::Device);
 #endif
@@ -77,8 +78,9 @@ Napi::Object Storage::Allocate(Napi::Env env, const std::string& device, size_t 
   s.liveBytes += static_cast<int64_t>(bytes);
   if (s.liveBytes > s.peakBytes) s.peakBytes = s.liveBytes;
   // Host and device bytes count against V8's external-memory budget, so that the GC collects
-  // forgotten tensors before either memory runs out.
-  Napi::MemoryManagement::AdjustExternalMemory(env, static_cast<int64_t>(bytes));
+  // forgotten tensors before either memory runs out (device bytes scaled: see GcWeightedBytes).
+  if (device == "cpu") self->gcBytes_ = static_cast<int64_t>(bytes);
+  Napi::MemoryManagement::AdjustExternalMemory(env, self->gcBytes_);
   return obj;
 }
 
@@ -108,7 +110,7 @@ void Storage::Free(Napi::Env env, bool quietly) {
   MemoryStats& s = StatsOf(env, device_);
   s.liveBuffers -= 1;
   s.liveBytes -= static_cast<int64_t>(bytes_);
-  Napi::MemoryManagement::AdjustExternalMemory(env, -static_cast<int64_t>(bytes_));
+  Napi::MemoryManagement::AdjustExternalMemory(env, -gcBytes_);
   if (device_ == "cpu") {
     cpu::HostFree(p, bytes_);
     return;

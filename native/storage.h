@@ -4,6 +4,7 @@
 #pragma once
 #include <napi.h>
 #include <cstddef>
+#include <cstdint>
 #include <string>
 
 namespace nc {
@@ -49,6 +50,7 @@ class Storage : public Napi::ObjectWrap<Storage> {
 
   void* data_ = nullptr;
   size_t bytes_ = 0;
+  int64_t gcBytes_ = 0;  // what bytes_ counts for in V8's external memory
   std::string device_;
   int pins_ = 0;
   const char* pinnedBy_ = nullptr;

@@ -204,6 +204,8 @@ Context& Ctx() {
     const CublasApi& cublas = c->libs->cublas;
     CUDA_CHECK(cudaSetDevice(c->device));
     CUDA_CHECK(cudaStreamCreateWithFlags(&c->stream, cudaStreamNonBlocking));
+    size_t freeBytes = 0;
+    CUDA_CHECK(cudaMemGetInfo(&freeBytes, &c->totalBytes));
     // Freed memory stays in the stream-ordered pool instead of going back to the driver at each
     // synchronisation: a training step frees and reallocates the same sizes every batch, and memory
     // from the driver costs a mapping each time. What is kept goes back when an allocation fails

@@ -14,6 +14,7 @@ struct Context {
   cudnnHandle_t cudnn = nullptr;
   cublasHandle_t cublas = nullptr;
   const Libraries* libs = nullptr;
+  size_t totalBytes = 0;  // the device's memory
 };
 
 // The context, created on first use (and again after Shutdown()); throws GpuError (with Probe()'s

@@ -57,6 +57,11 @@ bool AllowTf32();
 // memory.cc — stream-ordered allocations from CUDA's pool; copies through pinned staging buffers.
 // On out of memory, Alloc trims the pool (below) and tries once more before it throws.
 void* Alloc(size_t bytes);
+// What a GPU allocation of `bytes` counts for in V8's external memory, which starts a full GC each
+// time it grows by ~64 MiB: a quarter of the device counts as 64 MiB. Counted 1:1, a training step's
+// gigabytes of activations (freed explicitly, not by the GC) cost several full GCs per step; scaled,
+// forgotten tensors are still collected long before the device fills.
+int64_t GcWeightedBytes(size_t bytes);
 void Free(void* p, size_t bytes);
 // Free for destructors and finalizers: never throws (a failure there has no one to report to).
 void FreeQuietly(void* p) noexcept;

@@ -261,11 +261,13 @@ struct CublasChoice {
   int major = 0;
 };
 
-// The first folder with libcublas.so.13, else the first with libcublas.so.12.
+// The first folder with libcublas.so.13 or libcublas.so.12 (13 where it holds both): in search order,
+// so that an activated environment's cuBLAS is used with its cuDNN, not a newer one of the system's.
 CublasChoice FindCublas(const std::vector<Folder>& folders) {
-  for (int major : kCublasMajors) {
-    std::string folder = FolderHolding(folders, "libcublas.so." + std::to_string(major));
-    if (!folder.empty()) return {folder, major};
+  for (const Folder& folder : folders) {
+    for (int major : kCublasMajors) {
+      if (folder.exists && IsFile(folder.path + "/libcublas.so." + std::to_string(major))) return {folder.path, major};
+    }
   }
   return {};
 }

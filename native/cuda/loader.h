@@ -17,8 +17,7 @@
 // libnvrtc (optional): beside cuBLAS or cuDNN, in the pip wheel folder nvidia/cuda_nvrtc/lib next to
 // their nvidia/<name>/lib folders, then in the folders above.
 // cuDNN: the first folder holding libcudnn.so.9, which must also hold libcudnn_graph/_ops/_cnn.so.9.
-// cuBLAS: the first folder holding libcublas.so.13, else the first holding libcublas.so.12 — except that
-// a cuBLAS in a NODE_CUDNN_LIBRARY_PATH folder always wins over one found elsewhere.
+// cuBLAS: the first folder holding libcublas.so.13 or libcublas.so.12 (13 where a folder holds both).
 #pragma once
 #include <cstddef>
 #include <string>

@@ -81,6 +81,13 @@ void* Alloc(size_t bytes) {
   return p;
 }
 
+int64_t GcWeightedBytes(size_t bytes) {
+  constexpr double kV8SoftLimit = 64.0 * 1024 * 1024;
+  const size_t total = Ctx().totalBytes;
+  if (total == 0) return static_cast<int64_t>(bytes);
+  return static_cast<int64_t>(static_cast<double>(bytes) * kV8SoftLimit / (static_cast<double>(total) / 4));
+}
+
 void TrimPool() {
   Context& c = Ctx();
   // Memory freed in stream order returns to the pool only when the stream gets there.
