@@ -25,3 +25,4 @@ export { saveCheckpoint, loadCheckpoint, LoadCheckpointOptions, TrainingState } 
 export { ProgressBar, ProgressOptions } from './train/progress';
 export type { BackendInfo, MemoryInfo, Activation, PoolKind, ConvolutionAlgorithm } from '../binding';
 export type { ActivationKind } from '../binding';
+export * as models from './models';

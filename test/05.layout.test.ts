@@ -18,6 +18,7 @@ const MAY_IMPORT: Record<string, readonly string[]> = {
   plot: ['core', 'io'],                                       // the training history and its charts
   data: ['core', 'io', 'ops'],
   nn: ['core', 'io', 'ops'],
+  models: ['core', 'ops', 'nn'],                              // the book's networks, built from nn's layers
   optim: ['core', 'ops', 'nn'],
   train: ['core', 'io', 'ops', 'plot', 'data', 'nn', 'optim'],
 };
@@ -118,6 +119,7 @@ describe('lib/ layout', () => {
     assert.ok(graph.size > 50, `only ${graph.size} files under ${lib}`);
     assert.ok(graph.get('index.ts')!.includes('core/tensor.ts'));
     assert.ok(graph.get('nn/conv.ts')!.includes('ops/conv.ts'));
+    assert.ok(graph.get('models/resnet.ts')!.includes('nn/block.ts'));
   });
 
   it('keeps everything but index.ts in a known wing', () => {

@@ -1,0 +1,58 @@
+// What the model files share: Gluon names for the children of a custom block, the release of
+// intermediate results inside a block's forward, and the models' options check.
+import { Tensor } from '../core/tensor';
+import { isRecording } from '../core/autograd';
+import { knownOptions, positiveInt } from '../core/check';
+import { Block } from '../nn/block';
+
+/**
+ * Names `blocks` (a custom block's children, in order) as Gluon and `Sequential.add` do: the n-th
+ * child of a prefix gets `<prefix><n>` (`conv0`, `batchnorm0`, `conv1`, ...). Every child keeps its
+ * own default name `<prefix>0` otherwise, so two convolutions of one block would share a name, and
+ * `collectParams`, which keys parameters by those names, would keep only one of them.
+ */
+export function nameChildren(blocks: readonly Block[]): void {
+  const counts = new Map<string, number>();
+  for (const block of blocks) {
+    const n = counts.get(block.prefix) ?? 0;
+    counts.set(block.prefix, n + 1);
+    block.setName(`${block.prefix}${n}`);
+  }
+}
+
+/**
+ * Frees an intermediate result that only this forward made, as `Sequential` does with its own: at
+ * once outside recording, and on the tape when `backward` no longer needs it. Never call it on the
+ * block's input or on a view of another tensor.
+ */
+export function release(t: Tensor): void {
+  if (isRecording()) t.releaseAfterBackward = true;
+  else t.dispose();
+}
+
+/**
+ * Runs `layers` in order from `x`, releasing each intermediate result (never `x`). For layers that
+ * return new tensors (convolution, batch norm, activation, pooling), not views of their input.
+ */
+export function chain(x: Tensor, layers: readonly Block[]): Tensor {
+  let y = x;
+  for (const layer of layers) {
+    const out = layer.forward(y);
+    if (y !== x) release(y);
+    y = out;
+  }
+  return y;
+}
+
+/** The options every model takes. */
+export interface ModelOptions {
+  /** Outputs of the last layer; default 10 (Fashion-MNIST's classes). */
+  numClasses?: number;
+}
+
+/** Checks a model's options (only `accepted` keys) and returns the number of classes. */
+export function numClassesOption<T extends ModelOptions>(op: string, options: T | undefined,
+  accepted: readonly (keyof T & string)[]): number {
+  const checked = knownOptions(op, options, accepted);
+  return checked.numClasses === undefined ? 10 : positiveInt(op, 'numClasses', checked.numClasses);
+}
