@@ -1,0 +1,138 @@
+#!/usr/bin/env node
+// The modern convolutional networks of Dive into Deep Learning (chapter "Modern Convolutional Neural
+// Networks") on Fashion-MNIST, with the book's settings: VGG-11 (the small-channel version), NiN,
+// GoogLeNet, ResNet-18 and DenseNet, from node-cudnn's `models`.
+//
+//   model       lr     batch   image size   (the book's settings; --lr, --batch-size, --resize change them)
+//   vgg11       0.05   128     224
+//   nin         0.1    128     224
+//   googlenet   0.1    128     96
+//   resnet18    0.05   256     96
+//   densenet    0.1    256     96
+//
+// It prints each block's output shape for one image, as the book does, then trains with SGD and
+// Xavier initialisation (the book's train_ch6) with a progress bar and one line per epoch, and
+// draws the training curves at the end. Images are resized where training runs (on the GPU with
+// one). On a CPU these networks take hours per epoch: the script measures two steps first and says
+// how long the run will take; `--limit 1024 --epochs 1` shows one learning in minutes.
+//
+// Run:   node examples/modern-cnns.js --model vgg11|nin|googlenet|resnet18|densenet [--epochs 10]
+//                                     [--batch-size B] [--lr LR] [--resize S] [--device cpu|gpu]
+//                                     [--limit N] [--seed S] [--checkpoint FILE] [--resume]
+//                                     [--plot curves.svg]
+'use strict';
+const { parseArgs } = require('node:util');
+const {
+  models, init, autograd, loss, Trainer, data, random, tryGpu, parseDevice, fit, Tensor, formatShape,
+} = require('..');
+
+// The book's settings per network; `shapes` is the image size at which the book prints the shapes.
+const BOOK = {
+  vgg11: { lr: 0.05, batchSize: 128, resize: 224, shapes: 224 },
+  nin: { lr: 0.1, batchSize: 128, resize: 224, shapes: 224 },
+  googlenet: { lr: 0.1, batchSize: 128, resize: 96, shapes: 96 },
+  resnet18: { lr: 0.05, batchSize: 256, resize: 96, shapes: 224 },
+  densenet: { lr: 0.1, batchSize: 256, resize: 96, shapes: 96 },
+};
+
+const { values: flags } = parseArgs({
+  options: {
+    model: { type: 'string' },
+    epochs: { type: 'string', default: '10' },
+    'batch-size': { type: 'string' },
+    lr: { type: 'string' },
+    resize: { type: 'string' },
+    device: { type: 'string' },
+    limit: { type: 'string' },
+    seed: { type: 'string' },
+    checkpoint: { type: 'string' },
+    resume: { type: 'boolean', default: false },
+    plot: { type: 'string' },
+  },
+});
+const name = flags.model;
+if (!(name in BOOK)) {
+  console.error(`usage: node examples/modern-cnns.js --model ${Object.keys(BOOK).join('|')} [--epochs 10] ...`);
+  process.exit(2);
+}
+const book = BOOK[name];
+const numEpochs = Number(flags.epochs);
+const batchSize = Number(flags['batch-size'] ?? book.batchSize);
+const lr = Number(flags.lr ?? book.lr);
+const resize = Number(flags.resize ?? book.resize);
+const limit = flags.limit === undefined ? undefined : Number(flags.limit);
+
+async function main() {
+  const device = flags.device ? parseDevice(flags.device) : tryGpu();
+  if (flags.seed !== undefined) random.seed(Number(flags.seed));
+
+  // The model, and each block's output shape for one image, as the book prints them (at the
+  // book's size, or at --resize when given).
+  const net = models[name]();
+  net.initialize(init.Xavier(), device);
+  const size = flags.resize === undefined ? book.shapes : resize;
+  autograd.pause(() => {
+    let X = Tensor.zeros([1, 1, size, size], device);
+    for (const layer of net) {
+      const Y = layer.forward(X);
+      console.log(`${layer.name} output shape:\t${formatShape(Y.shape)}`);
+      if (Y.data !== X.data) X.dispose();
+      X = Y;
+    }
+    X.dispose();
+  });
+  console.log(net.summary([1, 1, resize, resize]).text);
+
+  // The data: Fashion-MNIST resized on the training device.
+  const [trainIter, testIter] = await data.loadDataFashionMNIST(batchSize, {
+    resize, device, limit, seed: flags.seed && Number(flags.seed),
+  });
+
+  net.initialize(init.Xavier(), device, { forceReinit: true });
+  const trainer = new Trainer(net.collectParams(), 'sgd', { learningRate: lr });
+  const lossFn = new loss.SoftmaxCrossEntropyLoss();
+
+  // On a CPU, say how long the run will take, from the second of two timed steps (the first
+  // prepares oneDNN's kernels).
+  if (device.kind === 'cpu') {
+    const [Xw, yw] = trainIter[Symbol.iterator]().next().value;
+    const step = () => {
+      const yHat = autograd.record(() => net.forward(Xw));
+      const l = autograd.record(() => lossFn.forward(yHat, yw));
+      l.backward();
+      trainer.step(yw.size);
+      yHat.dispose();
+      l.dispose();
+    };
+    step();
+    const start = process.hrtime.bigint();
+    step();
+    const perImage = Number(process.hrtime.bigint() - start) / 1e9 / yw.size;
+    const total = perImage * trainIter.numExamples * numEpochs * 1.1;  // plus evaluation
+    console.log(`training ${name} on the CPU: about ${(1 / perImage).toFixed(1)} images/s, so ${numEpochs} epoch(s) ` +
+      `of ${trainIter.numExamples} images take about ${formatDuration(total)}` +
+      (total > 600 ? ' (try --limit 1024 --epochs 1, or a GPU)' : ''));
+    // Those two steps trained on one batch: start again from fresh weights.
+    net.initialize(init.Xavier(), device, { forceReinit: true });
+  } else {
+    console.log(`training ${name} on ${device}`);
+  }
+  console.log(`lr ${lr}, batch size ${batchSize}, images ${resize}x${resize}`);
+
+  // The book's train_ch6: progress bar, one line per epoch, curves at the end; a checkpoint after
+  // every epoch and on Ctrl-C with --checkpoint (continue with --resume).
+  await fit(net, trainIter, testIter, {
+    epochs: numEpochs, trainer, checkpoint: flags.checkpoint, resume: flags.resume, plot: flags.plot,
+  });
+}
+
+function formatDuration(seconds) {
+  if (seconds < 120) return `${Math.round(seconds)} s`;
+  if (seconds < 7200) return `${Math.round(seconds / 60)} min`;
+  return `${(seconds / 3600).toFixed(1)} h`;
+}
+
+main().catch((err) => {
+  console.error(err.message);
+  process.exit(1);
+});
