@@ -248,8 +248,8 @@ const CASES: Case[] = [
 function fixedBatch(n: number, size: number): [Tensor, Tensor] {
   const pixels = new Float32Array(n * size * size);
   const labels = new Float32Array(n);
-  let state = 12345;
-  const noise = () => ((state = (state * 1103515245 + 12345) % 2 ** 31) / 2 ** 31) * 0.2;
+  let state = 12345;  // Park and Miller's generator: exact in doubles
+  const noise = () => ((state = (state * 16807) % 2147483647) / 2147483647) * 0.2;
   const side = Math.floor(size / 4);
   for (let i = 0; i < n; i++) {
     const label = i % 10;
