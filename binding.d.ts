@@ -225,10 +225,13 @@ export interface Binding {
   softmaxCrossEntropy(logits: TensorRef, labels: TensorRef, loss: TensorRef): void;
   /** dlogits[n] = dloss[n] * (softmax(logits[n]) - onehot(label[n])). */
   softmaxCrossEntropyBackward(logits: TensorRef, labels: TensorRef, dloss: TensorRef, dlogits: TensorRef): void;
-  /** Number of rows whose arg-max equals the label. */
-  countCorrect(logits: TensorRef, labels: TensorRef): number;
-  /** total[0] += number of rows whose arg-max equals the label, without reading back to the host. */
-  accumulateCorrect(logits: TensorRef, labels: TensorRef, total: TensorRef): void;
+  /**
+   * Number of rows whose label is among the k best scores (k = 1: the first arg-max equals it; k > 1:
+   * fewer than k scores beat it, ties beating it from smaller indices, a NaN score never counting).
+   */
+  countCorrect(logits: TensorRef, labels: TensorRef, k: number): number;
+  /** total[0] += countCorrect(logits, labels, k), without reading back to the host. */
+  accumulateCorrect(logits: TensorRef, labels: TensorRef, total: TensorRef, k: number): void;
 
   /** mask = (u >= p) / (1 - p) with u from the generator keyed by `seed`; y = x * mask. */
   dropoutForward(x: TensorRef, y: TensorRef, mask: TensorRef, p: number, seed: number): void;

@@ -50,10 +50,12 @@ void DenseBackward(const DenseShape& s, const float* x, const float* w, const fl
 void SoftmaxCrossEntropy(int64_t n, int64_t c, const float* logits, const float* labels, float* loss);
 void SoftmaxCrossEntropyBackward(int64_t n, int64_t c, const float* logits, const float* labels,
                                  const float* dloss, float* dlogits);
-// Rows whose first arg-max equals the label (a host value: the GPU synchronises).
-int64_t CountCorrect(int64_t n, int64_t c, const float* logits, const float* labels);
+// Rows whose label is among the top k scores (a host value: the GPU synchronises). k = 1: the first
+// arg-max (NaNs skipped) equals the label. k > 1: fewer than k scores beat the label's, a tie
+// beating it when its index is smaller (so k = 1 would agree), and a NaN label score never counts.
+int64_t CountCorrect(int64_t n, int64_t c, int64_t k, const float* logits, const float* labels);
 // total[0] += CountCorrect(...), kept where the tensors live (no synchronisation).
-void AccumulateCorrect(int64_t n, int64_t c, const float* logits, const float* labels, float* total);
+void AccumulateCorrect(int64_t n, int64_t c, int64_t k, const float* logits, const float* labels, float* total);
 
 // image — resampling (resize, flips, crops, rotations) by one 2x3 matrix per image, and colour
 // jitter: y = (x - mean)·contrast + mean·brightness per image of `size` values.

@@ -178,8 +178,10 @@ describe('28 CUDA kernels on the host, against the CPU backend', function () {
             for (let j = 1; j < c; ++j) best = logits[i * c + j] > logits[i * c + best] ? j : best;
             labels[i] = best;
           }
-          check('countCorrect', [c, logits, labels], 'exact', n);
-          check('accumulateCorrect', [c, logits, labels, Float32Array.of(5)], 'exact', n);
+          for (const k of [1, 2, 5]) {
+            check('countCorrect', [c, logits, labels, k], 'exact', n);
+            check('accumulateCorrect', [c, logits, labels, Float32Array.of(5), k], 'exact', n);
+          }
         }
       });
 

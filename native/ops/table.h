@@ -45,8 +45,8 @@
   /* loss.cc */                                \
   X(softmaxCrossEntropy, SoftmaxCrossEntropy, 3) \
   X(softmaxCrossEntropyBackward, SoftmaxCrossEntropyBackward, 4) \
-  X(countCorrect, CountCorrect, 2)             \
-  X(accumulateCorrect, AccumulateCorrect, 3)   \
+  X(countCorrect, CountCorrect, 3)             \
+  X(accumulateCorrect, AccumulateCorrect, 4)   \
   /* elementwise.cc */                         \
   X(dropoutForward, DropoutForward, 5)         \
   /* optim.cc */                               \

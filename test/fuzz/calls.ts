@@ -245,11 +245,11 @@ export const builders: Record<string, Builder> = {
   },
   countCorrect: (c) => {
     const l = logits(c);
-    return [l.logits, l.labels];
+    return [l.logits, l.labels, c.pick([1, 2, 5])];
   },
   accumulateCorrect: (c) => {
     const l = logits(c);
-    return [l.logits, l.labels, c.tensor([1])];
+    return [l.logits, l.labels, c.tensor([1]), c.pick([1, 3])];
   },
   dropoutForward: (c) => [...sameShape(c, 3), c.pick([0, 0.1, 0.5, 0.9]), c.int(0, 1e6)],
   optimizerUpdate: optimizer,

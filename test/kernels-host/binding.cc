@@ -377,21 +377,21 @@ const std::map<std::string, Op>& Ops() {
       // (classes, logits, labels) -> count
       {"countCorrect",
        [](Call& c, bool gpu) {
-         const int64_t classes = c.Int(0), n = c.Length(2);
+         const int64_t classes = c.Int(0), n = c.Length(2), k = c.Int(3);
          const float *logits = c.In(1), *labels = c.In(2);
          auto* count = c.Scalar<unsigned long long>("count", 0xa5a5a5a5ull);  // the launcher zeroes it
-         if (gpu) return cuda::LaunchCountCorrect(kStream, n, classes, logits, labels, count);
-         *count = static_cast<unsigned long long>(cpu::CountCorrect(n, classes, logits, labels));
+         if (gpu) return cuda::LaunchCountCorrect(kStream, n, classes, k, logits, labels, count);
+         *count = static_cast<unsigned long long>(cpu::CountCorrect(n, classes, k, logits, labels));
        }},
       // (classes, logits, labels, total: [value]) -> total, as cuda/loss.cc's AccumulateCorrect
       {"accumulateCorrect",
        [](Call& c, bool gpu) {
-         const int64_t classes = c.Int(0), n = c.Length(2);
+         const int64_t classes = c.Int(0), n = c.Length(2), k = c.Int(4);
          const float *logits = c.In(1), *labels = c.In(2);
          float* total = c.InOut("total", 3);
-         if (!gpu) return cpu::AccumulateCorrect(n, classes, logits, labels, total);
+         if (!gpu) return cpu::AccumulateCorrect(n, classes, k, logits, labels, total);
          auto* count = c.Scalar<unsigned long long>(nullptr, 0xa5a5a5a5ull);
-         cuda::LaunchCountCorrect(kStream, n, classes, logits, labels, count);
+         cuda::LaunchCountCorrect(kStream, n, classes, k, logits, labels, count);
          cuda::LaunchAddCount(kStream, count, total);
        }},
       // (classes, labels, reset, start) -> index: the smallest bad index (unsigned, so -1 is none)
