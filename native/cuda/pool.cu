@@ -1,6 +1,7 @@
 // Max and average pooling kernels (see pool.h): the loops of cpu/pool.cc, one output (forward) or one
 // input cell (backward) per thread. The backward gathers instead of scattering, so it needs no
-// atomics: each dx sums its windows' contributions in the CPU's order (rows, then columns).
+// atomics: each dx sums its windows' contributions in the CPU's order (rows, then columns), products
+// and sums rounded separately (no FMA), so the results are the CPU's bit for bit.
 #include "cuda/check.h"
 #include "cuda/grid.h"
 #include "cuda/pool.h"
@@ -36,7 +37,7 @@ __global__ void PoolForwardKernel(PoolShape s, bool isMax, const float* x, float
       float sum = 0;
       for (int64_t iy = ya; iy < yb; ++iy)
         for (int64_t ix = xa; ix < xb; ++ix) sum += xp[iy * s.w + ix];
-      y[i] = sum * PoolInverseCount(s, oy, ox, ya, yb, xa, xb);
+      y[i] = __fmul_rn(sum, PoolInverseCount(s, oy, ox, ya, yb, xa, xb));
     }
   }
 }
@@ -69,7 +70,7 @@ __global__ void PoolBackwardKernel(PoolShape s, bool isMax, const float* dy, con
           int64_t ya, yb, xa, xb;
           PoolClip(oy * s.sh - s.ph, s.kh, s.h, &ya, &yb);
           PoolClip(ox * s.sw - s.pw, s.kw, s.w, &xa, &xb);
-          g += dyp[o] * PoolInverseCount(s, oy, ox, ya, yb, xa, xb);
+          g = __fadd_rn(g, __fmul_rn(dyp[o], PoolInverseCount(s, oy, ox, ya, yb, xa, xb)));  // unfused, as the CPU
         }
       }
     }

@@ -1,6 +1,6 @@
 // Our pooling kernels (pool.cu), for what cuDNN cannot express: ceil mode's last windows reaching
 // past the right/bottom padding (cuDNN's padding is symmetric, and a count-include-padding average
-// there would count the reach). The same formulas, in the same order, as cpu/pool.cc.
+// there would count the reach). The same results as cpu/pool.cc, bit for bit.
 // Pointers are device pointers; each launcher queues its kernel on `stream` and checks the launch
 // (throws GpuError); none synchronises.
 #pragma once

@@ -82,7 +82,7 @@ const modeShapes: { x: number[]; window: Pair; stride: Pair; pad: Pair }[] = [
   { x: [2, 2, 10, 9], window: [3, 3], stride: [2, 2], pad: [0, 0] },  // AlexNet-like overlap
   { x: [1, 2, 5, 6], window: [2, 2], stride: [2, 2], pad: [1, 1] },   // last window dropped along H
   { x: [1, 3, 8, 7], window: [3, 2], stride: [2, 3], pad: [1, 1] },
-  { x: [2, 2, 6, 6], window: [3, 3], stride: [3, 3], pad: [1, 1] },   // exact fit: ceil = floor
+  { x: [2, 2, 6, 6], window: [3, 3], stride: [3, 3], pad: [1, 1] },   // non-overlapping, padded
 ];
 
 const shapes: { x: number[]; window: Pair; stride: Pair; pad: Pair }[] = [
