@@ -11,4 +11,4 @@ export { sum, mean } from './reduce';
 export * from './arithmetic';  // add, subtract, multiply, divide, …: every function there is an op
 // issue 15 (layers): pooling and window options
 export { Pool2dOptions } from './pool';
-export { windowOutput, WindowMode } from './window';
+export { WindowMode } from './window';
