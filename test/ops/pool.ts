@@ -120,6 +120,6 @@ export const pool2d: OpEntry = {
       /^TypeError: pool2dForward: expected a boolean for countIncludePad but received/],
     ['an output sized for floor mode in ceil mode (native check)',
       () => binding.pool2dForward('max', Tensor.zeros([1, 1, 5, 5], dev()), Tensor.zeros([1, 1, 2, 2], dev()), [2, 2], [2, 2], [0, 0], false, true, true),
-      /^RangeError: pool2dForward: expected y of shape \(1,1,3,3\)/],
+      /^RangeError: pool2dForward: expected shape \(1,1,3,3\) for y but received \(1,1,2,2\)$/],
   ],
 };
