@@ -158,9 +158,13 @@ export interface Binding {
   /** y = x summed over the dimensions along which y's shape broadcasts to x's (a broadcast's backward). */
   sumTo(x: TensorRef, y: TensorRef): void;
 
-  /** y = act(conv(x, w) + b); x (N,C,H,W), w (O,C,KH,KW), b (O) or null, y (N,O,OH,OW). */
+  /**
+   * y = act(conv(x, w) + b); x (N,C,H,W), w (O,C/groups,KH,KW), b (O) or null, y (N,O,OH,OW); kernel taps
+   * `dilation` cells apart; groups divides C and O.
+   */
   conv2dForward(x: TensorRef, w: TensorRef, b: TensorRef | null, y: TensorRef,
-    stride: readonly [number, number], pad: readonly [number, number], activation: Activation): void;
+    stride: readonly [number, number], pad: readonly [number, number], activation: Activation,
+    dilation: readonly [number, number], groups: number): void;
   /**
    * The whole backward of conv2dForward: dz = dy·act'(y) (y is the forward's output, needed unless
    * activation is 'none'), then dx = conv_transpose(dz, w) when dx is not null, dw and db (when not
@@ -168,21 +172,24 @@ export interface Binding {
    */
   conv2dBackward(x: TensorRef, w: TensorRef, y: TensorRef | null, dy: TensorRef, dx: TensorRef | null,
     dw: TensorRef, db: TensorRef | null, stride: readonly [number, number], pad: readonly [number, number],
-    activation: Activation): void;
+    activation: Activation, dilation: readonly [number, number], groups: number): void;
 
   /**
    * Pooling forward; on the CPU, 'max' with `training` true returns the workspace that the backward
-   * needs (null otherwise, and always null on a GPU).
-   * 'avg' counts padded cells in the divisor (Gluon's and PyTorch's default).
+   * needs (null otherwise; on a GPU only in ceil mode when the last window reaches past the padding).
+   * ceilMode: the output size rounds up (PyTorch's rule). 'avg' counts padded cells in the divisor
+   * when countIncludePad (Gluon's and PyTorch's default), else only cells of x.
    */
   pool2dForward(kind: PoolKind, x: TensorRef, y: TensorRef, window: readonly [number, number],
-    stride: readonly [number, number], pad: readonly [number, number], training: boolean): Storage | null;
+    stride: readonly [number, number], pad: readonly [number, number], training: boolean,
+    ceilMode: boolean, countIncludePad: boolean): Storage | null;
   /**
    * Pooling backward. x and y are the forward's input and output (the GPU backend works from them);
    * workspace is what the forward returned (the CPU backend's max pooling needs it).
    */
   pool2dBackward(kind: PoolKind, x: TensorRef, y: TensorRef, dy: TensorRef, dx: TensorRef, workspace: Storage | null,
-    window: readonly [number, number], stride: readonly [number, number], pad: readonly [number, number]): void;
+    window: readonly [number, number], stride: readonly [number, number], pad: readonly [number, number],
+    ceilMode: boolean, countIncludePad: boolean): void;
 
   /** y = act(x). */
   activationForward(kind: ActivationKind, x: TensorRef, y: TensorRef, alpha: number): void;

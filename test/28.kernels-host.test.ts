@@ -221,6 +221,31 @@ describe('28 CUDA kernels on the host, against the CPU backend', function () {
         }
       });
 
+      // pool.cu: what the GPU runs when ceil mode's last windows reach past the padding. The forward
+      // keeps the CPU's argmax (ties and NaN to the first), the backward gathers in the CPU's order.
+      it('pooling in ceil mode, max and average with and without padded cells counted', function () {
+        // [n, c, h, w, kh, kw, sh, sw, ph, pw]
+        for (const d of [[1, 1, 5, 5, 2, 2, 2, 2, 0, 0], [2, 3, 7, 6, 3, 3, 2, 2, 1, 1], [1, 2, 9, 11, 3, 2, 3, 2, 1, 0],
+          [2, 4, 20, 21, 3, 3, 2, 2, 0, 1]]) {
+          const [n, c, h, w] = d;
+          const x = randoms(n * c * h * w, h + w);
+          x[3] = x[4];  // a tie
+          if (d[0] === 2) x[7] = NaN;
+          for (const isMax of [true, false]) {
+            for (const ceilMode of [true, false]) {
+              for (const countPad of isMax ? [true] : [true, false]) {
+                const head = [d, isMax, ceilMode, countPad];
+                const forward = host.run('cpu', 'poolForward', [...head, x] as Value[]);
+                const y = forward.outputs.y as Float32Array;
+                check('poolForward', [...head, x] as Value[], 'exact', y.length);
+                const argmax = isMax ? forward.outputs.argmax as Float32Array : new Float32Array(0);
+                check('poolBackward', [...head, randoms(y.length, y.length), argmax] as Value[], 'exact', x.length);
+              }
+            }
+          }
+        }
+      });
+
       it('leaky relu, ELU and GELU, forward and backward (oneDNN on the CPU)', function () {
         for (const n of [1, 257, 1500]) {
           const x = randoms(n, n + 5, 8);

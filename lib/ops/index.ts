@@ -9,3 +9,6 @@ export { dropout } from './dropout';
 export { reshape, flatten } from './shape';
 export { sum, mean } from './reduce';
 export * from './arithmetic';  // add, subtract, multiply, divide, …: every function there is an op
+// issue 15 (layers): pooling and window options
+export { Pool2dOptions } from './pool';
+export { WindowMode } from './window';

@@ -60,7 +60,7 @@ constexpr int kCublasMajors[] = {13, 12};  // preferred first
   X(cudnnCreateActivationDescriptor) X(cudnnSetActivationDescriptor) X(cudnnDestroyActivationDescriptor)         \
   X(cudnnActivationForward) X(cudnnActivationBackward) X(cudnnAddTensor) X(cudnnDeriveBNTensorDescriptor)        \
   X(cudnnBatchNormalizationForwardInference) X(cudnnBatchNormalizationForwardTraining)                           \
-  X(cudnnBatchNormalizationBackward)
+  X(cudnnBatchNormalizationBackward) X(cudnnSetConvolutionGroupCount)
 #define NC_CUBLAS_FUNCTIONS(X)                                                                    \
   X(cublasCreate_v2) X(cublasDestroy_v2) X(cublasSetStream_v2) X(cublasSetMathMode) X(cublasGetProperty) \
   X(cublasSgemm_v2) X(cublasGetStatusString)

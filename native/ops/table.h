@@ -28,11 +28,11 @@
   X(binaryBackward, BinaryBackward, 6)         \
   X(sumTo, SumTo, 2)                           \
   /* conv.cc */                                \
-  X(conv2dForward, Conv2dForward, 7)           \
-  X(conv2dBackward, Conv2dBackward, 10)        \
+  X(conv2dForward, Conv2dForward, 9)           \
+  X(conv2dBackward, Conv2dBackward, 12)        \
   /* pool.cc */                                \
-  X(pool2dForward, Pool2dForward, 7)           \
-  X(pool2dBackward, Pool2dBackward, 9)         \
+  X(pool2dForward, Pool2dForward, 9)           \
+  X(pool2dBackward, Pool2dBackward, 11)        \
   /* activation.cc */                          \
   X(activationForward, ActivationForward, 4)   \
   X(activationBackward, ActivationBackward, 6) \

@@ -75,19 +75,39 @@ function image(c: CallContext) {
 
 function conv(c: CallContext) {
   const { n, ch, h, w } = image(c);
-  const o = c.int(1, 5);
+  // groups dividing the input channels, and as many output channels per group as 1..2
+  const groups = c.pick([1, 2, 3, 4].filter((g) => ch % g === 0));
+  const o = groups * c.int(1, 2);
   const win = windowOver(c, h, w, (k) => k - 1);
+  // dilation 2 where the dilated kernel still fits the padded input
+  const dilate = (size: number, k: number, pad: number) => ((k - 1) * 2 + 1 <= size + 2 * pad && c.next() < 0.4 ? 2 : 1);
+  const dilation: [number, number] = [dilate(h, win.window[0], win.pad[0]), dilate(w, win.window[1], win.pad[1])];
+  const span = [0, 1].map((i) => (win.window[i] - 1) * dilation[i] + 1);
+  const oh = Math.floor((h + 2 * win.pad[0] - span[0]) / win.stride[0]) + 1;
+  const ow = Math.floor((w + 2 * win.pad[1] - span[1]) / win.stride[1]) + 1;
   const act = c.pick(activations);
   return {
-    x: c.tensor([n, ch, h, w]), w: c.tensor([o, ch, win.window[0], win.window[1]]),
-    b: c.next() < 0.5 ? c.tensor([o]) : null, y: c.tensor([n, o, win.oh, win.ow]), ...win, act, n, o,
+    x: c.tensor([n, ch, h, w]), w: c.tensor([o, ch / groups, win.window[0], win.window[1]]),
+    b: c.next() < 0.5 ? c.tensor([o]) : null, y: c.tensor([n, o, oh, ow]), ...win, oh, ow, act, n, o, dilation, groups,
   };
 }
 
 function pool(c: CallContext) {
   const { n, ch, h, w } = image(c);
   const win = windowOver(c, h, w, (k) => Math.floor(k / 2));
-  return { kind: c.pick(['max', 'avg'] as const), x: c.tensor([n, ch, h, w]), y: c.tensor([n, ch, win.oh, win.ow]), ...win };
+  // ceil mode's output size, PyTorch's rule (lib/ops/window.ts windowOutput)
+  const ceilMode = c.next() < 0.4, countIncludePad = c.next() < 0.5;
+  const size = (s: number, k: number, st: number, p: number) => {
+    let out = Math.ceil((s + 2 * p - k) / st) + 1;
+    if ((out - 1) * st >= s + p) out -= 1;
+    return out;
+  };
+  const oh = ceilMode ? size(h, win.window[0], win.stride[0], win.pad[0]) : win.oh;
+  const ow = ceilMode ? size(w, win.window[1], win.stride[1], win.pad[1]) : win.ow;
+  return {
+    kind: c.pick(['max', 'avg'] as const), x: c.tensor([n, ch, h, w]), y: c.tensor([n, ch, oh, ow]), ...win, oh, ow,
+    ceilMode, countIncludePad,
+  };
 }
 
 function batchNorm(c: CallContext) {
@@ -191,25 +211,25 @@ export const builders: Record<string, Builder> = {
   sumSquares: (c) => [sameShape(c, 1)[0], c.tensor([1]), c.next() < 0.5],
   conv2dForward: (c) => {
     const k = conv(c);
-    return [k.x, k.w, k.b, k.y, k.stride, k.pad, k.act];
+    return [k.x, k.w, k.b, k.y, k.stride, k.pad, k.act, k.dilation, k.groups];
   },
   conv2dBackward: (c) => {
     const k = conv(c);
     const dx = c.next() < 0.7 ? c.tensor(k.x.shape as number[]) : null;
     const db = c.next() < 0.5 ? c.tensor([k.o]) : null;
     return [k.x, k.w, k.act === 'none' && c.next() < 0.5 ? null : k.y, c.tensor(k.y.shape as number[]), dx,
-      c.tensor(k.w.shape as number[]), db, k.stride, k.pad, k.act];
+      c.tensor(k.w.shape as number[]), db, k.stride, k.pad, k.act, k.dilation, k.groups];
   },
   pool2dForward: (c) => {
     const p = pool(c);
-    return [p.kind, p.x, p.y, p.window, p.stride, p.pad, c.next() < 0.5];
+    return [p.kind, p.x, p.y, p.window, p.stride, p.pad, c.next() < 0.5, p.ceilMode, p.countIncludePad];
   },
   pool2dBackward: (c) => {
     const p = pool(c);
-    const workspace = binding.pool2dForward(p.kind, p.x, p.y, p.window, p.stride, p.pad, true);
+    const workspace = binding.pool2dForward(p.kind, p.x, p.y, p.window, p.stride, p.pad, true, p.ceilMode, p.countIncludePad);
     if (workspace) c.storages.push(workspace);
     return [p.kind, p.x, p.y, c.tensor(p.y.shape as number[]), c.tensor(p.x.shape as number[]), workspace,
-      p.window, p.stride, p.pad];
+      p.window, p.stride, p.pad, p.ceilMode, p.countIncludePad];
   },
   activationForward: (c) => [c.pick(kinds), ...sameShape(c, 2), c.next()],
   activationBackward: (c) => [c.pick(kinds), ...sameShape(c, 4), c.next()],

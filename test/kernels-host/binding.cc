@@ -29,6 +29,7 @@
 #include "cuda/fill.h"
 #include "cuda/image.h"
 #include "cuda/loss.h"
+#include "cuda/pool.h"
 #include "emulator.h"
 
 namespace nc::cuda {
@@ -170,6 +171,20 @@ Activation ParseInputActivation(const std::string& name) {
   if (name == "elu") return Activation::Elu;
   if (name == "gelu") return Activation::Gelu;
   throw std::runtime_error("unknown activation " + name);
+}
+
+// A pooling problem from ([n, c, h, w, kh, kw, sh, sw, ph, pw], isMax, ceilMode, countPad) as
+// native/ops/pool.cc reads it.
+nc::PoolShape PoolShapeOf(const Call& c) {
+  const std::vector<int64_t> d = c.Ints(0);
+  const bool ceilMode = c.Bool(2);
+  nc::PoolShape s{d.at(0), d.at(1), d.at(2), d.at(3), 0, 0, d.at(4), d.at(5), d.at(6), d.at(7), d.at(8), d.at(9)};
+  s.countPad = c.Bool(3);
+  s.oh = ceilMode ? nc::CeilWindowOutput(s.h, s.kh, s.sh, s.ph) : nc::WindowOutput(s.h, s.kh, s.sh, s.ph);
+  s.ow = ceilMode ? nc::CeilWindowOutput(s.w, s.kw, s.sw, s.pw) : nc::WindowOutput(s.w, s.kw, s.sw, s.pw);
+  s.eh = nc::PoolCeilExtra(s.h, s.kh, s.sh, s.ph, s.oh);
+  s.ew = nc::PoolCeilExtra(s.w, s.kw, s.sw, s.pw, s.ow);
+  return s;
 }
 
 nc::OptimizerStep ParseStep(Napi::Object o) {
@@ -444,6 +459,26 @@ const std::map<std::string, Op>& Ops() {
          float* dx = c.Out("dx", n);
          gpu ? cuda::LaunchInputActivationBackward(kStream, act, c.F(1), n, x, dy, dx)
              : cpu::InputActivationBackward(act, c.F(1), n, x, dy, dx);
+       }},
+      // ([n, c, h, w, kh, kw, sh, sw, ph, pw], isMax, ceilMode, countPad, x) -> y, argmax (max only, int32
+      // as float bits): pool.cu, which the GPU runs when ceil mode's last windows reach past the padding.
+      {"poolForward",
+       [](Call& c, bool gpu) {
+         const nc::PoolShape s = PoolShapeOf(c);
+         const float* x = c.In(4);
+         float* y = c.Out("y", s.n * s.c * s.oh * s.ow);
+         auto* argmax = c.Bool(1) ? reinterpret_cast<int32_t*>(c.Out("argmax", s.n * s.c * s.oh * s.ow)) : nullptr;
+         gpu ? cuda::LaunchPoolForward(kStream, s, c.Bool(1), x, y, argmax) : cpu::Pool2dForward(s, c.Bool(1), x, y, argmax);
+       }},
+      // (the same four, dy, argmax: poolForward's, or empty for average pooling) -> dx
+      {"poolBackward",
+       [](Call& c, bool gpu) {
+         const nc::PoolShape s = PoolShapeOf(c);
+         const float* dy = c.In(4);
+         const auto* argmax = reinterpret_cast<const int32_t*>(c.In(5));
+         float* dx = c.Out("dx", s.n * s.c * s.h * s.w);
+         gpu ? cuda::LaunchPoolBackward(kStream, s, c.Bool(1), dy, argmax, dx)
+             : cpu::Pool2dBackward(s, c.Bool(1), nullptr, nullptr, dy, dx, argmax);
        }},
       // (runningMean, runningVar, epsilon) -> saveMean, saveInvStd; the CPU's from its inference forward
       {"batchNormGlobalStats",
