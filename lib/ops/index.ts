@@ -9,3 +9,6 @@ export { dropout } from './dropout';
 export { reshape, flatten } from './shape';
 export { sum, mean } from './reduce';
 export * from './arithmetic';  // add, subtract, multiply, divide, …: every function there is an op
+// Element-wise ops of one tensor, and where (power and the comparisons are in arithmetic.ts).
+export { neg, abs, square, sqrt, exp, log, reciprocal, sign, clip } from './unary';
+export { where } from './where';
