@@ -143,9 +143,16 @@ function integerPowerCase(p: number): OpCase {
   const scalar = ref.arr([1], [p]);
   return {
     title: `(3,4) power ${p} at negative and positive x, as a method`, seed: 40 + p, gradcheck: true,
-    inputs: (rng) => [distinct([3, 4], rng)], call: (x) => x.power(p),
+    inputs: (rng) => [p > 0 ? distinct([3, 4], rng) : awayFromZero([3, 4], rng)], call: (x) => x.power(p),
     forward: (x) => forward('power', x, scalar), backward: (dy, x) => [backward('power', dy, x, scalar)[0]],
   };
+}
+
+/** Values in ±[0.5, 2]: a negative power's pole at 0 stays far from central differences. */
+function awayFromZero(shape: number[], rng: ref.Rng): ref.Arr {
+  const x = ref.randomArr(shape, rng, 0.5, 2);
+  x.data.forEach((v, i) => { if (rng.uniform() < 0.5) x.data[i] = -v; });
+  return x;
 }
 
 /** power: the arithmetic entry, plus integer exponents at negative x and its derivatives' edges. */
