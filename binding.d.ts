@@ -34,7 +34,11 @@ export type Activation = 'none' | 'relu' | 'sigmoid' | 'tanh';
 export type ActivationKind = Activation | 'leaky_relu' | 'elu' | 'gelu';
 export type PoolKind = 'max' | 'avg';
 /** The element-wise binary ops of `binary` (native/arithmetic.h's NC_BINARY_OPS). */
-export type BinaryKind = 'add' | 'subtract' | 'multiply' | 'divide' | 'maximum' | 'minimum';
+export type BinaryKind = 'add' | 'subtract' | 'multiply' | 'divide' | 'maximum' | 'minimum' | 'power' | ComparisonKind;
+/** The comparisons among the {@link BinaryKind}s: 1 where true, 0 where not, with zero derivatives. */
+export type ComparisonKind = 'equal' | 'notEqual' | 'greater' | 'greaterEqual' | 'less' | 'lessEqual';
+/** The element-wise unary ops of `unary` (native/unary.h's NC_UNARY_OPS). */
+export type UnaryKind = 'neg' | 'abs' | 'square' | 'sqrt' | 'exp' | 'log' | 'reciprocal' | 'sign';
 
 export interface MemoryInfo {
   device: string;
@@ -271,6 +275,22 @@ export interface Binding {
     normSq: TensorRef | null): void;
   /** y[0] = Σ x² (+ y[0] when `accumulate`), summed in double, without reading back to the host. */
   sumSquares(x: TensorRef, y: TensorRef, accumulate: boolean): void;
+
+  /** y = kind(x) element-wise; y of x's shape. */
+  unary(kind: UnaryKind, x: TensorRef, y: TensorRef): void;
+  /** dx = dy·kind'(x), from the forward's input x and output y; all four of one shape. */
+  unaryBackward(kind: UnaryKind, x: TensorRef, y: TensorRef, dy: TensorRef, dx: TensorRef): void;
+  /** y = min(max(x, min), max) element-wise; a null bound is none (±Infinity allowed, NaN not). */
+  clip(x: TensorRef, y: TensorRef, min: number | null, max: number | null): void;
+  /** dx = dy where min ≤ x ≤ max, 0 elsewhere (a null bound is none). */
+  clipBackward(x: TensorRef, dy: TensorRef, dx: TensorRef, min: number | null, max: number | null): void;
+  /** y = condition ≠ 0 ? a : b element-wise, the three broadcast together: y has their broadcast shape. */
+  where(condition: TensorRef, a: TensorRef, b: TensorRef, y: TensorRef): void;
+  /**
+   * The backward of `where` before summing: da = dy where condition ≠ 0 and 0 elsewhere, db the rest,
+   * each of dy's (the broadcast) shape, or null when not wanted; condition broadcasts to dy's shape.
+   */
+  whereBackward(condition: TensorRef, dy: TensorRef, da: TensorRef | null, db: TensorRef | null): void;
 }
 
 /** The hyperparameters of {@link Binding.optimizerUpdate}; absent optional fields are 0 or false. */

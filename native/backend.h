@@ -87,3 +87,13 @@ void SumTo(const SumToShape& s, const float* x, float* y);
 void OptimizerUpdate(const OptimizerStep& h, int64_t n, float* w, const float* g, float* s1, float* s2, float* s3,
                      const float* normSq);
 void SumSquares(int64_t n, const float* x, float* out, bool accumulate);
+
+// unary — element-wise y = f(x) (their expressions: unary.h) with dx = dy·f'(x) from x and y; clip
+// (bounds ∓infinity when absent); where: y = cond ≠ 0 ? a : b broadcast, and its backward da = dy
+// where cond ≠ 0, db = dy elsewhere, each of dy's (the broadcast) shape and either null.
+void Unary(UnaryOp op, int64_t n, const float* x, float* y);
+void UnaryBackward(UnaryOp op, int64_t n, const float* x, const float* y, const float* dy, float* dx);
+void Clip(int64_t n, const float* x, float* y, float lo, float hi);
+void ClipBackward(int64_t n, const float* x, const float* dy, float* dx, float lo, float hi);
+void Where(const WhereShape& s, const float* cond, const float* a, const float* b, float* y);
+void WhereBackward(const WhereShape& s, const float* cond, const float* dy, float* da, float* db);

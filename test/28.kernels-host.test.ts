@@ -143,6 +143,39 @@ describe('28 CUDA kernels on the host, against the CPU backend', function () {
         }
       });
 
+      it('unary ops, clip and where, forward and backward (bit for bit)', function () {
+        // every kind in native/unary.h's NC_UNARY_OPS: X(Enum, "name", ...)
+        const unaryKinds = [...fs.readFileSync(path.join(root, 'native', 'unary.h'), 'utf8').matchAll(/X\(\w+, "(\w+)"/g)].map((m) => m[1]);
+        assert.ok(unaryKinds.includes('neg') && unaryKinds.includes('sign'), `kinds: ${unaryKinds}`);
+        for (const n of [1, 257, 3001]) {
+          const x = randoms(n, n + 11, 6), dy = randoms(n, n + 12);
+          if (n > 5) x.set([0, -0, NaN, Infinity, -Infinity]);  // zeros, NaN and infinities on both sides alike
+          for (const kind of unaryKinds) {
+            const y = host.run('cpu', 'unary', [kind, x]).outputs.y as Float32Array;
+            check('unary', [kind, x], 'exact', n);
+            check('unaryBackward', [kind, x, y, dy], 'exact', n);
+          }
+          for (const [lo, hi] of [[-1, 1.5], [-Infinity, 0.25], [-0.5, Infinity], [1, -1]]) {
+            check('clip', [x, lo, hi], 'exact', n);
+            check('clipBackward', [x, dy, lo, hi], 'exact', n);
+          }
+        }
+        // [condition, a, b] shapes: equal, a scalar, rows and columns, leading dimensions missing
+        const triples: [number[], number[], number[]][] = [[[7, 300], [7, 300], [7, 300]], [[7, 300], [1], [7, 300]],
+          [[7, 1], [300], [7, 300]], [[3, 1, 50], [4, 1], [1]], [[2, 3, 4, 5], [3, 1, 5], [4, 1]]];
+        const size = (s: number[]) => s.reduce((p, d) => p * d, 1);
+        for (const [cs, as, bs] of triples) {
+          const r = rng(size(cs));
+          // mostly 0/1, with other non-zero values and NaN (true, as in NumPy)
+          const cond = Float32Array.from({ length: size(cs) }, () => { const u = r(); return u < 0.45 ? 0 : u < 0.9 ? 1 : u < 0.95 ? -2.5 : NaN; });
+          const a = randoms(size(as), size(as) + 1), b = randoms(size(bs), size(bs) + 2);
+          const ndim = Math.max(cs.length, as.length, bs.length);
+          const out = Array.from({ length: ndim }, (_, d) => Math.max(...[cs, as, bs].map((s) => s[d - ndim + s.length] ?? 1)));
+          check('where', [cs, cond, as, a, bs, b], 'exact', size(out));
+          check('whereBackward', [cs, cond, out, randoms(size(out), 9)], 'exact', size(out));
+        }
+      });
+
       it('sum and sum of squares (double, another order)', function () {
         for (const n of [0, 1, 31, 257, 1000, 5000]) {
           const x = randoms(n, 3 * n + 1);

@@ -12,3 +12,6 @@ export * from './arithmetic';  // add, subtract, multiply, divide, …: every fu
 // issue 15 (layers): pooling and window options
 export { Pool2dOptions } from './pool';
 export { WindowMode } from './window';
+// Element-wise ops of one tensor, and where (power and the comparisons are in arithmetic.ts).
+export { neg, abs, square, sqrt, exp, log, reciprocal, sign, clip } from './unary';
+export { where } from './where';

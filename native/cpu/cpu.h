@@ -7,6 +7,8 @@
 #include "shapes.h"
 #include "optim.h"
 #include "arithmetic.h"
+#include "unary.h"
+#include "where.h"
 
 namespace nc::cpu {
 

@@ -10,6 +10,8 @@
 #include "shapes.h"
 #include "optim.h"
 #include "arithmetic.h"
+#include "unary.h"
+#include "where.h"
 
 namespace nc::cuda {
 

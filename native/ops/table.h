@@ -54,4 +54,12 @@
   X(sumSquares, SumSquares, 3)                 \
   /* image.cc */                               \
   X(affineSample, AffineSample, 4)             \
-  X(colorJitter, ColorJitter, 4)
+  X(colorJitter, ColorJitter, 4)               \
+  /* unary.cc */                               \
+  X(unary, Unary, 3)                           \
+  X(unaryBackward, UnaryBackward, 5)           \
+  X(clip, Clip, 4)                             \
+  X(clipBackward, ClipBackward, 5)             \
+  /* where.cc */                               \
+  X(where, Where, 4)                           \
+  X(whereBackward, WhereBackward, 4)

@@ -281,4 +281,24 @@ export const builders: Record<string, Builder> = {
     const { n, ch, h, w } = image(c);
     return [c.tensor([n, ch, h, w]), c.tensor([n, ch, h, w]), c.tensor([n], 0, 2), c.tensor([n], 0, 2)];
   },
+  // Unary ops, clip and where
+  unary: (c) => [c.pick(unaryKinds), ...sameShape(c, 2)],
+  unaryBackward: (c) => [c.pick(unaryKinds), ...sameShape(c, 4)],
+  clip: (c) => [...sameShape(c, 2), clipBound(c), clipBound(c)],
+  clipBackward: (c) => [...sameShape(c, 3), clipBound(c), clipBound(c)],
+  where: (c) => {
+    // a has the output's shape; condition and b take its trailing dimensions with some set to 1
+    const out = [c.int(1, 4), c.int(1, 5), c.int(1, 6)];
+    const some = () => out.slice(c.int(0, 2)).map((d) => (c.next() < 0.5 ? 1 : d));
+    return [c.tensor(some()), c.tensor(out), c.tensor(some()), c.tensor(out)];
+  },
+  whereBackward: (c) => {
+    const out = [c.int(1, 4), c.int(1, 5), c.int(1, 6)];
+    return [c.tensor(out.slice(c.int(0, 2)).map((d) => (c.next() < 0.5 ? 1 : d))), c.tensor(out),
+      c.next() < 0.8 ? c.tensor(out) : null, c.next() < 0.8 ? c.tensor(out) : null];
+  },
 };
+
+const unaryKinds = ['neg', 'abs', 'square', 'sqrt', 'exp', 'log', 'reciprocal', 'sign'] as const;
+/** A bound of clip: a number, an infinity or none. */
+const clipBound = (c: CallContext): number | null => c.pick([null, -Infinity, Infinity, c.next() * 4 - 2]);

@@ -30,6 +30,7 @@
 #include "cuda/image.h"
 #include "cuda/loss.h"
 #include "cuda/pool.h"
+#include "cuda/unary_kernels.h"
 #include "emulator.h"
 
 namespace nc::cuda {
@@ -254,6 +255,21 @@ nc::Broadcast BinaryCall(Call& c, nc::BinaryOp* op) {
   if (!nc::ParseBinaryOp(c.Str(0), op) || !nc::MakeBroadcast(c.Ints(1), c.Ints(3), &s, &why)) {
     throw std::runtime_error("bad binary kind or shapes " + why);
   }
+  return s;
+}
+
+// The unary kind at argument 0.
+nc::UnaryOp UnaryKind(Call& c) {
+  nc::UnaryOp op;
+  if (!nc::ParseUnaryOp(c.Str(0), &op)) throw std::runtime_error("bad unary kind " + c.Str(0));
+  return op;
+}
+
+// The broadcast of the condition's shape (argument 0) with a's and b's.
+nc::WhereShape WhereCall(Call& c, const std::vector<int64_t>& a, const std::vector<int64_t>& b) {
+  std::string why;
+  nc::WhereShape s;
+  if (!nc::MakeWhere(c.Ints(0), a, b, &s, &why)) throw std::runtime_error("bad where shapes " + why);
   return s;
 }
 
@@ -513,6 +529,58 @@ const std::map<std::string, Op>& Ops() {
          float *s1 = c.InOut("s1", 3), *s2 = c.InOut("s2", 4), *s3 = c.InOut("s3", 5);
          const float* normSq = c.In(6);
          gpu ? cuda::OptimizerUpdate(h, n, w, g, s1, s2, s3, normSq) : cpu::OptimizerUpdate(h, n, w, g, s1, s2, s3, normSq);
+       }},
+      // Unary ops, clip and where (unary.cu, where.cu)
+      // (kind, x) -> y
+      {"unary",
+       [](Call& c, bool gpu) {
+         const nc::UnaryOp op = UnaryKind(c);
+         const int64_t n = c.Length(1);
+         const float* x = c.In(1);
+         float* y = c.Out("y", n);
+         gpu ? cuda::LaunchUnary(kStream, op, n, x, y) : cpu::Unary(op, n, x, y);
+       }},
+      // (kind, x, y, dy) -> dx
+      {"unaryBackward",
+       [](Call& c, bool gpu) {
+         const nc::UnaryOp op = UnaryKind(c);
+         const int64_t n = c.Length(1);
+         const float *x = c.In(1), *y = c.In(2), *dy = c.In(3);
+         float* dx = c.Out("dx", n);
+         gpu ? cuda::LaunchUnaryBackward(kStream, op, n, x, y, dy, dx) : cpu::UnaryBackward(op, n, x, y, dy, dx);
+       }},
+      // (x, min, max) -> y
+      {"clip",
+       [](Call& c, bool gpu) {
+         const int64_t n = c.Length(0);
+         const float* x = c.In(0);
+         float* y = c.Out("y", n);
+         gpu ? cuda::LaunchClip(kStream, n, x, y, c.F(1), c.F(2)) : cpu::Clip(n, x, y, c.F(1), c.F(2));
+       }},
+      // (x, dy, min, max) -> dx
+      {"clipBackward",
+       [](Call& c, bool gpu) {
+         const int64_t n = c.Length(0);
+         const float *x = c.In(0), *dy = c.In(1);
+         float* dx = c.Out("dx", n);
+         gpu ? cuda::LaunchClipBackward(kStream, n, x, dy, dx, c.F(2), c.F(3))
+             : cpu::ClipBackward(n, x, dy, dx, c.F(2), c.F(3));
+       }},
+      // (condShape, cond, aShape, a, bShape, b) -> y, NumPy-broadcast
+      {"where",
+       [](Call& c, bool gpu) {
+         const nc::WhereShape s = WhereCall(c, c.Ints(2), c.Ints(4));
+         const float *cond = c.In(1), *a = c.In(3), *b = c.In(5);
+         float* y = c.Out("y", s.size);
+         gpu ? cuda::LaunchWhere(kStream, s, cond, a, b, y) : cpu::Where(s, cond, a, b, y);
+       }},
+      // (condShape, cond, dyShape, dy) -> da, db of dy's shape
+      {"whereBackward",
+       [](Call& c, bool gpu) {
+         const nc::WhereShape s = WhereCall(c, c.Ints(2), c.Ints(2));
+         const float *cond = c.In(1), *dy = c.In(3);
+         float *da = c.Out("da", s.size), *db = c.Out("db", s.size);
+         gpu ? cuda::LaunchWhereBackward(kStream, s, cond, dy, da, db) : cpu::WhereBackward(s, cond, dy, da, db);
        }},
   };
   return ops;

@@ -10,12 +10,15 @@ import { softmaxCrossEntropy } from './loss';
 import { pool2d } from './pool';
 import { flatten, mean, reshape, sum } from './shape';
 import type { OpEntry } from './case';
+import { clip, unary } from './unary';
+import { where } from './where';
 
 export type { OpCase, OpEntry, ErrorCase } from './case';
 
 export const table: OpEntry[] = [
   conv2d, pool2d, activation, ...shorthands, batchNorm, dense, softmaxCrossEntropy, dropout, reshape, flatten, sum, mean,
   ...arithmetic,
+  ...unary, clip, where,  // element-wise ops of one tensor, and where
 ];
 
 /**
