@@ -261,6 +261,13 @@ export interface Binding {
     normSq: TensorRef | null): void;
   /** y[0] = Σ x² (+ y[0] when `accumulate`), summed in double, without reading back to the host. */
   sumSquares(x: TensorRef, y: TensorRef, accumulate: boolean): void;
+
+  /**
+   * y (batch..., M, N) = op(a) (M,K) · op(b) (K,N) for each product of the batch: a (..., M, K), or
+   * (..., K, M) with transposeA; b (..., K, N), or (..., N, K) with transposeB; both at least 2-d, their
+   * batch dimensions (all but the last two) broadcast as NumPy's, y of the broadcast batch shape.
+   */
+  matmul(a: TensorRef, b: TensorRef, y: TensorRef, transposeA: boolean, transposeB: boolean): void;
 }
 
 /** The hyperparameters of {@link Binding.optimizerUpdate}; absent optional fields are 0 or false. */

@@ -85,3 +85,6 @@ void SumTo(const SumToShape& s, const float* x, float* y);
 void OptimizerUpdate(const OptimizerStep& h, int64_t n, float* w, const float* g, float* s1, float* s2, float* s3,
                      const float* normSq);
 void SumSquares(int64_t n, const float* x, float* out, bool accumulate);
+
+// matmul — y = op(a)·op(b) per product of the broadcast batch (matmul.h); row-major, contiguous.
+void Matmul(const MatmulShape& s, const float* a, const float* b, float* y);

@@ -9,3 +9,4 @@ export { dropout } from './dropout';
 export { reshape, flatten } from './shape';
 export { sum, mean } from './reduce';
 export * from './arithmetic';  // add, subtract, multiply, divide, …: every function there is an op
+export { matmul, MatmulOptions } from './matmul';

@@ -54,4 +54,6 @@
   X(sumSquares, SumSquares, 3)                 \
   /* image.cc */                               \
   X(affineSample, AffineSample, 4)             \
-  X(colorJitter, ColorJitter, 4)
+  X(colorJitter, ColorJitter, 4)               \
+  /* matmul.cc */                              \
+  X(matmul, Matmul, 5)

@@ -9,6 +9,7 @@ import { dropout } from './dropout';
 import { softmaxCrossEntropy } from './loss';
 import { pool2d } from './pool';
 import { flatten, mean, reshape, sum } from './shape';
+import { matmul } from './matmul';
 import type { OpEntry } from './case';
 
 export type { OpCase, OpEntry, ErrorCase } from './case';
@@ -16,6 +17,7 @@ export type { OpCase, OpEntry, ErrorCase } from './case';
 export const table: OpEntry[] = [
   conv2d, pool2d, activation, ...shorthands, batchNorm, dense, softmaxCrossEntropy, dropout, reshape, flatten, sum, mean,
   ...arithmetic,
+  matmul,
 ];
 
 /**
