@@ -65,8 +65,8 @@ function gradients(a: Tensor, b: Tensor, A: TensorRef, B: TensorRef, tA: boolean
   const mm = (x: TensorRef, y: TensorRef, tx: boolean, ty: boolean): Tensor => product(x, y, tx, ty, a.device);
   let da: Tensor | null = null, db: Tensor | null = null;
   if (requiresGrad(a)) {
-    const g = tA ? (tB ? mm(B, dY, true, true) : mm(B, dY, false, true))   // Bᵀ·dYᵀ, B·dYᵀ
-      : mm(dY, B, false, !tB);                                                    // dY·Bᵀ, dY·B
+    const g = tA ? (tB ? mm(B, dY, true, true) : mm(B, dY, false, true))  // Bᵀ·dYᵀ, B·dYᵀ
+      : mm(dY, B, false, !tB);                                              // dY·Bᵀ, dY·B
     da = sumBack(g, A.shape).view(a.shape);
   }
   if (requiresGrad(b)) {
