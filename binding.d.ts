@@ -291,6 +291,12 @@ export interface Binding {
    * each of dy's (the broadcast) shape, or null when not wanted; condition broadcasts to dy's shape.
    */
   whereBackward(condition: TensorRef, dy: TensorRef, da: TensorRef | null, db: TensorRef | null): void;
+  /**
+   * y (batch..., M, N) = op(a) (M,K) · op(b) (K,N) for each product of the batch: a (..., M, K), or
+   * (..., K, M) with transposeA; b (..., K, N), or (..., N, K) with transposeB; both at least 2-d, their
+   * batch dimensions (all but the last two) broadcast as NumPy's, y of the broadcast batch shape.
+   */
+  matmul(a: TensorRef, b: TensorRef, y: TensorRef, transposeA: boolean, transposeB: boolean): void;
 }
 
 /** The hyperparameters of {@link Binding.optimizerUpdate}; absent optional fields are 0 or false. */

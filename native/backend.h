@@ -97,3 +97,5 @@ void Clip(int64_t n, const float* x, float* y, float lo, float hi);
 void ClipBackward(int64_t n, const float* x, const float* dy, float* dx, float lo, float hi);
 void Where(const WhereShape& s, const float* cond, const float* a, const float* b, float* y);
 void WhereBackward(const WhereShape& s, const float* cond, const float* dy, float* da, float* db);
+// matmul — y = op(a)·op(b) per product of the broadcast batch (matmul.h); row-major, contiguous.
+void Matmul(const MatmulShape& s, const float* a, const float* b, float* y);

@@ -15,3 +15,4 @@ export { WindowMode } from './window';
 // Element-wise ops of one tensor, and where (power and the comparisons are in arithmetic.ts).
 export { neg, abs, square, sqrt, exp, log, reciprocal, sign, clip } from './unary';
 export { where } from './where';
+export { matmul, MatmulOptions } from './matmul';

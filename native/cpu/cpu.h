@@ -9,6 +9,7 @@
 #include "arithmetic.h"
 #include "unary.h"
 #include "where.h"
+#include "matmul.h"
 
 namespace nc::cpu {
 

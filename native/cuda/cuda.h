@@ -12,6 +12,7 @@
 #include "arithmetic.h"
 #include "unary.h"
 #include "where.h"
+#include "matmul.h"
 
 namespace nc::cuda {
 

@@ -62,4 +62,6 @@
   X(clipBackward, ClipBackward, 5)             \
   /* where.cc */                               \
   X(where, Where, 4)                           \
-  X(whereBackward, WhereBackward, 4)
+  X(whereBackward, WhereBackward, 4)           \
+  /* matmul.cc */                              \
+  X(matmul, Matmul, 5)

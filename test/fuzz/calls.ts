@@ -297,6 +297,16 @@ export const builders: Record<string, Builder> = {
     return [c.tensor(out.slice(c.int(0, 2)).map((d) => (c.next() < 0.5 ? 1 : d))), c.tensor(out),
       c.next() < 0.8 ? c.tensor(out) : null, c.next() < 0.8 ? c.tensor(out) : null];
   },
+  matmul: (c) => {
+    // batch axes that broadcast (some set to 1, b of lower rank at times), each operand maybe transposed
+    const batch = [c.int(1, 3), c.int(1, 4)];
+    const [bA, bB] = [batch, batch.slice(c.int(0, 2))].map((s) => s.map((d) => (c.next() < 0.3 ? 1 : d)));
+    const [m, k, n] = [c.int(1, 7), c.int(1, 9), c.int(1, 7)];
+    const [tA, tB] = [c.next() < 0.5, c.next() < 0.5];
+    const y = batch.map((d, i) => (bA[i] === 1 && (bB[i - batch.length + bB.length] ?? 1) === 1 ? 1 : d));
+    return [c.tensor([...bA, ...(tA ? [k, m] : [m, k])]), c.tensor([...bB, ...(tB ? [n, k] : [k, n])]),
+      c.tensor([...y, m, n]), tA, tB];
+  },
 };
 
 const unaryKinds = ['neg', 'abs', 'square', 'sqrt', 'exp', 'log', 'reciprocal', 'sign'] as const;

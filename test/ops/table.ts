@@ -9,6 +9,7 @@ import { dropout } from './dropout';
 import { softmaxCrossEntropy } from './loss';
 import { pool2d } from './pool';
 import { flatten, mean, reshape, sum } from './shape';
+import { matmul } from './matmul';
 import type { OpEntry } from './case';
 import { clip, unary } from './unary';
 import { where } from './where';
@@ -19,6 +20,7 @@ export const table: OpEntry[] = [
   conv2d, pool2d, activation, ...shorthands, batchNorm, dense, softmaxCrossEntropy, dropout, reshape, flatten, sum, mean,
   ...arithmetic,
   ...unary, clip, where,  // element-wise ops of one tensor, and where
+  matmul,
 ];
 
 /**
