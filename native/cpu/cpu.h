@@ -7,6 +7,7 @@
 #include "shapes.h"
 #include "optim.h"
 #include "arithmetic.h"
+#include "reducers.h"
 
 namespace nc::cpu {
 

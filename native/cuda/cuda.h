@@ -10,6 +10,7 @@
 #include "shapes.h"
 #include "optim.h"
 #include "arithmetic.h"
+#include "reducers.h"
 
 namespace nc::cuda {
 

@@ -54,4 +54,10 @@
   X(sumSquares, SumSquares, 3)                 \
   /* image.cc */                               \
   X(affineSample, AffineSample, 4)             \
-  X(colorJitter, ColorJitter, 4)
+  X(colorJitter, ColorJitter, 4)               \
+  /* reduce.cc */                              \
+  X(reduce, Reduce, 6)                         \
+  X(reduceBackward, ReduceBackward, 6)         \
+  /* softmax.cc */                             \
+  X(softmaxForward, SoftmaxForward, 4)         \
+  X(softmaxBackward, SoftmaxBackward, 5)

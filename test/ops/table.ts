@@ -8,7 +8,8 @@ import { dense } from './dense';
 import { dropout } from './dropout';
 import { softmaxCrossEntropy } from './loss';
 import { pool2d } from './pool';
-import { flatten, mean, reshape, sum } from './shape';
+import { flatten, reshape } from './shape';
+import { argmax, argmin, logSoftmax, max, mean, min, softmax, sum } from './reduce';
 import type { OpEntry } from './case';
 
 export type { OpCase, OpEntry, ErrorCase } from './case';
@@ -16,6 +17,8 @@ export type { OpCase, OpEntry, ErrorCase } from './case';
 export const table: OpEntry[] = [
   conv2d, pool2d, activation, ...shorthands, batchNorm, dense, softmaxCrossEntropy, dropout, reshape, flatten, sum, mean,
   ...arithmetic,
+  // reductions and softmax along axes (reduce.ts)
+  max, min, argmax, argmin, softmax, logSoftmax,
 ];
 
 /**
@@ -30,4 +33,5 @@ export const infrastructure: string[] = [
   'optimizerUpdate', 'sumSquares',                             // Trainer, gradient clipping, finite checks
   'countCorrect', 'accumulateCorrect',                         // metrics and evaluation
   'affineSample', 'colorJitter',                               // data augmentation
+  'sum',                                                       // metrics' running sums (ops/blas.ts sumInto)
 ];
