@@ -297,7 +297,30 @@ export interface Binding {
    * batch dimensions (all but the last two) broadcast as NumPy's, y of the broadcast batch shape.
    */
   matmul(a: TensorRef, b: TensorRef, y: TensorRef, transposeA: boolean, transposeB: boolean): void;
+  /**
+   * y = x reduced over its axes [start, end), x seen as (outer, r, inner) with r their product; y
+   * holds outer·inner values in any shape. 'max'/'min' also write the picked position along the
+   * run (row-major, as a float; the first extremum, NaN counting as one) into `indices` when given;
+   * 'argmax'/'argmin' write only that position, into y. `indices` must be null for the other kinds;
+   * max and min take at most 2^24 positions.
+   */
+  reduce(kind: ReduceKind | 'argmax' | 'argmin', x: TensorRef, y: TensorRef, indices: TensorRef | null, start: number,
+    end: number): void;
+  /**
+   * dx (x's shape) of a reduce over [start, end) from dy (outer·inner values): 'sum' spreads dy along
+   * the run, 'mean' spreads dy/r, 'max'/'min' put dy at the forward's `indices` (required; null for
+   * the others) and 0 elsewhere.
+   */
+  reduceBackward(kind: ReduceKind, dy: TensorRef, indices: TensorRef | null, dx: TensorRef, start: number,
+    end: number): void;
+  /** y = softmax(x) along `axis` (log-softmax with `log`), the maximum subtracted first; y of x's shape. */
+  softmaxForward(x: TensorRef, y: TensorRef, axis: number, log: boolean): void;
+  /** dx from the forward's output y and dy: y·(dy − Σ dy·y), or dy − exp(y)·Σ dy with `log`. */
+  softmaxBackward(y: TensorRef, dy: TensorRef, dx: TensorRef, axis: number, log: boolean): void;
 }
+
+/** What `reduce` computes along the reduced axes (and `reduceBackward` differentiates). */
+export type ReduceKind = 'sum' | 'mean' | 'max' | 'min';
 
 /** The hyperparameters of {@link Binding.optimizerUpdate}; absent optional fields are 0 or false. */
 export interface OptimizerHyper {

@@ -99,3 +99,15 @@ void Where(const WhereShape& s, const float* cond, const float* a, const float* 
 void WhereBackward(const WhereShape& s, const float* cond, const float* dy, float* da, float* db);
 // matmul — y = op(a)·op(b) per product of the broadcast batch (matmul.h); row-major, contiguous.
 void Matmul(const MatmulShape& s, const float* a, const float* b, float* y);
+// reduce — x viewed as (outer, r, inner) (reducers.h) folded over r into (outer, inner): y = Σ, the mean,
+// or the max/min, with the picked k (as a float) in `indices`. For Max/Min either of y and indices
+// may be null (argmax wants only the index); Sum and Mean take no indices.
+void Reduce(ReduceOp op, const AxisShape& s, const float* x, float* y, float* indices);
+// dx (outer, r, inner) from dy (outer, inner): Sum and Mean spread dy (÷ r) along r; Max and Min put
+// dy where `indices` says and 0 elsewhere.
+void ReduceBackward(ReduceOp op, const AxisShape& s, const float* dy, const float* indices, float* dx);
+
+// softmax — along r of (outer, r, inner), with the maximum subtracted first: y = softmax(x), or
+// log-softmax with `log`. The backward needs only y: dx = y·(dy − Σ dy·y), or dx = dy − eʸ·Σ dy.
+void SoftmaxForward(const AxisShape& s, bool log, const float* x, float* y);
+void SoftmaxBackward(const AxisShape& s, bool log, const float* y, const float* dy, float* dx);

@@ -33,8 +33,22 @@ const SUMMED = { rtol: 1e-6, atol: 1e-7 };  // sums in double, in another order
 const LOOP_UNIT: Record<string, [number, boolean]> = {
   SoftmaxCrossEntropyKernel: [8, true], SoftmaxCrossEntropyBackwardKernel: [8, true], CountCorrectKernel: [8, true],
   GlobalStatsBackwardKernel: [1, true], ColorJitterKernel: [256, false],
+  // reductions and softmax: one tile a round (axisTiles below counts them)
+  'ReduceKernel<kOp>': [1, true], SoftmaxForwardKernel: [1, true], SoftmaxBackwardKernel: [1, true],
 };
 const NO_LOOP = new Set(['AddCountKernel', 'SumFinalKernel']);  // SumFinal: its own case below
+NO_LOOP.add('ReduceChunksKernel<kOp>');  // never the first launch: its own case below
+
+/** The tiles of cuda/axis_groups.h's MakeAxisGroups for (outer, r, inner): the reduce and softmax kernels' loop. */
+function axisTiles([outer, r, inner]: number[], split: boolean): number {
+  const tiles = (chunks: number) => {
+    const length = Math.ceil(r / chunks), rows = outer * Math.ceil(r / length);
+    return inner > 1 ? rows * Math.ceil(inner / 32) : Math.ceil(rows / (length >= 512 ? 1 : 8));
+  };
+  const whole = tiles(1);
+  if (!split || whole >= 512 || r < 2048) return whole;
+  return tiles(Math.min(Math.ceil(512 / whole), Math.floor(r / 1024), 256));
+}
 
 // The suites' seeded generator (reference.ts), so that a failure can be replayed.
 function rng(seed: number): () => number {
@@ -309,6 +323,42 @@ describe('28 CUDA kernels on the host, against the CPU backend', function () {
         }
       });
 
+      it('reductions over an axis: sums (double, another order), max and min with their indices (bit for bit)', function () {
+        // (outer, r, inner): warp rows, block rows, block rows cut into chunks, columns, columns cut into chunks
+        for (const dims of [[1, 1, 1], [37, 10, 1], [5, 600, 1], [3, 5000, 1], [4, 7, 45], [2, 3, 100], [1, 2500, 40]]) {
+          const n = dims[0] * dims[1] * dims[2], outputs = dims[0] * dims[2], seed = n + dims[2];
+          const x = randoms(n, seed);
+          // few distinct values (ties everywhere) and some NaNs: the picked index must agree exactly
+          const r = rng(seed + 1);
+          const ties = Float32Array.from({ length: n }, () => (r() < 0.02 ? NaN : Math.floor(r() * 5)));
+          const work = axisTiles(dims, true);
+          for (const kind of ['sum', 'mean']) check('reduce', [kind, dims, x, 'y'], SUMMED, work);
+          for (const kind of ['max', 'min']) {
+            check('reduce', [kind, dims, x, 'both'], 'exact', work);
+            check('reduce', [kind, dims, ties, 'both'], 'exact', work);
+            check('reduce', [kind, dims, ties, 'indices'], 'exact', work);  // argmax, argmin
+            check('reduce', [kind, dims, x, 'y'], 'exact', work);
+          }
+          const dy = randoms(outputs, seed + 2);
+          const indices = Float32Array.from({ length: outputs }, (_, j) => (j * 7) % dims[1]);
+          for (const kind of ['sum', 'mean']) check('reduceBackward', [kind, dims, dy, new Float32Array(0)], 'exact', n);
+          for (const kind of ['max', 'min']) check('reduceBackward', [kind, dims, dy, indices], 'exact', n);
+        }
+      });
+
+      it('softmax and log-softmax over an axis, forward and backward', function () {
+        for (const dims of [[1, 1, 1], [37, 10, 1], [5, 600, 1], [4, 7, 45], [2, 3, 100], [1, 2500, 40]]) {
+          const n = dims[0] * dims[1] * dims[2];
+          const x = randoms(n, n + 3, 20), dy = randoms(n, n + 4);
+          const work = axisTiles(dims, false);
+          for (const log of [false, true]) {
+            check('softmaxForward', [log, dims, x], { rtol: 1e-6, atol: 1e-7 }, work);
+            const y = host.run('cpu', 'softmaxForward', [log, dims, x]).outputs.y as Float32Array;
+            check('softmaxBackward', [log, dims, y, dy], { rtol: 1e-5, atol: 1e-6 }, work);
+          }
+        }
+      });
+
       it('optimizer updates, every kernel variant (bit for bit)', function () {
         const steps: Record<string, unknown>[] = [
           { rule: 'sgd', lr: 0.1, rescale: 0.5 },
@@ -347,6 +397,21 @@ describe('28 CUDA kernels on the host, against the CPU backend', function () {
       const cpu = host.run('cpu', 'sum', [x, true, false, Float32Array.of(0)]);
       assert.deepEqual(gpu.launches.map((l) => [l.kernel, l.grid]), [['SumPartialsKernel<true>', 260], ['SumFinalKernel', 1]]);
       compare('sum', gpu.outputs.out, cpu.outputs.out, SUMMED);
+    } finally {
+      host.setOptions({});
+    }
+  });
+
+  it('ReduceChunks merges more outputs than two blocks of threads hold (kMaxBlocks 2)', function () {
+    host.setOptions({ caps: { kMaxBlocks: 2 }, reverse: true });
+    try {
+      const dims = [1, 2048, 600], x = randoms(2048 * 600, 11);
+      for (const kind of ['sum', 'max']) {
+        const args = [kind, dims, x, kind === 'sum' ? 'y' : 'both'];
+        const gpu = host.run('gpu', 'reduce', args), cpu = host.run('cpu', 'reduce', args);
+        assert.deepEqual(gpu.launches.map((l) => [l.kernel, l.grid]), [['ReduceKernel<kOp>', 2], ['ReduceChunksKernel<kOp>', 2]]);
+        for (const name of Object.keys(cpu.outputs)) compare(`reduce ${kind} ${name}`, gpu.outputs[name], cpu.outputs[name], kind === 'sum' ? SUMMED : 'exact');
+      }
     } finally {
       host.setOptions({});
     }

@@ -7,7 +7,8 @@ export { dense } from './dense';
 export { softmaxCrossEntropy } from './loss';
 export { dropout } from './dropout';
 export { reshape, flatten } from './shape';
-export { sum, mean } from './reduce';
+export { sum, mean, max, min, argmax, argmin, Axes } from './reduce';
+export { softmax, logSoftmax } from './softmax';
 export * from './arithmetic';  // add, subtract, multiply, divide, …: every function there is an op
 // issue 15 (layers): pooling and window options
 export { Pool2dOptions } from './pool';

@@ -10,6 +10,7 @@
 #include "unary.h"
 #include "where.h"
 #include "matmul.h"
+#include "reducers.h"
 
 namespace nc::cpu {
 

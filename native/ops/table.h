@@ -64,4 +64,10 @@
   X(where, Where, 4)                           \
   X(whereBackward, WhereBackward, 4)           \
   /* matmul.cc */                              \
-  X(matmul, Matmul, 5)
+  X(matmul, Matmul, 5)                         \
+  /* reduce.cc */                              \
+  X(reduce, Reduce, 6)                         \
+  X(reduceBackward, ReduceBackward, 6)         \
+  /* softmax.cc */                             \
+  X(softmaxForward, SoftmaxForward, 4)         \
+  X(softmaxBackward, SoftmaxBackward, 5)

@@ -307,8 +307,44 @@ export const builders: Record<string, Builder> = {
     return [c.tensor([...bA, ...(tA ? [k, m] : [m, k])]), c.tensor([...bB, ...(tB ? [n, k] : [k, n])]),
       c.tensor([...y, m, n]), tA, tB];
   },
+  // reductions and softmax along axes
+  reduce: (c) => {
+    const r = axisRun(c);
+    const kind = c.pick(['sum', 'mean', 'max', 'min', 'argmax', 'argmin'] as const);
+    const indices = (kind === 'max' || kind === 'min') && c.next() < 0.5 ? c.tensor(r.reduced) : null;
+    return [kind, r.x, c.tensor(r.reduced), indices, r.start, r.end];
+  },
+  reduceBackward: (c) => {
+    const r = axisRun(c);
+    const kind = c.pick(['sum', 'mean', 'max', 'min'] as const);
+    const indices = kind === 'max' || kind === 'min' ? positions(c, r.reduced, r.extent) : null;
+    return [kind, c.tensor(r.reduced), indices, r.x, r.start, r.end];
+  },
+  softmaxForward: (c) => {
+    const [x, y] = sameShape(c, 2);
+    return [x, y, c.int(0, x.shape.length - 1), c.next() < 0.5];
+  },
+  softmaxBackward: (c) => {
+    const [y, dy, dx] = sameShape(c, 3);
+    return [y, dy, dx, c.int(0, y.shape.length - 1), c.next() < 0.5];
+  },
 };
 
 const unaryKinds = ['neg', 'abs', 'square', 'sqrt', 'exp', 'log', 'reciprocal', 'sign'] as const;
 /** A bound of clip: a number, an infinity or none. */
 const clipBound = (c: CallContext): number | null => c.pick([null, -Infinity, Infinity, c.next() * 4 - 2]);
+
+/** A tensor, a run [start, end) of its axes, the run's extent and the reduced shape (kept dimensions). */
+function axisRun(c: CallContext) {
+  const x = sameShape(c, 1)[0], shape = x.shape as number[];
+  const start = c.int(0, shape.length - 1), end = c.int(start + 1, shape.length);
+  const extent = shape.slice(start, end).reduce((a, b) => a * b, 1);
+  return { x, start, end, extent, reduced: shape.map((d, a) => (a >= start && a < end ? 1 : d)) };
+}
+
+/** Positions in [0, extent) as floats, as the forward's indices of max and min. */
+function positions(c: CallContext, shape: number[], extent: number): TensorRef {
+  const t = { data: c.storage(4 * shape.reduce((a, b) => a * b, 1)), shape };
+  binding.upload(t.data, Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => c.int(0, extent - 1)));
+  return t;
+}

@@ -32,6 +32,9 @@
 #include "cuda/pool.h"
 #include "cuda/unary_kernels.h"
 #include "emulator.h"
+// reductions and softmax along an axis
+#include "cuda/reduce.h"
+#include "cuda/softmax.h"
 
 namespace nc::cuda {
 // optim.cu takes its stream from the GPU context (context.cc, not built here).
@@ -187,6 +190,15 @@ nc::PoolShape PoolShapeOf(const Call& c) {
   s.ew = nc::PoolCeilExtra(s.w, s.kw, s.sw, s.pw, s.ow);
   return s;
 }
+// Reductions and softmax: the kind ("sum", "mean", "max", "min") and (outer, r, inner) at arguments 0 and 1.
+nc::ReduceOp ParseReduceOp(const std::string& kind) {
+  if (kind == "sum") return nc::ReduceOp::Sum;
+  if (kind == "mean") return nc::ReduceOp::Mean;
+  if (kind == "max") return nc::ReduceOp::Max;
+  if (kind == "min") return nc::ReduceOp::Min;
+  throw std::runtime_error("unknown reduction " + kind);
+}
+nc::AxisShape AxisCall(const std::vector<int64_t>& d) { return {d.at(0), d.at(1), d.at(2)}; }
 
 nc::OptimizerStep ParseStep(Napi::Object o) {
   nc::OptimizerStep h;
@@ -581,6 +593,42 @@ const std::map<std::string, Op>& Ops() {
          const float *cond = c.In(1), *dy = c.In(3);
          float *da = c.Out("da", s.size), *db = c.Out("db", s.size);
          gpu ? cuda::LaunchWhereBackward(kStream, s, cond, dy, da, db) : cpu::WhereBackward(s, cond, dy, da, db);
+      // reductions and softmax along an axis
+      // (kind, [outer, r, inner], x, outputs: 'both' | 'y' | 'indices') -> y and/or indices
+      {"reduce",
+       [](Call& c, bool gpu) {
+         const nc::ReduceOp op = ParseReduceOp(c.Str(0));
+         const nc::AxisShape s = AxisCall(c.Ints(1));
+         const float* x = c.In(2);
+         const std::string outputs = c.Str(3);
+         float* y = outputs != "indices" ? c.Out("y", s.outer * s.inner) : nullptr;
+         float* indices = outputs != "y" ? c.Out("indices", s.outer * s.inner) : nullptr;
+         gpu ? cuda::LaunchReduce(kStream, op, s, x, y, indices) : cpu::Reduce(op, s, x, y, indices);
+       }},
+      // (kind, [outer, r, inner], dy, indices) -> dx
+      {"reduceBackward",
+       [](Call& c, bool gpu) {
+         const nc::ReduceOp op = ParseReduceOp(c.Str(0));
+         const nc::AxisShape s = AxisCall(c.Ints(1));
+         const float *dy = c.In(2), *indices = c.In(3);
+         float* dx = c.Out("dx", s.outer * s.r * s.inner);
+         gpu ? cuda::LaunchReduceBackward(kStream, op, s, dy, indices, dx) : cpu::ReduceBackward(op, s, dy, indices, dx);
+       }},
+      // (log, [outer, r, inner], x) -> y
+      {"softmaxForward",
+       [](Call& c, bool gpu) {
+         const nc::AxisShape s = AxisCall(c.Ints(1));
+         const float* x = c.In(2);
+         float* y = c.Out("y", s.outer * s.r * s.inner);
+         gpu ? cuda::LaunchSoftmaxForward(kStream, s, c.Bool(0), x, y) : cpu::SoftmaxForward(s, c.Bool(0), x, y);
+       }},
+      // (log, [outer, r, inner], y, dy) -> dx
+      {"softmaxBackward",
+       [](Call& c, bool gpu) {
+         const nc::AxisShape s = AxisCall(c.Ints(1));
+         const float *y = c.In(2), *dy = c.In(3);
+         float* dx = c.Out("dx", s.outer * s.r * s.inner);
+         gpu ? cuda::LaunchSoftmaxBackward(kStream, s, c.Bool(0), y, dy, dx) : cpu::SoftmaxBackward(s, c.Bool(0), y, dy, dx);
        }},
   };
   return ops;

@@ -1,4 +1,4 @@
-// Views and reductions: reshape, flatten, sum, mean.
+// Views: reshape, flatten (the reductions sum and mean are in reduce.ts).
 import { Tensor, ops } from '../../lib';
 import * as ref from '../reference';
 import { dev } from '../helpers';
@@ -33,27 +33,5 @@ export const flatten: OpEntry = {
   cases: [
     oneInput('(2,3,4,5)', 8, [2, 3, 4, 5], (x) => ops.flatten(x), ref.flatten, ref.flattenBackward),
     oneInput('(2,3,2,2)', 21, [2, 3, 2, 2], (x) => ops.flatten(x), ref.flatten, ref.flattenBackward, true),
-  ],
-};
-
-// A scalar reduction's reference as a one-element array, its backward from dy[0].
-const scalar = (f: (x: ref.Arr) => number) => (x: ref.Arr) => ref.arr([1], [f(x)]);
-const scalarBack = (b: (x: ref.Arr, dy: number) => ref.Arr) => (x: ref.Arr, dy: ref.Arr) => b(x, dy.data[0]);
-
-export const sum: OpEntry = {
-  op: 'sum',
-  native: ['sum'],
-  cases: [
-    oneInput('(3,4,5)', 2, [3, 4, 5], (x) => ops.sum(x), scalar(ref.sum), scalarBack(ref.sumBackward)),
-    oneInput('(2,5)', 21, [2, 5], (x) => ops.sum(x), scalar(ref.sum), scalarBack(ref.sumBackward), true),
-  ],
-};
-
-export const mean: OpEntry = {
-  op: 'mean',
-  native: ['sum'],  // and axpby to scale by 1/n, which autograd's infrastructure also uses
-  cases: [
-    oneInput('(3,4,5)', 2, [3, 4, 5], (x) => ops.mean(x), scalar(ref.mean), scalarBack(ref.meanBackward)),
-    oneInput('(2,5)', 21, [2, 5], (x) => ops.mean(x), scalar(ref.mean), scalarBack(ref.meanBackward), true),
   ],
 };

@@ -8,8 +8,9 @@ import { dense } from './dense';
 import { dropout } from './dropout';
 import { softmaxCrossEntropy } from './loss';
 import { pool2d } from './pool';
-import { flatten, mean, reshape, sum } from './shape';
+import { flatten, reshape } from './shape';
 import { matmul } from './matmul';
+import { argmax, argmin, logSoftmax, max, mean, min, softmax, sum } from './reduce';
 import type { OpEntry } from './case';
 import { clip, unary } from './unary';
 import { where } from './where';
@@ -21,6 +22,8 @@ export const table: OpEntry[] = [
   ...arithmetic,
   ...unary, clip, where,  // element-wise ops of one tensor, and where
   matmul,
+  // reductions and softmax along axes (reduce.ts)
+  max, min, argmax, argmin, softmax, logSoftmax,
 ];
 
 /**
@@ -35,4 +38,5 @@ export const infrastructure: string[] = [
   'optimizerUpdate', 'sumSquares',                             // Trainer, gradient clipping, finite checks
   'countCorrect', 'accumulateCorrect',                         // metrics and evaluation
   'affineSample', 'colorJitter',                               // data augmentation
+  'sum',                                                       // metrics' running sums (ops/blas.ts sumInto)
 ];
