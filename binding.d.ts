@@ -261,6 +261,17 @@ export interface Binding {
     normSq: TensorRef | null): void;
   /** y[0] = Σ x² (+ y[0] when `accumulate`), summed in double, without reading back to the host. */
   sumSquares(x: TensorRef, y: TensorRef, accumulate: boolean): void;
+
+  /**
+   * The strided copy behind every shape op: for each position `at` of a box of `shape` (1 to 8
+   * positive extents), dst[dstOffset + Σ at[d]·dstStrides[d]] = src[srcOffset + Σ at[d]·srcStrides[d]],
+   * offsets and strides counted in elements of the tensors' own (row-major) shapes. Strides may be
+   * negative, and 0 on the src side (a broadcast). Throws a RangeError (NC_SHAPE) when some address
+   * lies outside src or dst, or when two positions would write one dst element; src and dst must be
+   * different buffers.
+   */
+  copyStrided(src: TensorRef, dst: TensorRef, shape: readonly number[], srcStrides: readonly number[], srcOffset: number,
+    dstStrides: readonly number[], dstOffset: number): void;
 }
 
 /** The hyperparameters of {@link Binding.optimizerUpdate}; absent optional fields are 0 or false. */

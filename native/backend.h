@@ -85,3 +85,7 @@ void SumTo(const SumToShape& s, const float* x, float* y);
 void OptimizerUpdate(const OptimizerStep& h, int64_t n, float* w, const float* g, float* s1, float* s2, float* s3,
                      const float* normSq);
 void SumSquares(int64_t n, const float* x, float* out, bool accumulate);
+
+// copy — the strided copy (strided_copy.h) behind every shape op: transpose, slice, concat, pad,
+// broadcastTo, clone and their backwards.
+void CopyStrided(const StridedCopy& s, const float* src, float* dst);

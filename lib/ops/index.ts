@@ -9,3 +9,5 @@ export { dropout } from './dropout';
 export { reshape, flatten } from './shape';
 export { sum, mean } from './reduce';
 export * from './arithmetic';  // add, subtract, multiply, divide, …: every function there is an op
+// Shape ops over the native strided copy (lib/ops/shape.ts)
+export { transpose, expandDims, squeeze, concat, stack, slice, pad, clone, broadcastTo } from './shape';

@@ -7,6 +7,7 @@
 #include "shapes.h"
 #include "optim.h"
 #include "arithmetic.h"
+#include "strided_copy.h"
 
 namespace nc::cpu {
 

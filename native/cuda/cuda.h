@@ -10,6 +10,7 @@
 #include "shapes.h"
 #include "optim.h"
 #include "arithmetic.h"
+#include "strided_copy.h"
 
 namespace nc::cuda {
 

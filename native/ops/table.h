@@ -54,4 +54,6 @@
   X(sumSquares, SumSquares, 3)                 \
   /* image.cc */                               \
   X(affineSample, AffineSample, 4)             \
-  X(colorJitter, ColorJitter, 4)
+  X(colorJitter, ColorJitter, 4)               \
+  /* copy.cc */                                \
+  X(copyStrided, CopyStrided, 7)

@@ -261,4 +261,17 @@ export const builders: Record<string, Builder> = {
     const { n, ch, h, w } = image(c);
     return [c.tensor([n, ch, h, w]), c.tensor([n, ch, h, w]), c.tensor([n], 0, 2), c.tensor([n], 0, 2)];
   },
+  // A transpose of a random box, sometimes read backwards along its first axis.
+  copyStrided: (c) => {
+    const shape = Array.from({ length: c.int(1, 4) }, () => c.int(1, 6));
+    const contiguous = (s: number[]) => s.map((_, d) => s.slice(d + 1).reduce((a, b) => a * b, 1));
+    const perm = shape.map((_, d) => d).sort(() => c.next() - 0.5);
+    const box = perm.map((a) => shape[a]), srcStrides = perm.map((a) => contiguous(shape)[a]);
+    let srcOffset = 0;
+    if (c.next() < 0.3) {
+      srcOffset = (box[0] - 1) * srcStrides[0];
+      srcStrides[0] = -srcStrides[0];
+    }
+    return [c.tensor(shape), c.tensor(box), box, srcStrides, srcOffset, contiguous(box), 0];
+  },
 };

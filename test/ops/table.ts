@@ -10,12 +10,16 @@ import { softmaxCrossEntropy } from './loss';
 import { pool2d } from './pool';
 import { flatten, mean, reshape, sum } from './shape';
 import type { OpEntry } from './case';
+// shape ops over the strided copy
+import { broadcastTo, clone, concat, expandDims, pad, slice, squeeze, stack, transpose } from './shape';
 
 export type { OpCase, OpEntry, ErrorCase } from './case';
 
 export const table: OpEntry[] = [
   conv2d, pool2d, activation, ...shorthands, batchNorm, dense, softmaxCrossEntropy, dropout, reshape, flatten, sum, mean,
   ...arithmetic,
+  // shape ops over the strided copy
+  transpose, expandDims, squeeze, concat, stack, slice, pad, clone, broadcastTo,
 ];
 
 /**
