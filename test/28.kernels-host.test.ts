@@ -261,6 +261,8 @@ describe('28 CUDA kernels on the host, against the CPU backend', function () {
           [[25, 31], [-31, -1], 774, 775, [31, 1], 0, 775],                // reversed both axes
           [[6, 10, 12], [120, 12, 1], 0, 720, [168, 14, 1], 15, 1008],     // into a padded (6,12,14)
           [[2, 3, 2, 3, 2, 3, 2, 3], [1, 2, 6, 12, 36, 72, 216, 432], 0, 1296, [648, 216, 108, 36, 18, 6, 3, 1], 0, 1296],
+          [[2, 20000], [0, 1], 0, 20000, [20000, 1], 0, 40000],            // rows longer than the CPU's pieces
+          [[40000], [0], 0, 1, [1], 0, 40000],                             // one broadcast value
         ];
         for (const [shape, ss, so, srcSize, ds, dof, dstSize] of copies) {
           const size = shape.reduce((p, d) => p * d, 1);
