@@ -151,7 +151,18 @@ export const transpose: OpEntry = {
       /^RangeError: copyStrided: src and dst must be different buffers$/],
     ['(native) a zero extent', () => binding.copyStrided(zeros([6]), zeros([6]), [0], [1], 0, [1], 0),
       /^RangeError: copyStrided: expected an array of 1 to 8 integers >= 1 for shape but received 0 \(number\)$/],
-  ],
+  ],  checks: [['error codes: NC_SHAPE for shapes and addresses, NC_ARGUMENT for axes and counts', () => {
+    const code = (call: () => unknown) => { try { call(); } catch (e) { return (e as { code?: string }).code; } return 'none'; };
+    assert.equal(code(() => ops.concat([zeros([2, 3]), zeros([2, 4])])), 'NC_SHAPE');
+    assert.equal(code(() => ops.broadcastTo(zeros([2]), [3])), 'NC_SHAPE');
+    assert.equal(code(() => ops.slice(zeros([2]), [1], [1])), 'NC_SHAPE');
+    assert.equal(code(() => ops.squeeze(zeros([2]), 0)), 'NC_SHAPE');
+    assert.equal(code(() => binding.copyStrided(zeros([6]), zeros([6]), [6], [1], 1, [1], 0)), 'NC_SHAPE');
+    assert.equal(code(() => ops.transpose(zeros([2, 3]), [0, 0])), 'NC_ARGUMENT');
+    assert.equal(code(() => ops.expandDims(zeros([2]), 5)), 'NC_ARGUMENT');
+    assert.equal(code(() => ops.pad(zeros([2]), -1)), 'NC_ARGUMENT');
+    assert.equal(code(() => binding.copyStrided(zeros([6]), zeros([6]), [6], [1.5], 0, [1], 0)), 'NC_ARGUMENT');
+  }]],
 };
 
 // A view's reference in gather form: the same flat index in another shape.
