@@ -317,6 +317,16 @@ export interface Binding {
   softmaxForward(x: TensorRef, y: TensorRef, axis: number, log: boolean): void;
   /** dx from the forward's output y and dy: y·(dy − Σ dy·y), or dy − exp(y)·Σ dy with `log`. */
   softmaxBackward(y: TensorRef, dy: TensorRef, dx: TensorRef, axis: number, log: boolean): void;
+  /**
+   * The strided copy behind every shape op: for each position `at` of a box of `shape` (1 to 8
+   * positive extents), dst[dstOffset + Σ at[d]·dstStrides[d]] = src[srcOffset + Σ at[d]·srcStrides[d]],
+   * offsets and strides counted in elements of the tensors' own (row-major) shapes. Strides may be
+   * negative, and 0 on the src side (a broadcast). Throws a RangeError (NC_SHAPE) when some address
+   * lies outside src or dst, or when two positions would write one dst element; src and dst must be
+   * different buffers.
+   */
+  copyStrided(src: TensorRef, dst: TensorRef, shape: readonly number[], srcStrides: readonly number[], srcOffset: number,
+    dstStrides: readonly number[], dstOffset: number): void;
 }
 
 /** What `reduce` computes along the reduced axes (and `reduceBackward` differentiates). */

@@ -111,3 +111,6 @@ void ReduceBackward(ReduceOp op, const AxisShape& s, const float* dy, const floa
 // log-softmax with `log`. The backward needs only y: dx = y·(dy − Σ dy·y), or dx = dy − eʸ·Σ dy.
 void SoftmaxForward(const AxisShape& s, bool log, const float* x, float* y);
 void SoftmaxBackward(const AxisShape& s, bool log, const float* y, const float* dy, float* dx);
+// copy — the strided copy (strided_copy.h) behind every shape op: transpose, slice, concat, pad,
+// broadcastTo, clone and their backwards.
+void CopyStrided(const StridedCopy& s, const float* src, float* dst);

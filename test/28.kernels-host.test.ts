@@ -359,6 +359,27 @@ describe('28 CUDA kernels on the host, against the CPU backend', function () {
         }
       });
 
+      it('strided copies: transpose, slice with steps, broadcast, reversed, into a bigger dst (bit for bit)', function () {
+        // [shape, srcStrides, srcOffset, srcSize, dstStrides, dstOffset, dstSize]
+        const copies: [number[], number[], number, number, number[], number, number][] = [
+          [[1000], [1], 0, 1000, [1], 0, 1000],                            // contiguous: one run
+          [[3, 40, 50], [1, 150, 3], 0, 6000, [2000, 50, 1], 0, 6000],     // transpose (40,50,3) -> (3,40,50)
+          [[5, 7, 33], [462, 33, 1], 4, 3000, [231, 33, 1], 0, 1155],      // slice with offset
+          [[9, 20], [100, 3], 7, 1000, [20, 1], 0, 180],                   // slice with step 3
+          [[30, 40], [0, 1], 0, 40, [40, 1], 0, 1200],                     // broadcast rows
+          [[30, 40], [1, 0], 0, 30, [40, 1], 0, 1200],                     // broadcast columns
+          [[25, 31], [-31, -1], 774, 775, [31, 1], 0, 775],                // reversed both axes
+          [[6, 10, 12], [120, 12, 1], 0, 720, [168, 14, 1], 15, 1008],     // into a padded (6,12,14)
+          [[2, 3, 2, 3, 2, 3, 2, 3], [1, 2, 6, 12, 36, 72, 216, 432], 0, 1296, [648, 216, 108, 36, 18, 6, 3, 1], 0, 1296],
+          [[2, 20000], [0, 1], 0, 20000, [20000, 1], 0, 40000],            // rows longer than the CPU's pieces
+          [[40000], [0], 0, 1, [1], 0, 40000],                             // one broadcast value
+        ];
+        for (const [shape, ss, so, srcSize, ds, dof, dstSize] of copies) {
+          const size = shape.reduce((p, d) => p * d, 1);
+          check('copyStrided', [shape, ss, so, randoms(srcSize, srcSize + 3), ds, dof, dstSize], 'exact', size);
+        }
+      });
+
       it('optimizer updates, every kernel variant (bit for bit)', function () {
         const steps: Record<string, unknown>[] = [
           { rule: 'sgd', lr: 0.1, rescale: 0.5 },

@@ -6,11 +6,10 @@ export { batchNorm, BatchNormOpOptions } from './batchnorm';
 export { dense } from './dense';
 export { softmaxCrossEntropy } from './loss';
 export { dropout } from './dropout';
-export { reshape, flatten } from './shape';
+export { reshape, flatten, transpose, expandDims, squeeze, concat, stack, slice, pad, clone, broadcastTo } from './shape';
 export { sum, mean, max, min, argmax, argmin, Axes } from './reduce';
 export { softmax, logSoftmax } from './softmax';
 export * from './arithmetic';  // add, subtract, multiply, divide, …: every function there is an op
-// issue 15 (layers): pooling and window options
 export { Pool2dOptions } from './pool';
 export { WindowMode } from './window';
 // Element-wise ops of one tensor, and where (power and the comparisons are in arithmetic.ts).

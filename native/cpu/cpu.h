@@ -11,6 +11,7 @@
 #include "where.h"
 #include "matmul.h"
 #include "reducers.h"
+#include "strided_copy.h"
 
 namespace nc::cpu {
 

@@ -14,6 +14,7 @@
 #include "where.h"
 #include "matmul.h"
 #include "reducers.h"
+#include "strided_copy.h"
 
 namespace nc::cuda {
 

@@ -70,4 +70,6 @@
   X(reduceBackward, ReduceBackward, 6)         \
   /* softmax.cc */                             \
   X(softmaxForward, SoftmaxForward, 4)         \
-  X(softmaxBackward, SoftmaxBackward, 5)
+  X(softmaxBackward, SoftmaxBackward, 5)       \
+  /* copy.cc */                                \
+  X(copyStrided, CopyStrided, 7)

@@ -327,6 +327,18 @@ export const builders: Record<string, Builder> = {
   softmaxBackward: (c) => {
     const [y, dy, dx] = sameShape(c, 3);
     return [y, dy, dx, c.int(0, y.shape.length - 1), c.next() < 0.5];
+  // A transpose of a random box, sometimes read backwards along its first axis.
+  copyStrided: (c) => {
+    const shape = Array.from({ length: c.int(1, 4) }, () => c.int(1, 6));
+    const contiguous = (s: number[]) => s.map((_, d) => s.slice(d + 1).reduce((a, b) => a * b, 1));
+    const perm = shape.map((_, d) => d).sort(() => c.next() - 0.5);
+    const box = perm.map((a) => shape[a]), srcStrides = perm.map((a) => contiguous(shape)[a]);
+    let srcOffset = 0;
+    if (c.next() < 0.3) {
+      srcOffset = (box[0] - 1) * srcStrides[0];
+      srcStrides[0] = -srcStrides[0];
+    }
+    return [c.tensor(shape), c.tensor(box), box, srcStrides, srcOffset, contiguous(box), 0];
   },
 };
 

@@ -24,6 +24,7 @@
 #include "cuda/activation.h"
 #include "cuda/batchnorm.h"
 #include "cuda/context.h"
+#include "cuda/copy.h"
 #include "cuda/cuda.h"
 #include "cuda/elementwise.h"
 #include "cuda/fill.h"
@@ -530,6 +531,19 @@ const std::map<std::string, Op>& Ops() {
          float *dx = c.Out("dx", s.n * s.c * s.h * s.w), *dgamma = c.Out("dgamma", s.c), *dbeta = c.Out("dbeta", s.c);
          gpu ? cuda::LaunchBatchNormGlobalStatsBackward(kStream, s, x, gamma, dy, mean, invStd, dx, dgamma, dbeta)
              : cpu::BatchNormBackward(s, x, gamma, dy, mean, invStd, /*training=*/false, c.Num(6), dx, dgamma, dbeta);
+       }},
+      // (shape, srcStrides, srcOffset, src, dstStrides, dstOffset, dstSize) -> dst (NaN where not written)
+      {"copyStrided",
+       [](Call& c, bool gpu) {
+         nc::StridedCopy s;
+         std::string why;
+         const int64_t dstSize = c.Int(6);
+         if (!nc::MakeStridedCopy(c.Ints(0), c.Ints(1), c.Int(2), c.Length(3), c.Ints(4), c.Int(5), dstSize, &s, &why)) {
+           throw std::runtime_error("copyStrided: " + why);
+         }
+         const float* src = c.In(3);
+         float* dst = c.Out("dst", dstSize);
+         gpu ? cuda::LaunchCopyStrided(kStream, s, src, dst) : cpu::CopyStrided(s, src, dst);
        }},
       // (step, w, g, s1, s2, s3, normSq: [value]) -> w, s1, s2, s3 (empty states are not passed)
       {"optimizerUpdate",

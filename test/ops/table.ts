@@ -14,6 +14,8 @@ import { argmax, argmin, logSoftmax, max, mean, min, softmax, sum } from './redu
 import type { OpEntry } from './case';
 import { clip, unary } from './unary';
 import { where } from './where';
+// shape ops over the strided copy
+import { broadcastTo, clone, concat, expandDims, pad, slice, squeeze, stack, transpose } from './shape';
 
 export type { OpCase, OpEntry, ErrorCase } from './case';
 
@@ -24,6 +26,8 @@ export const table: OpEntry[] = [
   matmul,
   // reductions and softmax along axes (reduce.ts)
   max, min, argmax, argmin, softmax, logSoftmax,
+  // shape ops over the strided copy
+  transpose, expandDims, squeeze, concat, stack, slice, pad, clone, broadcastTo,
 ];
 
 /**
