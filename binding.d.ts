@@ -34,7 +34,11 @@ export type Activation = 'none' | 'relu' | 'sigmoid' | 'tanh';
 export type ActivationKind = Activation | 'leaky_relu' | 'elu' | 'gelu';
 export type PoolKind = 'max' | 'avg';
 /** The element-wise binary ops of `binary` (native/arithmetic.h's NC_BINARY_OPS). */
-export type BinaryKind = 'add' | 'subtract' | 'multiply' | 'divide' | 'maximum' | 'minimum';
+export type BinaryKind = 'add' | 'subtract' | 'multiply' | 'divide' | 'maximum' | 'minimum' | 'power' | ComparisonKind;
+/** The comparisons among the {@link BinaryKind}s: 1 where true, 0 where not, with zero derivatives. */
+export type ComparisonKind = 'equal' | 'notEqual' | 'greater' | 'greaterEqual' | 'less' | 'lessEqual';
+/** The element-wise unary ops of `unary` (native/unary.h's NC_UNARY_OPS). */
+export type UnaryKind = 'neg' | 'abs' | 'square' | 'sqrt' | 'exp' | 'log' | 'reciprocal' | 'sign';
 
 export interface MemoryInfo {
   device: string;
@@ -158,9 +162,13 @@ export interface Binding {
   /** y = x summed over the dimensions along which y's shape broadcasts to x's (a broadcast's backward). */
   sumTo(x: TensorRef, y: TensorRef): void;
 
-  /** y = act(conv(x, w) + b); x (N,C,H,W), w (O,C,KH,KW), b (O) or null, y (N,O,OH,OW). */
+  /**
+   * y = act(conv(x, w) + b); x (N,C,H,W), w (O,C/groups,KH,KW), b (O) or null, y (N,O,OH,OW); kernel taps
+   * `dilation` cells apart; groups divides C and O.
+   */
   conv2dForward(x: TensorRef, w: TensorRef, b: TensorRef | null, y: TensorRef,
-    stride: readonly [number, number], pad: readonly [number, number], activation: Activation): void;
+    stride: readonly [number, number], pad: readonly [number, number], activation: Activation,
+    dilation: readonly [number, number], groups: number): void;
   /**
    * The whole backward of conv2dForward: dz = dy·act'(y) (y is the forward's output, needed unless
    * activation is 'none'), then dx = conv_transpose(dz, w) when dx is not null, dw and db (when not
@@ -168,21 +176,24 @@ export interface Binding {
    */
   conv2dBackward(x: TensorRef, w: TensorRef, y: TensorRef | null, dy: TensorRef, dx: TensorRef | null,
     dw: TensorRef, db: TensorRef | null, stride: readonly [number, number], pad: readonly [number, number],
-    activation: Activation): void;
+    activation: Activation, dilation: readonly [number, number], groups: number): void;
 
   /**
    * Pooling forward; on the CPU, 'max' with `training` true returns the workspace that the backward
-   * needs (null otherwise, and always null on a GPU).
-   * 'avg' counts padded cells in the divisor (Gluon's and PyTorch's default).
+   * needs (null otherwise; on a GPU only in ceil mode when the last window reaches past the padding).
+   * ceilMode: the output size rounds up (PyTorch's rule). 'avg' counts padded cells in the divisor
+   * when countIncludePad (Gluon's and PyTorch's default), else only cells of x.
    */
   pool2dForward(kind: PoolKind, x: TensorRef, y: TensorRef, window: readonly [number, number],
-    stride: readonly [number, number], pad: readonly [number, number], training: boolean): Storage | null;
+    stride: readonly [number, number], pad: readonly [number, number], training: boolean,
+    ceilMode: boolean, countIncludePad: boolean): Storage | null;
   /**
    * Pooling backward. x and y are the forward's input and output (the GPU backend works from them);
    * workspace is what the forward returned (the CPU backend's max pooling needs it).
    */
   pool2dBackward(kind: PoolKind, x: TensorRef, y: TensorRef, dy: TensorRef, dx: TensorRef, workspace: Storage | null,
-    window: readonly [number, number], stride: readonly [number, number], pad: readonly [number, number]): void;
+    window: readonly [number, number], stride: readonly [number, number], pad: readonly [number, number],
+    ceilMode: boolean, countIncludePad: boolean): void;
 
   /** y = act(x). */
   activationForward(kind: ActivationKind, x: TensorRef, y: TensorRef, alpha: number): void;
@@ -225,10 +236,13 @@ export interface Binding {
   softmaxCrossEntropy(logits: TensorRef, labels: TensorRef, loss: TensorRef): void;
   /** dlogits[n] = dloss[n] * (softmax(logits[n]) - onehot(label[n])). */
   softmaxCrossEntropyBackward(logits: TensorRef, labels: TensorRef, dloss: TensorRef, dlogits: TensorRef): void;
-  /** Number of rows whose arg-max equals the label. */
-  countCorrect(logits: TensorRef, labels: TensorRef): number;
-  /** total[0] += number of rows whose arg-max equals the label, without reading back to the host. */
-  accumulateCorrect(logits: TensorRef, labels: TensorRef, total: TensorRef): void;
+  /**
+   * Number of rows whose label is among the k best scores (k = 1: the first arg-max equals it; k > 1:
+   * fewer than k scores beat it, ties beating it from smaller indices, a NaN score never counting).
+   */
+  countCorrect(logits: TensorRef, labels: TensorRef, k: number): number;
+  /** total[0] += countCorrect(logits, labels, k), without reading back to the host. */
+  accumulateCorrect(logits: TensorRef, labels: TensorRef, total: TensorRef, k: number): void;
 
   /** mask = (u >= p) / (1 - p) with u from the generator keyed by `seed`; y = x * mask. */
   dropoutForward(x: TensorRef, y: TensorRef, mask: TensorRef, p: number, seed: number): void;
@@ -261,7 +275,62 @@ export interface Binding {
     normSq: TensorRef | null): void;
   /** y[0] = Σ x² (+ y[0] when `accumulate`), summed in double, without reading back to the host. */
   sumSquares(x: TensorRef, y: TensorRef, accumulate: boolean): void;
+
+  /** y = kind(x) element-wise; y of x's shape. */
+  unary(kind: UnaryKind, x: TensorRef, y: TensorRef): void;
+  /** dx = dy·kind'(x), from the forward's input x and output y; all four of one shape. */
+  unaryBackward(kind: UnaryKind, x: TensorRef, y: TensorRef, dy: TensorRef, dx: TensorRef): void;
+  /** y = min(max(x, min), max) element-wise; a null bound is none (±Infinity allowed, NaN not). */
+  clip(x: TensorRef, y: TensorRef, min: number | null, max: number | null): void;
+  /** dx = dy where min ≤ x ≤ max, 0 elsewhere (a null bound is none). */
+  clipBackward(x: TensorRef, dy: TensorRef, dx: TensorRef, min: number | null, max: number | null): void;
+  /** y = condition ≠ 0 ? a : b element-wise, the three broadcast together: y has their broadcast shape. */
+  where(condition: TensorRef, a: TensorRef, b: TensorRef, y: TensorRef): void;
+  /**
+   * The backward of `where` before summing: da = dy where condition ≠ 0 and 0 elsewhere, db the rest,
+   * each of dy's (the broadcast) shape, or null when not wanted; condition broadcasts to dy's shape.
+   */
+  whereBackward(condition: TensorRef, dy: TensorRef, da: TensorRef | null, db: TensorRef | null): void;
+  /**
+   * y (batch..., M, N) = op(a) (M,K) · op(b) (K,N) for each product of the batch: a (..., M, K), or
+   * (..., K, M) with transposeA; b (..., K, N), or (..., N, K) with transposeB; both at least 2-d, their
+   * batch dimensions (all but the last two) broadcast as NumPy's, y of the broadcast batch shape.
+   */
+  matmul(a: TensorRef, b: TensorRef, y: TensorRef, transposeA: boolean, transposeB: boolean): void;
+  /**
+   * y = x reduced over its axes [start, end), x seen as (outer, r, inner) with r their product; y
+   * holds outer·inner values in any shape. 'max'/'min' also write the picked position along the
+   * run (row-major, as a float; the first extremum, NaN counting as one) into `indices` when given;
+   * 'argmax'/'argmin' write only that position, into y. `indices` must be null for the other kinds;
+   * max and min take at most 2^24 positions.
+   */
+  reduce(kind: ReduceKind | 'argmax' | 'argmin', x: TensorRef, y: TensorRef, indices: TensorRef | null, start: number,
+    end: number): void;
+  /**
+   * dx (x's shape) of a reduce over [start, end) from dy (outer·inner values): 'sum' spreads dy along
+   * the run, 'mean' spreads dy/r, 'max'/'min' put dy at the forward's `indices` (required; null for
+   * the others) and 0 elsewhere.
+   */
+  reduceBackward(kind: ReduceKind, dy: TensorRef, indices: TensorRef | null, dx: TensorRef, start: number,
+    end: number): void;
+  /** y = softmax(x) along `axis` (log-softmax with `log`), the maximum subtracted first; y of x's shape. */
+  softmaxForward(x: TensorRef, y: TensorRef, axis: number, log: boolean): void;
+  /** dx from the forward's output y and dy: y·(dy − Σ dy·y), or dy − exp(y)·Σ dy with `log`. */
+  softmaxBackward(y: TensorRef, dy: TensorRef, dx: TensorRef, axis: number, log: boolean): void;
+  /**
+   * The strided copy behind every shape op: for each position `at` of a box of `shape` (1 to 8
+   * positive extents), dst[dstOffset + Σ at[d]·dstStrides[d]] = src[srcOffset + Σ at[d]·srcStrides[d]],
+   * offsets and strides counted in elements of the tensors' own (row-major) shapes. Strides may be
+   * negative, and 0 on the src side (a broadcast). Throws a RangeError (NC_SHAPE) when some address
+   * lies outside src or dst, or when two positions would write one dst element; src and dst must be
+   * different buffers.
+   */
+  copyStrided(src: TensorRef, dst: TensorRef, shape: readonly number[], srcStrides: readonly number[], srcOffset: number,
+    dstStrides: readonly number[], dstOffset: number): void;
 }
+
+/** What `reduce` computes along the reduced axes (and `reduceBackward` differentiates). */
+export type ReduceKind = 'sum' | 'mean' | 'max' | 'min';
 
 /** The hyperparameters of {@link Binding.optimizerUpdate}; absent optional fields are 0 or false. */
 export interface OptimizerHyper {

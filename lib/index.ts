@@ -18,6 +18,7 @@ export * as schedule from './optim/schedule';
 export { evaluateAccuracy } from './train/evaluate';
 export { countCorrect } from './ops/accuracy';
 export { TrainingMetrics } from './train/metrics';
+export * as metric from './train/accuracy';
 export { TrainingHistory, EpochRecord, writeCurvesSvg, terminalChart } from './plot';
 export { fit, FitOptions, FitResult } from './train/fit';
 export { NonFiniteError, NonFiniteKind } from './train/finite';

@@ -2,6 +2,7 @@
 // of NC_BINARY_OPS: its expression is compiled into the CPU loop (cpu/arithmetic.cc) and the CUDA
 // kernel (cuda/arithmetic.cu) alike, so the two cannot drift apart.
 #pragma once
+#include <cmath>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -19,7 +20,24 @@ namespace nc {
   X(Divide, "divide", a / b, 1.0f / b, -a / (b * b))  \
   /* NaN wins, as in NumPy and PyTorch; a tie splits the gradient evenly, as in PyTorch */             \
   X(Maximum, "maximum", a > b || a != a ? a : b, a > b ? 1.0f : a == b ? 0.5f : 0.0f, b > a ? 1.0f : a == b ? 0.5f : 0.0f) \
-  X(Minimum, "minimum", a < b || a != a ? a : b, a < b ? 1.0f : a == b ? 0.5f : 0.0f, b < a ? 1.0f : a == b ? 0.5f : 0.0f)
+  X(Minimum, "minimum", a < b || a != a ? a : b, a < b ? 1.0f : a == b ? 0.5f : 0.0f, b < a ? 1.0f : a == b ? 0.5f : 0.0f) \
+  NC_BINARY_POWER_AND_COMPARISONS(X)
+
+// a^b, as NumPy's power (NaN for a < 0 and a non-integer b). Its derivatives follow PyTorch's:
+// ∂/∂a = b·a^(b−1), exact for a < 0 when b is an integer, and 0 where b = 0 (not 0·∞ at a = 0);
+// ∂/∂b = a^b·ln a, 0 at a = 0 with b ≥ 0 (its limit from above), NaN for a < 0 (a^b is not a real
+// function of b there), −∞ at a = 0 with b < 0. A number exponent gets no gradient, so power(x, 2)
+// never computes ∂/∂b. The comparisons give 1 or 0 (NaN compares unequal to everything, as IEEE and
+// NumPy), with zero derivatives: lib/ops/arithmetic.ts does not record them on the tape.
+#define NC_BINARY_POWER_AND_COMPARISONS(X)                                                       \
+  X(Power, "power", powf(a, b), b == 0.0f ? 0.0f : b * powf(a, b - 1.0f),                        \
+    a == 0.0f && b >= 0.0f ? 0.0f : powf(a, b) * logf(a))                                        \
+  X(Equal, "equal", a == b ? 1.0f : 0.0f, 0.0f, 0.0f)                                            \
+  X(NotEqual, "notEqual", a != b ? 1.0f : 0.0f, 0.0f, 0.0f)                                      \
+  X(Greater, "greater", a > b ? 1.0f : 0.0f, 0.0f, 0.0f)                                         \
+  X(GreaterEqual, "greaterEqual", a >= b ? 1.0f : 0.0f, 0.0f, 0.0f)                              \
+  X(Less, "less", a < b ? 1.0f : 0.0f, 0.0f, 0.0f)                                               \
+  X(LessEqual, "lessEqual", a <= b ? 1.0f : 0.0f, 0.0f, 0.0f)
 
 enum class BinaryOp {
 #define NC_BINARY_ENUM(op, name, value, gradA, gradB) op,

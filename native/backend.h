@@ -50,10 +50,12 @@ void DenseBackward(const DenseShape& s, const float* x, const float* w, const fl
 void SoftmaxCrossEntropy(int64_t n, int64_t c, const float* logits, const float* labels, float* loss);
 void SoftmaxCrossEntropyBackward(int64_t n, int64_t c, const float* logits, const float* labels,
                                  const float* dloss, float* dlogits);
-// Rows whose first arg-max equals the label (a host value: the GPU synchronises).
-int64_t CountCorrect(int64_t n, int64_t c, const float* logits, const float* labels);
+// Rows whose label is among the top k scores (a host value: the GPU synchronises). k = 1: the first
+// arg-max (NaNs skipped) equals the label. k > 1: fewer than k scores beat the label's, a tie
+// beating it when its index is smaller (so k = 1 would agree), and a NaN label score never counts.
+int64_t CountCorrect(int64_t n, int64_t c, int64_t k, const float* logits, const float* labels);
 // total[0] += CountCorrect(...), kept where the tensors live (no synchronisation).
-void AccumulateCorrect(int64_t n, int64_t c, const float* logits, const float* labels, float* total);
+void AccumulateCorrect(int64_t n, int64_t c, int64_t k, const float* logits, const float* labels, float* total);
 
 // image — resampling (resize, flips, crops, rotations) by one 2x3 matrix per image, and colour
 // jitter: y = (x - mean)·contrast + mean·brightness per image of `size` values.
@@ -85,3 +87,30 @@ void SumTo(const SumToShape& s, const float* x, float* y);
 void OptimizerUpdate(const OptimizerStep& h, int64_t n, float* w, const float* g, float* s1, float* s2, float* s3,
                      const float* normSq);
 void SumSquares(int64_t n, const float* x, float* out, bool accumulate);
+
+// unary — element-wise y = f(x) (their expressions: unary.h) with dx = dy·f'(x) from x and y; clip
+// (bounds ∓infinity when absent); where: y = cond ≠ 0 ? a : b broadcast, and its backward da = dy
+// where cond ≠ 0, db = dy elsewhere, each of dy's (the broadcast) shape and either null.
+void Unary(UnaryOp op, int64_t n, const float* x, float* y);
+void UnaryBackward(UnaryOp op, int64_t n, const float* x, const float* y, const float* dy, float* dx);
+void Clip(int64_t n, const float* x, float* y, float lo, float hi);
+void ClipBackward(int64_t n, const float* x, const float* dy, float* dx, float lo, float hi);
+void Where(const WhereShape& s, const float* cond, const float* a, const float* b, float* y);
+void WhereBackward(const WhereShape& s, const float* cond, const float* dy, float* da, float* db);
+// matmul — y = op(a)·op(b) per product of the broadcast batch (matmul.h); row-major, contiguous.
+void Matmul(const MatmulShape& s, const float* a, const float* b, float* y);
+// reduce — x viewed as (outer, r, inner) (reducers.h) folded over r into (outer, inner): y = Σ, the mean,
+// or the max/min, with the picked k (as a float) in `indices`. For Max/Min either of y and indices
+// may be null (argmax wants only the index); Sum and Mean take no indices.
+void Reduce(ReduceOp op, const AxisShape& s, const float* x, float* y, float* indices);
+// dx (outer, r, inner) from dy (outer, inner): Sum and Mean spread dy (÷ r) along r; Max and Min put
+// dy where `indices` says and 0 elsewhere.
+void ReduceBackward(ReduceOp op, const AxisShape& s, const float* dy, const float* indices, float* dx);
+
+// softmax — along r of (outer, r, inner), with the maximum subtracted first: y = softmax(x), or
+// log-softmax with `log`. The backward needs only y: dx = y·(dy − Σ dy·y), or dx = dy − eʸ·Σ dy.
+void SoftmaxForward(const AxisShape& s, bool log, const float* x, float* y);
+void SoftmaxBackward(const AxisShape& s, bool log, const float* y, const float* dy, float* dx);
+// copy — the strided copy (strided_copy.h) behind every shape op: transpose, slice, concat, pad,
+// broadcastTo, clone and their backwards.
+void CopyStrided(const StridedCopy& s, const float* src, float* dst);

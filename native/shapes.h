@@ -16,19 +16,25 @@ inline bool BackwardNeedsInput(Activation act) {
   return act == Activation::LeakyRelu || act == Activation::Elu || act == Activation::Gelu;
 }
 
-// x (N,C,H,W) * w (O,C,KH,KW) -> y (N,O,OH,OW)
+// x (N,C,H,W) * w (O,C/G,KH,KW) -> y (N,O,OH,OW). Kernel taps dilh, dilw apart (1: adjacent);
+// G groups: output channels [g·O/G, (g+1)·O/G) see input channels [g·C/G, (g+1)·C/G) only.
 struct ConvShape {
   int64_t n, c, h, w;
   int64_t o, kh, kw;
   int64_t oh, ow;
   int64_t sh, sw, ph, pw;
+  int64_t dilh = 1, dilw = 1, groups = 1;
 };
 
-// x (N,C,H,W) -> y (N,C,OH,OW)
+// x (N,C,H,W) -> y (N,C,OH,OW). Ceil mode's last windows may reach past the right/bottom padding
+// by eh, ew cells (PoolCeilExtra); those cells never count. countPad: an average divides by the
+// window's cells inside the padded input (PyTorch's count_include_pad), else by its cells of x.
 struct PoolShape {
   int64_t n, c, h, w;
   int64_t oh, ow;
   int64_t kh, kw, sh, sw, ph, pw;
+  int64_t eh = 0, ew = 0;
+  bool countPad = true;
 };
 
 // x (N,K) w (M,K) -> y (N,M)
@@ -86,6 +92,20 @@ inline float SampleBilinear(const float* plane, int64_t h, int64_t w, float sx, 
 // Output size of a sliding window, as PyTorch and Gluon compute it (floor).
 inline int64_t WindowOutput(int64_t in, int64_t kernel, int64_t stride, int64_t pad) {
   return (in + 2 * pad - kernel) / stride + 1;
+}
+
+// The output size in ceil mode, PyTorch's rule: round the last partial window up, but drop it when
+// it would start past the input and its left padding (start >= in + pad).
+inline int64_t CeilWindowOutput(int64_t in, int64_t kernel, int64_t stride, int64_t pad) {
+  int64_t out = (in + 2 * pad - kernel + stride - 1) / stride + 1;
+  if ((out - 1) * stride >= in + pad) --out;
+  return out;
+}
+
+// How far the last of `out` windows reaches past the right padding (0 when it does not).
+inline int64_t PoolCeilExtra(int64_t in, int64_t kernel, int64_t stride, int64_t pad, int64_t out) {
+  const int64_t reach = (out - 1) * stride + kernel - (in + 2 * pad);
+  return reach > 0 ? reach : 0;
 }
 
 }  // namespace nc

@@ -43,12 +43,20 @@ forEachDevice('ops against the float64 reference', () => {
       const logits = ref.randomArr([50, 10], rng);
       const labels = Array.from({ length: 50 }, (_, i) => (i * 7) % 10);
       const [lt, yt] = [toTensor(logits), Tensor.fromArray(labels, undefined, dev())];
+      for (const k of [1, 3, 10]) {
+        const topK = ref.countCorrect(logits, labels, k);
+        assert.equal(binding.countCorrect(lt, yt, k), topK, `top ${k}`);
+        const sum = Tensor.full([1], 3, dev());
+        binding.accumulateCorrect(lt, yt, sum, k);
+        binding.accumulateCorrect(lt, yt, sum, k);
+        assert.equal(sum.item(), 3 + 2 * topK, `top ${k}, accumulated`);
+      }
+      assert.equal(ref.countCorrect(logits, labels, 10), 50, 'top 10 of 10 classes: all');
+      // Ties: a label tied with a smaller index loses its place to it, as the first arg-max does.
+      const tied = Tensor.fromArray([1, 1, 0, 1, 1, 0], [2, 3], dev());
+      const tiedLabels = Tensor.fromArray([1, 0], undefined, dev());
+      assert.deepEqual([1, 2].map((k) => binding.countCorrect(tied, tiedLabels, k)), [1, 2]);
       const expected = ref.countCorrect(logits, labels);
-      assert.equal(binding.countCorrect(lt, yt), expected);
-      const total = Tensor.full([1], 3, dev());
-      binding.accumulateCorrect(lt, yt, total);
-      binding.accumulateCorrect(lt, yt, total);
-      assert.equal(total.item(), 3 + 2 * expected);
       const metrics = new TrainingMetrics(dev());
       const l = ops.softmaxCrossEntropy(lt, yt);
       metrics.add(l, lt, yt);

@@ -227,7 +227,7 @@ describe(gpuTitle('GPU cuDNN use: on the GPU'), function () {
     const data = binding.alloc('gpu:0', bytes);
     try {
       const wide: TensorRef = { data, shape: [1, 1, 1, 2 ** 31] };
-      assert.throws(() => binding.pool2dForward('max', wide, wide, [1, 1], [1, 1], [0, 0], false),
+      assert.throws(() => binding.pool2dForward('max', wide, wide, [1, 1], [1, 1], [0, 0], false, false, true),
         /^RangeError: pool2dForward: x of shape \(1,1,1,2147483648\): dimension 2147483648 exceeds cuDNN's int range \(2147483647\)$/);
       const many: TensorRef = { data, shape: [2, 2 ** 30] };
       assert.throws(() => binding.activationForward('relu', many, many, 0),

@@ -33,8 +33,22 @@ const SUMMED = { rtol: 1e-6, atol: 1e-7 };  // sums in double, in another order
 const LOOP_UNIT: Record<string, [number, boolean]> = {
   SoftmaxCrossEntropyKernel: [8, true], SoftmaxCrossEntropyBackwardKernel: [8, true], CountCorrectKernel: [8, true],
   GlobalStatsBackwardKernel: [1, true], ColorJitterKernel: [256, false],
+  // reductions and softmax: one tile a round (axisTiles below counts them)
+  'ReduceKernel<kOp>': [1, true], SoftmaxForwardKernel: [1, true], SoftmaxBackwardKernel: [1, true],
 };
 const NO_LOOP = new Set(['AddCountKernel', 'SumFinalKernel']);  // SumFinal: its own case below
+NO_LOOP.add('ReduceChunksKernel<kOp>');  // never the first launch: its own case below
+
+/** The tiles of cuda/axis_groups.h's MakeAxisGroups for (outer, r, inner): the reduce and softmax kernels' loop. */
+function axisTiles([outer, r, inner]: number[], split: boolean): number {
+  const tiles = (chunks: number) => {
+    const length = Math.ceil(r / chunks), rows = outer * Math.ceil(r / length);
+    return inner > 1 ? rows * Math.ceil(inner / 32) : Math.ceil(rows / (length >= 512 ? 1 : 8));
+  };
+  const whole = tiles(1);
+  if (!split || whole >= 512 || r < 2048) return whole;
+  return tiles(Math.min(Math.ceil(512 / whole), Math.floor(r / 1024), 256));
+}
 
 // The suites' seeded generator (reference.ts), so that a failure can be replayed.
 function rng(seed: number): () => number {
@@ -143,6 +157,39 @@ describe('28 CUDA kernels on the host, against the CPU backend', function () {
         }
       });
 
+      it('unary ops, clip and where, forward and backward (bit for bit)', function () {
+        // every kind in native/unary.h's NC_UNARY_OPS: X(Enum, "name", ...)
+        const unaryKinds = [...fs.readFileSync(path.join(root, 'native', 'unary.h'), 'utf8').matchAll(/X\(\w+, "(\w+)"/g)].map((m) => m[1]);
+        assert.ok(unaryKinds.includes('neg') && unaryKinds.includes('sign'), `kinds: ${unaryKinds}`);
+        for (const n of [1, 257, 3001]) {
+          const x = randoms(n, n + 11, 6), dy = randoms(n, n + 12);
+          if (n > 5) x.set([0, -0, NaN, Infinity, -Infinity]);  // zeros, NaN and infinities on both sides alike
+          for (const kind of unaryKinds) {
+            const y = host.run('cpu', 'unary', [kind, x]).outputs.y as Float32Array;
+            check('unary', [kind, x], 'exact', n);
+            check('unaryBackward', [kind, x, y, dy], 'exact', n);
+          }
+          for (const [lo, hi] of [[-1, 1.5], [-Infinity, 0.25], [-0.5, Infinity], [1, -1]]) {
+            check('clip', [x, lo, hi], 'exact', n);
+            check('clipBackward', [x, dy, lo, hi], 'exact', n);
+          }
+        }
+        // [condition, a, b] shapes: equal, a scalar, rows and columns, leading dimensions missing
+        const triples: [number[], number[], number[]][] = [[[7, 300], [7, 300], [7, 300]], [[7, 300], [1], [7, 300]],
+          [[7, 1], [300], [7, 300]], [[3, 1, 50], [4, 1], [1]], [[2, 3, 4, 5], [3, 1, 5], [4, 1]]];
+        const size = (s: number[]) => s.reduce((p, d) => p * d, 1);
+        for (const [cs, as, bs] of triples) {
+          const r = rng(size(cs));
+          // mostly 0/1, with other non-zero values and NaN (true, as in NumPy)
+          const cond = Float32Array.from({ length: size(cs) }, () => { const u = r(); return u < 0.45 ? 0 : u < 0.9 ? 1 : u < 0.95 ? -2.5 : NaN; });
+          const a = randoms(size(as), size(as) + 1), b = randoms(size(bs), size(bs) + 2);
+          const ndim = Math.max(cs.length, as.length, bs.length);
+          const out = Array.from({ length: ndim }, (_, d) => Math.max(...[cs, as, bs].map((s) => s[d - ndim + s.length] ?? 1)));
+          check('where', [cs, cond, as, a, bs, b], 'exact', size(out));
+          check('whereBackward', [cs, cond, out, randoms(size(out), 9)], 'exact', size(out));
+        }
+      });
+
       it('sum and sum of squares (double, another order)', function () {
         for (const n of [0, 1, 31, 257, 1000, 5000]) {
           const x = randoms(n, 3 * n + 1);
@@ -178,8 +225,10 @@ describe('28 CUDA kernels on the host, against the CPU backend', function () {
             for (let j = 1; j < c; ++j) best = logits[i * c + j] > logits[i * c + best] ? j : best;
             labels[i] = best;
           }
-          check('countCorrect', [c, logits, labels], 'exact', n);
-          check('accumulateCorrect', [c, logits, labels, Float32Array.of(5)], 'exact', n);
+          for (const k of [1, 2, 5]) {
+            check('countCorrect', [c, logits, labels, k], 'exact', n);
+            check('accumulateCorrect', [c, logits, labels, Float32Array.of(5), k], 'exact', n);
+          }
         }
       });
 
@@ -219,6 +268,31 @@ describe('28 CUDA kernels on the host, against the CPU backend', function () {
         }
       });
 
+      // pool.cu: what the GPU runs when ceil mode's last windows reach past the padding. The forward
+      // keeps the CPU's argmax (ties and NaN to the first), the backward gathers in the CPU's order.
+      it('pooling in ceil mode, max and average with and without padded cells counted', function () {
+        // [n, c, h, w, kh, kw, sh, sw, ph, pw]
+        for (const d of [[1, 1, 5, 5, 2, 2, 2, 2, 0, 0], [2, 3, 7, 6, 3, 3, 2, 2, 1, 1], [1, 2, 9, 11, 3, 2, 3, 2, 1, 0],
+          [2, 4, 20, 21, 3, 3, 2, 2, 0, 1]]) {
+          const [n, c, h, w] = d;
+          const x = randoms(n * c * h * w, h + w);
+          x[3] = x[4];  // a tie
+          if (d[0] === 2) x[7] = NaN;
+          for (const isMax of [true, false]) {
+            for (const ceilMode of [true, false]) {
+              for (const countPad of isMax ? [true] : [true, false]) {
+                const head = [d, isMax, ceilMode, countPad];
+                const forward = host.run('cpu', 'poolForward', [...head, x] as Value[]);
+                const y = forward.outputs.y as Float32Array;
+                check('poolForward', [...head, x] as Value[], 'exact', y.length);
+                const argmax = isMax ? forward.outputs.argmax as Float32Array : new Float32Array(0);
+                check('poolBackward', [...head, randoms(y.length, y.length), argmax] as Value[], 'exact', x.length);
+              }
+            }
+          }
+        }
+      });
+
       it('leaky relu, ELU and GELU, forward and backward (oneDNN on the CPU)', function () {
         for (const n of [1, 257, 1500]) {
           const x = randoms(n, n + 5, 8);
@@ -246,6 +320,63 @@ describe('28 CUDA kernels on the host, against the CPU backend', function () {
           const mean = randoms(c, c + 3, 1), invStd = randoms(c, c + 4).map((v) => Math.abs(v) + 0.5);
           check('batchNormGlobalStatsBackward', [[n, c, h, w], x, gamma, dy, mean, invStd, 1e-5],
             { dx: { rtol: 1e-5, atol: 1e-6 }, dgamma: { rtol: 1e-4, atol: 1e-5 }, dbeta: { rtol: 1e-4, atol: 1e-5 } }, c);
+        }
+      });
+
+      it('reductions over an axis: sums (double, another order), max and min with their indices (bit for bit)', function () {
+        // (outer, r, inner): warp rows, block rows, block rows cut into chunks, columns, columns cut into chunks
+        for (const dims of [[1, 1, 1], [37, 10, 1], [5, 600, 1], [3, 5000, 1], [4, 7, 45], [2, 3, 100], [1, 2500, 40]]) {
+          const n = dims[0] * dims[1] * dims[2], outputs = dims[0] * dims[2], seed = n + dims[2];
+          const x = randoms(n, seed);
+          // few distinct values (ties everywhere) and some NaNs: the picked index must agree exactly
+          const r = rng(seed + 1);
+          const ties = Float32Array.from({ length: n }, () => (r() < 0.02 ? NaN : Math.floor(r() * 5)));
+          const work = axisTiles(dims, true);
+          for (const kind of ['sum', 'mean']) check('reduce', [kind, dims, x, 'y'], SUMMED, work);
+          for (const kind of ['max', 'min']) {
+            check('reduce', [kind, dims, x, 'both'], 'exact', work);
+            check('reduce', [kind, dims, ties, 'both'], 'exact', work);
+            check('reduce', [kind, dims, ties, 'indices'], 'exact', work);  // argmax, argmin
+            check('reduce', [kind, dims, x, 'y'], 'exact', work);
+          }
+          const dy = randoms(outputs, seed + 2);
+          const indices = Float32Array.from({ length: outputs }, (_, j) => (j * 7) % dims[1]);
+          for (const kind of ['sum', 'mean']) check('reduceBackward', [kind, dims, dy, new Float32Array(0)], 'exact', n);
+          for (const kind of ['max', 'min']) check('reduceBackward', [kind, dims, dy, indices], 'exact', n);
+        }
+      });
+
+      it('softmax and log-softmax over an axis, forward and backward', function () {
+        for (const dims of [[1, 1, 1], [37, 10, 1], [5, 600, 1], [4, 7, 45], [2, 3, 100], [1, 2500, 40]]) {
+          const n = dims[0] * dims[1] * dims[2];
+          const x = randoms(n, n + 3, 20), dy = randoms(n, n + 4);
+          const work = axisTiles(dims, false);
+          for (const log of [false, true]) {
+            check('softmaxForward', [log, dims, x], { rtol: 1e-6, atol: 1e-7 }, work);
+            const y = host.run('cpu', 'softmaxForward', [log, dims, x]).outputs.y as Float32Array;
+            check('softmaxBackward', [log, dims, y, dy], { rtol: 1e-5, atol: 1e-6 }, work);
+          }
+        }
+      });
+
+      it('strided copies: transpose, slice with steps, broadcast, reversed, into a bigger dst (bit for bit)', function () {
+        // [shape, srcStrides, srcOffset, srcSize, dstStrides, dstOffset, dstSize]
+        const copies: [number[], number[], number, number, number[], number, number][] = [
+          [[1000], [1], 0, 1000, [1], 0, 1000],                            // contiguous: one run
+          [[3, 40, 50], [1, 150, 3], 0, 6000, [2000, 50, 1], 0, 6000],     // transpose (40,50,3) -> (3,40,50)
+          [[5, 7, 33], [462, 33, 1], 4, 3000, [231, 33, 1], 0, 1155],      // slice with offset
+          [[9, 20], [100, 3], 7, 1000, [20, 1], 0, 180],                   // slice with step 3
+          [[30, 40], [0, 1], 0, 40, [40, 1], 0, 1200],                     // broadcast rows
+          [[30, 40], [1, 0], 0, 30, [40, 1], 0, 1200],                     // broadcast columns
+          [[25, 31], [-31, -1], 774, 775, [31, 1], 0, 775],                // reversed both axes
+          [[6, 10, 12], [120, 12, 1], 0, 720, [168, 14, 1], 15, 1008],     // into a padded (6,12,14)
+          [[2, 3, 2, 3, 2, 3, 2, 3], [1, 2, 6, 12, 36, 72, 216, 432], 0, 1296, [648, 216, 108, 36, 18, 6, 3, 1], 0, 1296],
+          [[2, 20000], [0, 1], 0, 20000, [20000, 1], 0, 40000],            // rows longer than the CPU's pieces
+          [[40000], [0], 0, 1, [1], 0, 40000],                             // one broadcast value
+        ];
+        for (const [shape, ss, so, srcSize, ds, dof, dstSize] of copies) {
+          const size = shape.reduce((p, d) => p * d, 1);
+          check('copyStrided', [shape, ss, so, randoms(srcSize, srcSize + 3), ds, dof, dstSize], 'exact', size);
         }
       });
 
@@ -287,6 +418,21 @@ describe('28 CUDA kernels on the host, against the CPU backend', function () {
       const cpu = host.run('cpu', 'sum', [x, true, false, Float32Array.of(0)]);
       assert.deepEqual(gpu.launches.map((l) => [l.kernel, l.grid]), [['SumPartialsKernel<true>', 260], ['SumFinalKernel', 1]]);
       compare('sum', gpu.outputs.out, cpu.outputs.out, SUMMED);
+    } finally {
+      host.setOptions({});
+    }
+  });
+
+  it('ReduceChunks merges more outputs than two blocks of threads hold (kMaxBlocks 2)', function () {
+    host.setOptions({ caps: { kMaxBlocks: 2 }, reverse: true });
+    try {
+      const dims = [1, 2048, 600], x = randoms(2048 * 600, 11);
+      for (const kind of ['sum', 'max']) {
+        const args = [kind, dims, x, kind === 'sum' ? 'y' : 'both'];
+        const gpu = host.run('gpu', 'reduce', args), cpu = host.run('cpu', 'reduce', args);
+        assert.deepEqual(gpu.launches.map((l) => [l.kernel, l.grid]), [['ReduceKernel<kOp>', 2], ['ReduceChunksKernel<kOp>', 2]]);
+        for (const name of Object.keys(cpu.outputs)) compare(`reduce ${kind} ${name}`, gpu.outputs[name], cpu.outputs[name], kind === 'sum' ? SUMMED : 'exact');
+      }
     } finally {
       host.setOptions({});
     }

@@ -24,7 +24,7 @@ describe('native error codes', () => {
     ['a buffer too small for its shape', () => binding.fillConstant({ data: Tensor.zeros([1]).data, shape: [4] }, 0),
       'NC_SHAPE', /^RangeError: fillConstant: y of shape \(4\) needs 16 bytes but its buffer holds 4$/],
     ['a window that does not fit',
-      () => binding.pool2dForward('max', Tensor.zeros([1, 1, 3, 3]), Tensor.zeros([1, 1, 1, 1]), [5, 5], [1, 1], [0, 0], false),
+      () => binding.pool2dForward('max', Tensor.zeros([1, 1, 3, 3]), Tensor.zeros([1, 1, 1, 1]), [5, 5], [1, 1], [0, 0], false, false, true),
       'NC_SHAPE', /^RangeError: pool2dForward: window 5x5 is larger than the padded input 3x3 of \(1,1,3,3\)$/],
     ['an unknown device', () => binding.alloc('tpu:0', 4),
       'NC_DEVICE', /^RangeError: alloc: (unknown device 'tpu:0'|no backend for device 'tpu:0')/],

@@ -470,15 +470,18 @@ export function softmaxCrossEntropyBackward(logits: Arr, labels: Labels, dloss: 
   return dlogits;
 }
 
-/** Number of rows of logits (N,C) whose arg-max (first maximum on ties) equals the label. */
-export function countCorrect(logits: Arr, labels: Labels): number {
+/**
+ * Number of rows of logits (N,C) whose label is among the k best: the rows sorted by score (ties:
+ * smaller index first), the label within the first k places.
+ */
+export function countCorrect(logits: Arr, labels: Labels, k = 1): number {
   const [N, C] = logits.shape;
   const lab = values(labels);
   let correct = 0;
   for (let n = 0; n < N; n++) {
-    let best = 0;
-    for (let c = 1; c < C; c++) if (logits.data[n * C + c] > logits.data[n * C + best]) best = c;
-    if (best === lab[n]) correct++;
+    const order = Array.from({ length: C }, (_, c) => c)
+      .sort((a, b) => logits.data[n * C + b] - logits.data[n * C + a] || a - b);
+    if (order.slice(0, k).includes(lab[n])) correct++;
   }
   return correct;
 }

@@ -9,3 +9,7 @@ export { Activation, ActivationLayerKind, LeakyReLU, ELU, GELU } from './activat
 export { Dense, DenseOptions } from './dense';
 export { Dropout } from './dropout';
 export { Flatten } from './flatten';
+// issue 15 (layers): new layers
+export { GlobalMaxPool2D, Pool2DOptions } from './pool';
+export { Identity } from './identity';
+export { LayerNorm, LayerNormOptions } from './layernorm';

@@ -1,31 +1,13 @@
 // Element-wise arithmetic with NumPy broadcasting: add, subtract, multiply, divide,
-// maximum and minimum, as functions and as
+// maximum, minimum and power, and the comparisons, as functions and as
 // Tensor methods. A number operand is a one-element tensor. The native `binary` and `binaryBackward`
 // compute any of them: each op and its derivatives are one line of native/arithmetic.h.
-import type { BinaryKind } from '../../binding';
+import type { BinaryKind, ComparisonKind } from '../../binding';
 import { binding } from '../core/binding';
 import { recordOp, requiresGrad } from '../core/autograd';
-import { Tensor, formatShape, requireTensor } from '../core/tensor';
-import { invalidArg } from '../core/check';
-import { codedError, shapeError } from '../core/errors';
-
-/** The shape that a and b broadcast to (NumPy's rule: right-aligned, each pair equal or one of them 1). */
-function broadcastShape(op: string, a: readonly number[], b: readonly number[]): number[] {
-  const ndim = Math.max(a.length, b.length);
-  return Array.from({ length: ndim }, (_, d) => {
-    const ea = a[d - ndim + a.length] ?? 1, eb = b[d - ndim + b.length] ?? 1;
-    if (ea !== eb && ea !== 1 && eb !== 1) throw shapeError(op, `shapes ${formatShape(a)} and ${formatShape(b)} do not broadcast`);
-    return ea === 1 ? eb : ea;
-  });
-}
-
-/** A Tensor operand as it is, a number as a one-element tensor on `like`'s device. */
-function operand(op: string, name: string, v: Tensor | number, like: Tensor | number): Tensor {
-  if (typeof v === 'number') return Tensor.fromArray([v], [1], like instanceof Tensor ? like.device : undefined);
-  if (!(v instanceof Tensor)) throw invalidArg(op, name, 'a Tensor or a number', v);
-  requireTensor(op, name, v);
-  return v;
-}
+import { Tensor } from '../core/tensor';
+import { codedError } from '../core/errors';
+import { broadcastShape, operand, sumBack } from './broadcast';
 
 /**
  * The gradients of y = a <kind> b for dy, each summed back to its operand's shape: the native
@@ -37,14 +19,7 @@ function gradients(kind: BinaryKind, a: Tensor, b: Tensor, dy: Tensor): (Tensor 
   return [sumBack(da, a.shape), sumBack(db, b.shape)];
 }
 
-/** g summed back to `shape` (g itself when it has that shape already; otherwise g is freed). */
-function sumBack(g: Tensor | null, shape: readonly number[]): Tensor | null {
-  if (!g || (g.ndim === shape.length && g.shape.every((d, i) => d === shape[i]))) return g;
-  const summed = Tensor.empty(shape, g.device);
-  binding.sumTo(g, summed);
-  g.dispose();
-  return summed;
-}
+const COMPARISONS: readonly ComparisonKind[] = ['equal', 'notEqual', 'greater', 'greaterEqual', 'less', 'lessEqual'];
 
 function binary(kind: BinaryKind, aIn: Tensor | number, bIn: Tensor | number): Tensor {
   const a = operand(kind, 'a', aIn, bIn);
@@ -53,6 +28,10 @@ function binary(kind: BinaryKind, aIn: Tensor | number, bIn: Tensor | number): T
   const y = Tensor.empty(broadcastShape(kind, a.shape, b.shape), a.device);
   binding.binary(kind, a, b, y);
   const owned = [a, b].filter((t, i) => t !== [aIn, bIn][i]);  // the one-element tensors made here
+  if (COMPARISONS.includes(kind as ComparisonKind)) {  // a mask: no gradient, nothing on the tape
+    owned.forEach((t) => t.dispose());
+    return y;
+  }
   recordOp(kind, y, [a, b], (dy) => gradients(kind, a, b, dy),
     () => owned.forEach((t) => t.dispose()));
   return y;
@@ -71,6 +50,28 @@ export const maximum = (a: Tensor | number, b: Tensor | number): Tensor => binar
 /** The smaller of a and b element-wise, broadcast; NaN if either is (a tie splits the gradient evenly). */
 export const minimum = (a: Tensor | number, b: Tensor | number): Tensor => binary('minimum', a, b);
 
+// power and the comparisons (NumPy's names).
+/**
+ * a to the power b element-wise, broadcast (NumPy's `power`): NaN where a < 0 and b is not an integer.
+ * The gradient with respect to a is b·a^(b−1) (right for a < 0 with an integer b, as power(x, 2)); that
+ * with respect to b, a^b·ln a, is 0 at a = 0 with b ≥ 0 and NaN for a < 0 (PyTorch's choices). A
+ * number exponent gets no gradient.
+ * @example ops.power(x, 2)  // x², also x.power(2)
+ */
+export const power = (a: Tensor | number, b: Tensor | number): Tensor => binary('power', a, b);
+/** 1 where a = b, 0 elsewhere, broadcast (NaN equals nothing). A mask: no gradient flows through it. */
+export const equal = (a: Tensor | number, b: Tensor | number): Tensor => binary('equal', a, b);
+/** 1 where a ≠ b, 0 elsewhere, broadcast (NaN differs from everything). No gradient. */
+export const notEqual = (a: Tensor | number, b: Tensor | number): Tensor => binary('notEqual', a, b);
+/** 1 where a > b, 0 elsewhere, broadcast. No gradient. */
+export const greater = (a: Tensor | number, b: Tensor | number): Tensor => binary('greater', a, b);
+/** 1 where a ≥ b, 0 elsewhere, broadcast. No gradient. */
+export const greaterEqual = (a: Tensor | number, b: Tensor | number): Tensor => binary('greaterEqual', a, b);
+/** 1 where a < b, 0 elsewhere, broadcast. No gradient. */
+export const less = (a: Tensor | number, b: Tensor | number): Tensor => binary('less', a, b);
+/** 1 where a ≤ b, 0 elsewhere, broadcast. No gradient. */
+export const lessEqual = (a: Tensor | number, b: Tensor | number): Tensor => binary('lessEqual', a, b);
+
 declare module '../core/tensor' {
   interface Tensor {
     /** this + other, broadcast (see ops.add). */
@@ -85,6 +86,20 @@ declare module '../core/tensor' {
     maximum(other: Tensor | number): Tensor;
     /** The smaller of this and other element-wise, broadcast (see ops.minimum). */
     minimum(other: Tensor | number): Tensor;
+    /** this to the power other element-wise, broadcast (see ops.power). */
+    power(other: Tensor | number): Tensor;
+    /** 1 where this = other, else 0, broadcast (see ops.equal). */
+    equal(other: Tensor | number): Tensor;
+    /** 1 where this ≠ other, else 0, broadcast (see ops.notEqual). */
+    notEqual(other: Tensor | number): Tensor;
+    /** 1 where this > other, else 0, broadcast (see ops.greater). */
+    greater(other: Tensor | number): Tensor;
+    /** 1 where this ≥ other, else 0, broadcast (see ops.greaterEqual). */
+    greaterEqual(other: Tensor | number): Tensor;
+    /** 1 where this < other, else 0, broadcast (see ops.less). */
+    less(other: Tensor | number): Tensor;
+    /** 1 where this ≤ other, else 0, broadcast (see ops.lessEqual). */
+    lessEqual(other: Tensor | number): Tensor;
   }
 }
 // Methods as in sharp's topic files: each op file puts its own onto the prototype (names as
@@ -96,4 +111,11 @@ Object.assign(Tensor.prototype, {
   divide(this: Tensor, other: Tensor | number) { return divide(this, other); },
   maximum(this: Tensor, other: Tensor | number) { return maximum(this, other); },
   minimum(this: Tensor, other: Tensor | number) { return minimum(this, other); },
+  power(this: Tensor, other: Tensor | number) { return power(this, other); },
+  equal(this: Tensor, other: Tensor | number) { return equal(this, other); },
+  notEqual(this: Tensor, other: Tensor | number) { return notEqual(this, other); },
+  greater(this: Tensor, other: Tensor | number) { return greater(this, other); },
+  greaterEqual(this: Tensor, other: Tensor | number) { return greaterEqual(this, other); },
+  less(this: Tensor, other: Tensor | number) { return less(this, other); },
+  lessEqual(this: Tensor, other: Tensor | number) { return lessEqual(this, other); },
 });

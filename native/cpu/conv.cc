@@ -16,12 +16,27 @@ namespace {
 
 struct ConvDescs {
   memory::desc src, weights, bias, dst;
-  memory::dims strides, padding;
+  memory::dims strides, dilates, padding;
 };
 
+// Grouped weights are 5-d for oneDNN: (G, O/G, C/G, KH, KW), the same bytes as our (O, C/G, KH, KW).
+memory::dims WeightDims(const ConvShape& s) {
+  if (s.groups == 1) return {s.o, s.c, s.kh, s.kw};
+  return {s.groups, s.o / s.groups, s.c / s.groups, s.kh, s.kw};
+}
+
+// oneDNN counts dilation as the cells skipped between taps: 0 for a plain kernel.
+memory::dims Dilates(const ConvShape& s) { return {s.dilh - 1, s.dilw - 1}; }
+
+// Our weights as stored: plain row-major, 4-d or (grouped) 5-d.
+memory::desc PlainWeights(const ConvShape& s) {
+  return memory::desc(WeightDims(s), memory::data_type::f32,
+                      s.groups == 1 ? memory::format_tag::oihw : memory::format_tag::goihw);
+}
+
 ConvDescs PlainDescs(const ConvShape& s) {
-  return {PlainDesc({s.n, s.c, s.h, s.w}), PlainDesc({s.o, s.c, s.kh, s.kw}), PlainDesc({s.o}),
-          PlainDesc({s.n, s.o, s.oh, s.ow}), {s.sh, s.sw}, {s.ph, s.pw}};
+  return {PlainDesc({s.n, s.c, s.h, s.w}), PlainWeights(s), PlainDesc({s.o}),
+          PlainDesc({s.n, s.o, s.oh, s.ow}), {s.sh, s.sw}, Dilates(s), {s.ph, s.pw}};
 }
 
 // The same problem in the layouts the kernels run in. The forward takes oneDNN's choice (`any`).
@@ -32,19 +47,20 @@ ConvDescs KernelDescs(const ConvShape& s, bool backward) {
   const bool narrowChannels = s.c < 16 || s.o < 16;
   const auto activations = backward && narrowChannels ? memory::format_tag::nhwc : memory::format_tag::any;
   auto desc = [](const memory::dims& d, memory::format_tag tag) { return memory::desc(d, memory::data_type::f32, tag); };
-  return {desc({s.n, s.c, s.h, s.w}, activations), desc({s.o, s.c, s.kh, s.kw}, memory::format_tag::any),
-          PlainDesc({s.o}), desc({s.n, s.o, s.oh, s.ow}, activations), {s.sh, s.sw}, {s.ph, s.pw}};
+  return {desc({s.n, s.c, s.h, s.w}, activations), desc(WeightDims(s), memory::format_tag::any),
+          PlainDesc({s.o}), desc({s.n, s.o, s.oh, s.ow}, activations), {s.sh, s.sw}, Dilates(s), {s.ph, s.pw}};
 }
 
 std::string ShapeKey(const char* op, const ConvShape& s, int64_t extra) {
-  return Key(op, {s.n, s.c, s.h, s.w, s.o, s.kh, s.kw, s.sh, s.sw, s.ph, s.pw, extra});
+  return Key(op, {s.n, s.c, s.h, s.w, s.o, s.kh, s.kw, s.sh, s.sw, s.ph, s.pw, s.dilh, s.dilw, s.groups, extra});
 }
 
 // The forward descriptor is also the hint that backward primitives are built against.
 dnnl::convolution_forward::primitive_desc ForwardPd(const ConvShape& s, bool withBias, Activation act) {
   ConvDescs d = KernelDescs(s, false);
   dnnl::convolution_forward::desc desc(prop_kind::forward_training, algorithm::convolution_direct, d.src, d.weights,
-                                       withBias ? d.bias : memory::desc(), d.dst, d.strides, d.padding, d.padding);
+                                       withBias ? d.bias : memory::desc(), d.dst, d.strides, d.dilates, d.padding,
+                                       d.padding);
   return dnnl::convolution_forward::primitive_desc(desc, ActivationAttr(act), Engine());
 }
 
@@ -76,7 +92,7 @@ void BackwardData(const ConvShape& s, const float* dy, const float* w, float* dx
   const auto& entry = CachedOrBuild(ShapeKey("conv_bwd_data", s, 0), [&] {
     ConvDescs a = KernelDescs(s, true);
     dnnl::convolution_backward_data::desc desc(algorithm::convolution_direct, a.src, a.weights, a.dst, a.strides,
-                                               a.padding, a.padding);
+                                               a.dilates, a.padding, a.padding);
     dnnl::convolution_backward_data::primitive_desc pd(desc, UserScratchpad(), Engine(), ForwardPd(s, false, Activation::None));
     ConvDescs d = PlainDescs(s);
     CachedPrimitive e{dnnl::convolution_backward_data(pd), {}, {}};
@@ -93,8 +109,8 @@ void BackwardWeights(const ConvShape& s, const float* x, const float* dy, float*
   const auto& entry = CachedOrBuild(ShapeKey("conv_bwd_weights", s, withBias), [&] {
     ConvDescs a = KernelDescs(s, true);
     dnnl::convolution_backward_weights::desc desc(algorithm::convolution_direct, a.src, a.weights,
-                                                  withBias ? a.bias : memory::desc(), a.dst, a.strides, a.padding,
-                                                  a.padding);
+                                                  withBias ? a.bias : memory::desc(), a.dst, a.strides, a.dilates,
+                                                  a.padding, a.padding);
     dnnl::convolution_backward_weights::primitive_desc pd(desc, UserScratchpad(), Engine(), ForwardPd(s, withBias, Activation::None));
     ConvDescs d = PlainDescs(s);
     CachedPrimitive e{dnnl::convolution_backward_weights(pd), {}, {}};

@@ -246,7 +246,10 @@ AccumulateFn PickAccumulate(int64_t kw) {
 
 }  // namespace
 
-bool IsNarrowConv(const ConvShape& s) { return s.c * s.kh * s.kw <= 32; }
+// The direct kernels know neither dilation nor groups: those go to oneDNN.
+bool IsNarrowConv(const ConvShape& s) {
+  return s.c * s.kh * s.kw <= 32 && s.dilh == 1 && s.dilw == 1 && s.groups == 1;
+}
 
 void NarrowConv2dForward(const ConvShape& s, const float* x, const float* w, const float* b, float* y) {
   const std::vector<float> blocked = BlockWeights(s, w);

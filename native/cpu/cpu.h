@@ -7,6 +7,11 @@
 #include "shapes.h"
 #include "optim.h"
 #include "arithmetic.h"
+#include "unary.h"
+#include "where.h"
+#include "matmul.h"
+#include "reducers.h"
+#include "strided_copy.h"
 
 namespace nc::cpu {
 

@@ -45,21 +45,31 @@ void SoftmaxCrossEntropyBackward(int64_t n, int64_t c, const float* logits, cons
   }
 }
 
-// Rows whose first maximal logit sits at the label.
-int64_t CountCorrect(int64_t n, int64_t c, const float* logits, const float* labels) {
+// Top 1: the row's first maximal logit sits at the label. Top k: fewer than k scores beat the
+// label's (see backend.h).
+int64_t CountCorrect(int64_t n, int64_t c, int64_t k, const float* logits, const float* labels) {
   int64_t correct = 0;
 #pragma omp parallel for reduction(+ : correct) if (n * c > 16384)
   for (int64_t i = 0; i < n; ++i) {
     const float* row = logits + i * c;
-    int64_t best = 0;
-    for (int64_t j = 1; j < c; ++j) best = row[j] > row[best] ? j : best;
-    correct += best == static_cast<int64_t>(labels[i]);
+    if (!(labels[i] >= 0.0f && labels[i] < static_cast<float>(c))) continue;  // a bad label never counts
+    const int64_t label = static_cast<int64_t>(labels[i]);
+    if (k == 1) {
+      int64_t best = 0;
+      for (int64_t j = 1; j < c; ++j) best = row[j] > row[best] ? j : best;
+      correct += best == label;
+      continue;
+    }
+    const float mine = row[label];
+    int64_t beaten = 0;
+    for (int64_t j = 0; j < c; ++j) beaten += row[j] > mine || (row[j] == mine && j < label);
+    correct += !std::isnan(mine) && beaten < k;
   }
   return correct;
 }
 
-void AccumulateCorrect(int64_t n, int64_t c, const float* logits, const float* labels, float* total) {
-  total[0] += static_cast<float>(CountCorrect(n, c, logits, labels));
+void AccumulateCorrect(int64_t n, int64_t c, int64_t k, const float* logits, const float* labels, float* total) {
+  total[0] += static_cast<float>(CountCorrect(n, c, k, logits, labels));
 }
 
 }  // namespace nc::cpu

@@ -4,25 +4,17 @@
 // blocked layouts where it is fast cost more in reorders than they save.
 // Max pooling ignores padded cells and keeps the first maximum of each window (row-major scan); a
 // window holding a NaN gives NaN, with the gradient routed to its first NaN (NaN propagates, as
-// PyTorch's max pooling and cuDNN's with CUDNN_PROPAGATE_NAN do); average pooling divides by the full window (count_include_pad, Gluon's and PyTorch's default).
+// PyTorch's max pooling and cuDNN's with CUDNN_PROPAGATE_NAN do). Average pooling divides by the
+// window's cells inside the padded input (count_include_pad, Gluon's and PyTorch's default: the full
+// window except where ceil mode's last window reaches past the padding), or by its cells of x.
 #include <cstdint>
 #include <cstring>
 #include <limits>
 
 #include "cpu/cpu.h"
+#include "pool_window.h"
 
 namespace nc::cpu {
-
-namespace {
-// Whether v replaces best in a max-pooling scan: a larger value, or the window's first NaN.
-inline bool Takes(float v, float best) { return v > best || (v != v && best == best); }
-
-// The window [start, start + size) clipped to [0, limit): padded cells are skipped.
-inline void Clip(int64_t start, int64_t size, int64_t limit, int64_t* from, int64_t* to) {
-  *from = start < 0 ? 0 : start;
-  *to = start + size > limit ? limit : start + size;
-}
-}  // namespace
 
 // Max pooling in training keeps, per output element, the argmax's offset within its input plane.
 size_t Pool2dWorkspaceBytes(const PoolShape& s, bool isMax, bool training) {
@@ -47,9 +39,9 @@ void MaxPool2x2(const PoolShape& s, const float* x, float* y, int32_t* argmax) {
       for (int64_t ox = 0; ox < s.ow; ++ox) {
         float best = r0[2 * ox];
         int32_t at = 0;
-        if (Takes(r0[2 * ox + 1], best)) best = r0[2 * ox + 1], at = 1;
-        if (Takes(r1[2 * ox], best)) best = r1[2 * ox], at = static_cast<int32_t>(s.w);
-        if (Takes(r1[2 * ox + 1], best)) best = r1[2 * ox + 1], at = static_cast<int32_t>(s.w + 1);
+        if (PoolTakes(r0[2 * ox + 1], best)) best = r0[2 * ox + 1], at = 1;
+        if (PoolTakes(r1[2 * ox], best)) best = r1[2 * ox], at = static_cast<int32_t>(s.w);
+        if (PoolTakes(r1[2 * ox + 1], best)) best = r1[2 * ox + 1], at = static_cast<int32_t>(s.w + 1);
         yp[oy * s.ow + ox] = best;
         if (KeepArgmax) ap[oy * s.ow + ox] = static_cast<int32_t>(2 * oy * s.w + 2 * ox) + at;
       }
@@ -60,13 +52,12 @@ void MaxPool2x2(const PoolShape& s, const float* x, float* y, int32_t* argmax) {
 }  // namespace
 
 void Pool2dForward(const PoolShape& s, bool isMax, const float* x, float* y, void* workspace) {
-  if (isMax && s.kh == 2 && s.kw == 2 && s.sh == 2 && s.sw == 2 && s.ph == 0 && s.pw == 0) {
+  if (isMax && s.kh == 2 && s.kw == 2 && s.sh == 2 && s.sw == 2 && s.ph == 0 && s.pw == 0 && s.eh == 0 && s.ew == 0) {
     if (workspace) MaxPool2x2<true>(s, x, y, static_cast<int32_t*>(workspace));
     else MaxPool2x2<false>(s, x, y, nullptr);
     return;
   }
   const int64_t planes = s.n * s.c;
-  const float inverseArea = 1.0f / static_cast<float>(s.kh * s.kw);
   auto* argmax = static_cast<int32_t*>(workspace);
 #pragma omp parallel for
   for (int64_t p = 0; p < planes; ++p) {
@@ -75,17 +66,17 @@ void Pool2dForward(const PoolShape& s, bool isMax, const float* x, float* y, voi
     int32_t* ap = argmax ? argmax + p * s.oh * s.ow : nullptr;
     for (int64_t oy = 0; oy < s.oh; ++oy) {
       int64_t ya, yb;
-      Clip(oy * s.sh - s.ph, s.kh, s.h, &ya, &yb);
+      PoolClip(oy * s.sh - s.ph, s.kh, s.h, &ya, &yb);
       for (int64_t ox = 0; ox < s.ow; ++ox) {
         int64_t xa, xb;
-        Clip(ox * s.sw - s.pw, s.kw, s.w, &xa, &xb);
+        PoolClip(ox * s.sw - s.pw, s.kw, s.w, &xa, &xb);
         if (isMax) {
           float best = -std::numeric_limits<float>::infinity();
           int64_t at = ya * s.w + xa;
           for (int64_t iy = ya; iy < yb; ++iy) {
             for (int64_t ix = xa; ix < xb; ++ix) {
               const float v = xp[iy * s.w + ix];
-              const bool greater = Takes(v, best);  // branch-free: selects compile to blends
+              const bool greater = PoolTakes(v, best);  // branch-free: selects compile to blends
               best = greater ? v : best;
               at = greater ? iy * s.w + ix : at;
             }
@@ -96,7 +87,7 @@ void Pool2dForward(const PoolShape& s, bool isMax, const float* x, float* y, voi
           float sum = 0;
           for (int64_t iy = ya; iy < yb; ++iy)
             for (int64_t ix = xa; ix < xb; ++ix) sum += xp[iy * s.w + ix];
-          yp[oy * s.ow + ox] = sum * inverseArea;
+          yp[oy * s.ow + ox] = sum * PoolInverseCount(s, oy, ox, ya, yb, xa, xb);
         }
       }
     }
@@ -106,7 +97,6 @@ void Pool2dForward(const PoolShape& s, bool isMax, const float* x, float* y, voi
 void Pool2dBackward(const PoolShape& s, bool isMax, const float* /*x*/, const float* /*y*/, const float* dy, float* dx,
                     const void* workspace) {
   const int64_t planes = s.n * s.c;
-  const float inverseArea = 1.0f / static_cast<float>(s.kh * s.kw);
   const auto* argmax = static_cast<const int32_t*>(workspace);
 #pragma omp parallel for
   for (int64_t p = 0; p < planes; ++p) {
@@ -120,11 +110,11 @@ void Pool2dBackward(const PoolShape& s, bool isMax, const float* /*x*/, const fl
     }
     for (int64_t oy = 0; oy < s.oh; ++oy) {
       int64_t ya, yb;
-      Clip(oy * s.sh - s.ph, s.kh, s.h, &ya, &yb);
+      PoolClip(oy * s.sh - s.ph, s.kh, s.h, &ya, &yb);
       for (int64_t ox = 0; ox < s.ow; ++ox) {
         int64_t xa, xb;
-        Clip(ox * s.sw - s.pw, s.kw, s.w, &xa, &xb);
-        const float g = dyp[oy * s.ow + ox] * inverseArea;
+        PoolClip(ox * s.sw - s.pw, s.kw, s.w, &xa, &xb);
+        const float g = dyp[oy * s.ow + ox] * PoolInverseCount(s, oy, ox, ya, yb, xa, xb);
         for (int64_t iy = ya; iy < yb; ++iy)
           for (int64_t ix = xa; ix < xb; ++ix) dxp[iy * s.w + ix] += g;
       }

@@ -115,13 +115,17 @@ ConvPlan MakePlan(const ConvShape& s, bool tf32, bool det) {
     p.bias = NewTensor4d(1, s.o, 1, 1);
     CUDNN_CHECK(api.cudnnCreateFilterDescriptor(&p.w));
     const char* dim = "filter dimension";
+    // Grouped: the filter holds C/G input channels; the group count lives in the convolution descriptor.
     CUDNN_CHECK(api.cudnnSetFilter4dDescriptor(p.w, CUDNN_DATA_FLOAT, CUDNN_TENSOR_NCHW, CudnnInt(dim, s.o),
-                                               CudnnInt(dim, s.c), CudnnInt(dim, s.kh), CudnnInt(dim, s.kw)));
+                                               CudnnInt(dim, s.c / s.groups), CudnnInt(dim, s.kh),
+                                               CudnnInt(dim, s.kw)));
     for (Choice& c : p.dir) {
       CUDNN_CHECK(api.cudnnCreateConvolutionDescriptor(&c.conv));
       CUDNN_CHECK(api.cudnnSetConvolution2dDescriptor(
           c.conv, CudnnInt("padding", s.ph), CudnnInt("padding", s.pw), CudnnInt("stride", s.sh),
-          CudnnInt("stride", s.sw), 1, 1, CUDNN_CROSS_CORRELATION, CUDNN_DATA_FLOAT));
+          CudnnInt("stride", s.sw), CudnnInt("dilation", s.dilh), CudnnInt("dilation", s.dilw),
+          CUDNN_CROSS_CORRELATION, CUDNN_DATA_FLOAT));
+      CUDNN_CHECK(api.cudnnSetConvolutionGroupCount(c.conv, CudnnInt("groups", s.groups)));
       CUDNN_CHECK(api.cudnnSetConvolutionMathType(c.conv, SearchMathType(tf32)));
     }
   } catch (...) {
@@ -136,7 +140,8 @@ ConvPlan& PlanFor(const ConvShape& s) {
   const std::string key = std::to_string(s.n) + "," + std::to_string(s.c) + "," + std::to_string(s.h) + "," +
                           std::to_string(s.w) + "," + std::to_string(s.o) + "," + std::to_string(s.kh) + "," +
                           std::to_string(s.kw) + "," + std::to_string(s.sh) + "," + std::to_string(s.sw) + "," +
-                          std::to_string(s.ph) + "," + std::to_string(s.pw) + (tf32 ? ",tf32" : ",fp32") +
+                          std::to_string(s.ph) + "," + std::to_string(s.pw) + ",d" + std::to_string(s.dilh) + "," +
+                          std::to_string(s.dilw) + ",g" + std::to_string(s.groups) + (tf32 ? ",tf32" : ",fp32") +
                           (deterministic ? ",deterministic" : "");
   return Plans().Get(key, [&] { return MakePlan(s, tf32, deterministic); });
 }
@@ -304,7 +309,9 @@ std::vector<ConvAlgorithmChoice> ConvolutionAlgorithms() {
       r.shape = std::to_string(s.n) + "," + std::to_string(s.c) + "," + std::to_string(s.h) + "," +
                 std::to_string(s.w) + "->" + std::to_string(s.o) + "," + std::to_string(s.kh) + "," +
                 std::to_string(s.kw) + " s" + std::to_string(s.sh) + "," + std::to_string(s.sw) + " p" +
-                std::to_string(s.ph) + "," + std::to_string(s.pw);
+                std::to_string(s.ph) + "," + std::to_string(s.pw) +
+                (s.dilh != 1 || s.dilw != 1 ? " d" + std::to_string(s.dilh) + "," + std::to_string(s.dilw) : "") +
+                (s.groups != 1 ? " g" + std::to_string(s.groups) : "");
       r.direction = kDirectionNames[d];
       r.algo = AlgoName(d, c.algo);
       r.mathType = MathTypeName(c.mathType);

@@ -69,6 +69,8 @@ struct CublasApi {
   cublasStatus_t (*cublasGetProperty)(libraryPropertyType type, int* value) = nullptr;  // needs no handle
   cublasStatus_t (*cublasSgemm_v2)(cublasHandle_t handle, cublasOperation_t transa, cublasOperation_t transb, int m, int n, int k, const float* alpha, const float* A, int lda, const float* B, int ldb, const float* beta, float* C, int ldc) = nullptr;
   const char* (*cublasGetStatusString)(cublasStatus_t status) = nullptr;
+  // matmul: one call for a batch of products at fixed strides (stride 0 repeats an operand).
+  cublasStatus_t (*cublasSgemmStridedBatched)(cublasHandle_t handle, cublasOperation_t transa, cublasOperation_t transb, int m, int n, int k, const float* alpha, const float* A, int lda, long long int strideA, const float* B, int ldb, long long int strideB, const float* beta, float* C, int ldc, long long int strideC, int batchCount) = nullptr;
 };
 
 }  // namespace nc::cuda

@@ -256,6 +256,7 @@ struct CudnnApi {
   cudnnStatus_t (*cudnnSetConvolutionMathType)(cudnnConvolutionDescriptor_t convDesc, cudnnMathType_t mathType) = nullptr;
   cudnnStatus_t (*cudnnGetConvolutionMathType)(cudnnConvolutionDescriptor_t convDesc, cudnnMathType_t* mathType) = nullptr;  // cudnn_cnn.h (9.6)
   cudnnStatus_t (*cudnnDestroyConvolutionDescriptor)(cudnnConvolutionDescriptor_t convDesc) = nullptr;
+  cudnnStatus_t (*cudnnSetConvolutionGroupCount)(cudnnConvolutionDescriptor_t convDesc, int groupCount) = nullptr;  // cudnn_cnn.h (9.6)
 
   // Convolution algorithm search / workspace
   cudnnStatus_t (*cudnnFindConvolutionForwardAlgorithmEx)(cudnnHandle_t handle, cudnnTensorDescriptor_t xDesc, const void* x, cudnnFilterDescriptor_t wDesc, const void* w, cudnnConvolutionDescriptor_t convDesc, cudnnTensorDescriptor_t yDesc, void* y, int requestedAlgoCount, int* returnedAlgoCount, cudnnConvolutionFwdAlgoPerf_t* perfResults, void* workSpace, size_t workSpaceSizeInBytes) = nullptr;

@@ -60,10 +60,10 @@ constexpr int kCublasMajors[] = {13, 12};  // preferred first
   X(cudnnCreateActivationDescriptor) X(cudnnSetActivationDescriptor) X(cudnnDestroyActivationDescriptor)         \
   X(cudnnActivationForward) X(cudnnActivationBackward) X(cudnnAddTensor) X(cudnnDeriveBNTensorDescriptor)        \
   X(cudnnBatchNormalizationForwardInference) X(cudnnBatchNormalizationForwardTraining)                           \
-  X(cudnnBatchNormalizationBackward)
+  X(cudnnBatchNormalizationBackward) X(cudnnSetConvolutionGroupCount)
 #define NC_CUBLAS_FUNCTIONS(X)                                                                    \
   X(cublasCreate_v2) X(cublasDestroy_v2) X(cublasSetStream_v2) X(cublasSetMathMode) X(cublasGetProperty) \
-  X(cublasSgemm_v2) X(cublasGetStatusString)
+  X(cublasSgemm_v2) X(cublasGetStatusString) X(cublasSgemmStridedBatched)
 #define NC_PLUS_ONE(name) +1
 static_assert(sizeof(CudnnApi) == (0 NC_CUDNN_FUNCTIONS(NC_PLUS_ONE)) * sizeof(void*),
               "a CudnnApi member is missing from NC_CUDNN_FUNCTIONS");

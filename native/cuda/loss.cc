@@ -28,15 +28,15 @@ void SoftmaxCrossEntropyBackward(int64_t n, int64_t c, const float* logits, cons
   LaunchSoftmaxCrossEntropyBackward(Ctx().stream, n, c, logits, labels, dloss, dlogits);
 }
 
-int64_t CountCorrect(int64_t n, int64_t c, const float* logits, const float* labels) {
+int64_t CountCorrect(int64_t n, int64_t c, int64_t k, const float* logits, const float* labels) {
   return static_cast<int64_t>(ReadScalar<unsigned long long>(
-      [&](unsigned long long* count) { LaunchCountCorrect(Ctx().stream, n, c, logits, labels, count); }));
+      [&](unsigned long long* count) { LaunchCountCorrect(Ctx().stream, n, c, k, logits, labels, count); }));
 }
 
-void AccumulateCorrect(int64_t n, int64_t c, const float* logits, const float* labels, float* total) {
+void AccumulateCorrect(int64_t n, int64_t c, int64_t k, const float* logits, const float* labels, float* total) {
   Scratch count(sizeof(unsigned long long));
   auto* counter = static_cast<unsigned long long*>(count.data);
-  LaunchCountCorrect(Ctx().stream, n, c, logits, labels, counter);
+  LaunchCountCorrect(Ctx().stream, n, c, k, logits, labels, counter);
   LaunchAddCount(Ctx().stream, counter, total);
 }
 

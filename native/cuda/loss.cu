@@ -73,12 +73,29 @@ __global__ void SoftmaxCrossEntropyBackwardKernel(int64_t n, int64_t c, const fl
 // The CPU's scan `best = row[j] > row[best] ? j : best` picks the first maximum, skips NaNs, and
 // sticks at 0 when row[0] is NaN. Each lane scans its columns the same way, then the lanes merge
 // (value, index) pairs: larger value wins, ties go to the smaller index, -1 means "no candidate".
-__global__ void CountCorrectKernel(int64_t n, int64_t c, const float* logits, const float* labels,
+// Top k > 1 (see backend.h): each lane counts the scores that beat the label's in its columns, and
+// the lanes add their counts.
+// A bad label (-1) is never correct. Every lane of the warp must call it (shuffles).
+__device__ bool InTopK(const float* row, int64_t c, int64_t k, int64_t label, int lane) {
+  if (label < 0) return false;
+  const float mine = row[label];
+  long long beaten = 0;
+  for (int64_t j = lane; j < c; j += 32) beaten += row[j] > mine || (row[j] == mine && j < label);
+  for (int offset = 16; offset > 0; offset >>= 1) beaten += __shfl_xor_sync(kFullMask, beaten, offset);
+  return !isnan(mine) && beaten < k;
+}
+
+__global__ void CountCorrectKernel(int64_t n, int64_t c, int64_t k, const float* logits, const float* labels,
                                    unsigned long long* count) {
   const int lane = threadIdx.x % 32;
   unsigned long long correct = 0;
   ROW_LOOP(r, n) {
     const float* row = logits + r * c;
+    if (k > 1) {
+      const bool in = InTopK(row, c, k, LabelIndex(labels[r], c), lane);
+      correct += lane == 0 && in;
+      continue;
+    }
     float bestValue = 0.0f;
     long long best = -1;
     for (int64_t j = lane; j < c; j += 32) {
@@ -141,11 +158,11 @@ void LaunchSoftmaxCrossEntropyBackward(cudaStream_t stream, int64_t n, int64_t c
   CUDA_CHECK_LAUNCH(SoftmaxCrossEntropyBackwardKernel);
 }
 
-void LaunchCountCorrect(cudaStream_t stream, int64_t n, int64_t c, const float* logits, const float* labels,
-                        unsigned long long* count) {
+void LaunchCountCorrect(cudaStream_t stream, int64_t n, int64_t c, int64_t k, const float* logits,
+                        const float* labels, unsigned long long* count) {
   CUDA_CHECK(cudaMemsetAsync(count, 0, sizeof(*count), stream));
   if (n == 0 || c == 0) return;
-  NC_LAUNCH(CountCorrectKernel, GridFor(n, kWarpsPerBlock), kBlock, stream)(n, c, logits, labels, count);
+  NC_LAUNCH(CountCorrectKernel, GridFor(n, kWarpsPerBlock), kBlock, stream)(n, c, k, logits, labels, count);
   CUDA_CHECK_LAUNCH(CountCorrectKernel);
 }
 

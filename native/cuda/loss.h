@@ -15,8 +15,8 @@ void LaunchSoftmaxCrossEntropy(cudaStream_t stream, int64_t n, int64_t c, const 
 void LaunchSoftmaxCrossEntropyBackward(cudaStream_t stream, int64_t n, int64_t c, const float* logits,
                                        const float* labels, const float* dloss, float* dlogits);
 // *count (device int64, zeroed here first) = rows whose first arg-max equals the label
-void LaunchCountCorrect(cudaStream_t stream, int64_t n, int64_t c, const float* logits, const float* labels,
-                        unsigned long long* count);
+void LaunchCountCorrect(cudaStream_t stream, int64_t n, int64_t c, int64_t k, const float* logits,
+                        const float* labels, unsigned long long* count);
 // total[0] += *count (a float running count on the device; exact below 2^24)
 void LaunchAddCount(cudaStream_t stream, const unsigned long long* count, float* total);
 // *badIndex (device int64) = smallest r whose label is not an integer in [0, c), or -1. With `reset`

@@ -5,19 +5,29 @@ namespace nc::ops {
 
 namespace {
 
-// x (N,C,H,W) and w (O,C,KH,KW) with stride/padding at arguments `strideAt`, `strideAt + 1`.
-ConvShape ReadConvShape(const Args& args, const TensorArg& x, const TensorArg& w, size_t strideAt) {
+// x (N,C,H,W) and w (O,C/G,KH,KW) with stride, padding at `strideAt`, `strideAt + 1` and dilation,
+// groups at `dilationAt`, `dilationAt + 1`.
+ConvShape ReadConvShape(const Args& args, const TensorArg& x, const TensorArg& w, size_t strideAt, size_t dilationAt) {
   auto stride = args.pair(strideAt, "stride", 1);
   auto pad = args.pair(strideAt + 1, "padding", 0);
-  if (w.dim(1) != x.dim(1)) {
-    args.rangeError("weight " + w.shapeText() + " expects " + std::to_string(w.dim(1)) + " input channels but " +
-                    x.name + " " + x.shapeText() + " has " + std::to_string(x.dim(1)), ErrorCode::Shape);
+  auto dilation = args.pair(dilationAt, "dilation", 1);
+  const int64_t groups = args.integer(dilationAt + 1, "groups", 1, int64_t{1} << 30);
+  if (x.dim(1) % groups != 0 || w.dim(0) % groups != 0) {
+    args.rangeError("groups " + std::to_string(groups) + " must divide both the input channels of " + x.name + " " +
+                    x.shapeText() + " and the output channels of weight " + w.shapeText(), ErrorCode::Shape);
+  }
+  if (w.dim(1) * groups != x.dim(1)) {
+    args.rangeError("weight " + w.shapeText() + " expects " + std::to_string(w.dim(1) * groups) + " input channels (" +
+                    std::to_string(w.dim(1)) + " per group, " + std::to_string(groups) + " groups) but " + x.name +
+                    " " + x.shapeText() + " has " + std::to_string(x.dim(1)), ErrorCode::Shape);
   }
   ConvShape s{x.dim(0), x.dim(1), x.dim(2), x.dim(3), w.dim(0), w.dim(2), w.dim(3), 0, 0,
-              stride[0], stride[1], pad[0], pad[1]};
-  args.requireWindowFits(x, "kernel", s.kh, s.kw, s.ph, s.pw);
-  s.oh = WindowOutput(s.h, s.kh, s.sh, s.ph);
-  s.ow = WindowOutput(s.w, s.kw, s.sw, s.pw);
+              stride[0], stride[1], pad[0], pad[1], dilation[0], dilation[1], groups};
+  // A dilated kernel spans (k - 1)·d + 1 cells.
+  const int64_t spanH = (s.kh - 1) * s.dilh + 1, spanW = (s.kw - 1) * s.dilw + 1;
+  args.requireWindowFits(x, "kernel", spanH, spanW, s.ph, s.pw);
+  s.oh = WindowOutput(s.h, spanH, s.sh, s.ph);
+  s.ow = WindowOutput(s.w, spanW, s.sw, s.pw);
   return s;
 }
 
@@ -28,7 +38,7 @@ Napi::Value Conv2dForward(const Args& args) {
   TensorArg w = args.tensor(1, "weight", 4);
   TensorArg b = args.optionalTensor(2, "bias", 1);
   TensorArg y = args.tensor(3, "y", 4);
-  ConvShape s = ReadConvShape(args, x, w, 4);
+  ConvShape s = ReadConvShape(args, x, w, 4, 7);
   Activation act = ParseActivation(args.choice(6, "activation", {"none", "relu", "sigmoid", "tanh"}));
   args.requireSameDevice({&x, &w, &b, &y});
   if (b.present()) args.requireShape(b, {s.o});
@@ -47,7 +57,7 @@ Napi::Value Conv2dBackward(const Args& args) {
   TensorArg dx = args.optionalTensor(4, "dx", 4);
   TensorArg dw = args.tensor(5, "dweight", 4);
   TensorArg db = args.optionalTensor(6, "dbias", 1);
-  ConvShape s = ReadConvShape(args, x, w, 7);
+  ConvShape s = ReadConvShape(args, x, w, 7, 10);
   Activation act = ParseActivation(args.choice(9, "activation", {"none", "relu", "sigmoid", "tanh"}));
   args.requireSameDevice({&x, &w, &y, &dy, &dx, &dw, &db});
   const std::vector<int64_t> outShape = {s.n, s.o, s.oh, s.ow};

@@ -1,5 +1,6 @@
 // Loss and accuracy entry points. Labels are class indices stored as floats; each is checked.
 #include <cmath>
+#include <cstdint>
 
 #include "ops/ops.h"
 
@@ -64,8 +65,9 @@ Napi::Value SoftmaxCrossEntropyBackward(const Args& args) {
 Napi::Value CountCorrect(const Args& args) {
   TensorArg logits = args.tensor(0, "logits", 2);
   TensorArg labels = args.tensor(1, "labels", 1);
+  const int64_t k = args.integer(2, "k", 1, INT32_MAX);
   const Backend backend = CheckLogitsAndLabels(args, logits, labels);
-  const int64_t correct = RUN_ON(backend, CountCorrect, logits.dim(0), logits.dim(1), logits.data, labels.data);
+  const int64_t correct = RUN_ON(backend, CountCorrect, logits.dim(0), logits.dim(1), k, logits.data, labels.data);
   if (backend == Backend::Gpu) ReportRecordedLabelError(args);  // the count waited for the GPU
   return Napi::Number::New(args.env(), static_cast<double>(correct));
 }
@@ -74,10 +76,11 @@ Napi::Value AccumulateCorrect(const Args& args) {
   TensorArg logits = args.tensor(0, "logits", 2);
   TensorArg labels = args.tensor(1, "labels", 1);
   TensorArg total = args.tensor(2, "total", 0);
+  const int64_t k = args.integer(3, "k", 1, INT32_MAX);
   args.requireSameDevice({&logits, &total});
   args.requireOneElement(total);
   const Backend backend = CheckLogitsAndLabels(args, logits, labels, /*checkValues=*/false);
-  RUN_ON(backend, AccumulateCorrect, logits.dim(0), logits.dim(1), logits.data, labels.data, total.data);
+  RUN_ON(backend, AccumulateCorrect, logits.dim(0), logits.dim(1), k, logits.data, labels.data, total.data);
   return args.env().Undefined();
 }
 

@@ -6,11 +6,14 @@ namespace nc::ops {
 
 namespace {
 
-PoolShape ReadPoolShape(const Args& args, const TensorArg& x, size_t windowAt) {
+// Window, stride, padding at `windowAt`..`windowAt + 2`; ceilMode, countIncludePad at `modeAt`, `modeAt + 1`.
+PoolShape ReadPoolShape(const Args& args, const TensorArg& x, size_t windowAt, size_t modeAt) {
   auto window = args.pair(windowAt, "window", 1);
   auto stride = args.pair(windowAt + 1, "stride", 1);
   auto pad = args.pair(windowAt + 2, "padding", 0);
+  const bool ceilMode = args.boolean(modeAt, "ceilMode");
   PoolShape s{x.dim(0), x.dim(1), x.dim(2), x.dim(3), 0, 0, window[0], window[1], stride[0], stride[1], pad[0], pad[1]};
+  s.countPad = args.boolean(modeAt + 1, "countIncludePad");
   // A window wholly in the bottom or right padding would point the CPU's argmax past the plane.
   // (At most half the window, as PyTorch asks, is the caller's rule.)
   if (s.ph >= s.kh || s.pw >= s.kw) {
@@ -18,8 +21,10 @@ PoolShape ReadPoolShape(const Args& args, const TensorArg& x, size_t windowAt) {
                     ") must be smaller than the window (" + std::to_string(s.kh) + "," + std::to_string(s.kw) + ")");
   }
   args.requireWindowFits(x, "window", s.kh, s.kw, s.ph, s.pw);
-  s.oh = WindowOutput(s.h, s.kh, s.sh, s.ph);
-  s.ow = WindowOutput(s.w, s.kw, s.sw, s.pw);
+  s.oh = ceilMode ? CeilWindowOutput(s.h, s.kh, s.sh, s.ph) : WindowOutput(s.h, s.kh, s.sh, s.ph);
+  s.ow = ceilMode ? CeilWindowOutput(s.w, s.kw, s.sw, s.pw) : WindowOutput(s.w, s.kw, s.sw, s.pw);
+  s.eh = PoolCeilExtra(s.h, s.kh, s.sh, s.ph, s.oh);
+  s.ew = PoolCeilExtra(s.w, s.kw, s.sw, s.pw, s.ow);
   return s;
 }
 
@@ -29,7 +34,7 @@ Napi::Value Pool2dForward(const Args& args) {
   const bool isMax = args.choice(0, "kind", {"max", "avg"}) == "max";
   TensorArg x = args.tensor(1, "x", 4);
   TensorArg y = args.tensor(2, "y", 4);
-  PoolShape s = ReadPoolShape(args, x, 3);
+  PoolShape s = ReadPoolShape(args, x, 3, 7);
   const bool training = args.boolean(6, "training");
   args.requireSameDevice({&x, &y});
   args.requireShape(y, {s.n, s.c, s.oh, s.ow});
@@ -52,7 +57,7 @@ Napi::Value Pool2dBackward(const Args& args) {
   TensorArg dy = args.tensor(3, "dy", 4);
   TensorArg dx = args.tensor(4, "dx", 4);
   Storage* workspace = args.storage(5, "workspace", true);
-  PoolShape s = ReadPoolShape(args, x, 6);
+  PoolShape s = ReadPoolShape(args, x, 6, 9);
   args.requireSameDevice({&x, &y, &dy, &dx});
   args.requireShape(y, {s.n, s.c, s.oh, s.ow});
   args.requireShape(dy, y.shape);

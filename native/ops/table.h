@@ -28,11 +28,11 @@
   X(binaryBackward, BinaryBackward, 6)         \
   X(sumTo, SumTo, 2)                           \
   /* conv.cc */                                \
-  X(conv2dForward, Conv2dForward, 7)           \
-  X(conv2dBackward, Conv2dBackward, 10)        \
+  X(conv2dForward, Conv2dForward, 9)           \
+  X(conv2dBackward, Conv2dBackward, 12)        \
   /* pool.cc */                                \
-  X(pool2dForward, Pool2dForward, 7)           \
-  X(pool2dBackward, Pool2dBackward, 9)         \
+  X(pool2dForward, Pool2dForward, 9)           \
+  X(pool2dBackward, Pool2dBackward, 11)        \
   /* activation.cc */                          \
   X(activationForward, ActivationForward, 4)   \
   X(activationBackward, ActivationBackward, 6) \
@@ -45,8 +45,8 @@
   /* loss.cc */                                \
   X(softmaxCrossEntropy, SoftmaxCrossEntropy, 3) \
   X(softmaxCrossEntropyBackward, SoftmaxCrossEntropyBackward, 4) \
-  X(countCorrect, CountCorrect, 2)             \
-  X(accumulateCorrect, AccumulateCorrect, 3)   \
+  X(countCorrect, CountCorrect, 3)             \
+  X(accumulateCorrect, AccumulateCorrect, 4)   \
   /* elementwise.cc */                         \
   X(dropoutForward, DropoutForward, 5)         \
   /* optim.cc */                               \
@@ -54,4 +54,22 @@
   X(sumSquares, SumSquares, 3)                 \
   /* image.cc */                               \
   X(affineSample, AffineSample, 4)             \
-  X(colorJitter, ColorJitter, 4)
+  X(colorJitter, ColorJitter, 4)               \
+  /* unary.cc */                               \
+  X(unary, Unary, 3)                           \
+  X(unaryBackward, UnaryBackward, 5)           \
+  X(clip, Clip, 4)                             \
+  X(clipBackward, ClipBackward, 5)             \
+  /* where.cc */                               \
+  X(where, Where, 4)                           \
+  X(whereBackward, WhereBackward, 4)           \
+  /* matmul.cc */                              \
+  X(matmul, Matmul, 5)                         \
+  /* reduce.cc */                              \
+  X(reduce, Reduce, 6)                         \
+  X(reduceBackward, ReduceBackward, 6)         \
+  /* softmax.cc */                             \
+  X(softmaxForward, SoftmaxForward, 4)         \
+  X(softmaxBackward, SoftmaxBackward, 5)       \
+  /* copy.cc */                                \
+  X(copyStrided, CopyStrided, 7)

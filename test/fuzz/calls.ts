@@ -75,19 +75,39 @@ function image(c: CallContext) {
 
 function conv(c: CallContext) {
   const { n, ch, h, w } = image(c);
-  const o = c.int(1, 5);
+  // groups dividing the input channels, and as many output channels per group as 1..2
+  const groups = c.pick([1, 2, 3, 4].filter((g) => ch % g === 0));
+  const o = groups * c.int(1, 2);
   const win = windowOver(c, h, w, (k) => k - 1);
+  // dilation 2 where the dilated kernel still fits the padded input
+  const dilate = (size: number, k: number, pad: number) => ((k - 1) * 2 + 1 <= size + 2 * pad && c.next() < 0.4 ? 2 : 1);
+  const dilation: [number, number] = [dilate(h, win.window[0], win.pad[0]), dilate(w, win.window[1], win.pad[1])];
+  const span = [0, 1].map((i) => (win.window[i] - 1) * dilation[i] + 1);
+  const oh = Math.floor((h + 2 * win.pad[0] - span[0]) / win.stride[0]) + 1;
+  const ow = Math.floor((w + 2 * win.pad[1] - span[1]) / win.stride[1]) + 1;
   const act = c.pick(activations);
   return {
-    x: c.tensor([n, ch, h, w]), w: c.tensor([o, ch, win.window[0], win.window[1]]),
-    b: c.next() < 0.5 ? c.tensor([o]) : null, y: c.tensor([n, o, win.oh, win.ow]), ...win, act, n, o,
+    x: c.tensor([n, ch, h, w]), w: c.tensor([o, ch / groups, win.window[0], win.window[1]]),
+    b: c.next() < 0.5 ? c.tensor([o]) : null, y: c.tensor([n, o, oh, ow]), ...win, oh, ow, act, n, o, dilation, groups,
   };
 }
 
 function pool(c: CallContext) {
   const { n, ch, h, w } = image(c);
   const win = windowOver(c, h, w, (k) => Math.floor(k / 2));
-  return { kind: c.pick(['max', 'avg'] as const), x: c.tensor([n, ch, h, w]), y: c.tensor([n, ch, win.oh, win.ow]), ...win };
+  // ceil mode's output size, PyTorch's rule (lib/ops/window.ts windowOutput)
+  const ceilMode = c.next() < 0.4, countIncludePad = c.next() < 0.5;
+  const size = (s: number, k: number, st: number, p: number) => {
+    let out = Math.ceil((s + 2 * p - k) / st) + 1;
+    if ((out - 1) * st >= s + p) out -= 1;
+    return out;
+  };
+  const oh = ceilMode ? size(h, win.window[0], win.stride[0], win.pad[0]) : win.oh;
+  const ow = ceilMode ? size(w, win.window[1], win.stride[1], win.pad[1]) : win.ow;
+  return {
+    kind: c.pick(['max', 'avg'] as const), x: c.tensor([n, ch, h, w]), y: c.tensor([n, ch, oh, ow]), ...win, oh, ow,
+    ceilMode, countIncludePad,
+  };
 }
 
 function batchNorm(c: CallContext) {
@@ -191,25 +211,25 @@ export const builders: Record<string, Builder> = {
   sumSquares: (c) => [sameShape(c, 1)[0], c.tensor([1]), c.next() < 0.5],
   conv2dForward: (c) => {
     const k = conv(c);
-    return [k.x, k.w, k.b, k.y, k.stride, k.pad, k.act];
+    return [k.x, k.w, k.b, k.y, k.stride, k.pad, k.act, k.dilation, k.groups];
   },
   conv2dBackward: (c) => {
     const k = conv(c);
     const dx = c.next() < 0.7 ? c.tensor(k.x.shape as number[]) : null;
     const db = c.next() < 0.5 ? c.tensor([k.o]) : null;
     return [k.x, k.w, k.act === 'none' && c.next() < 0.5 ? null : k.y, c.tensor(k.y.shape as number[]), dx,
-      c.tensor(k.w.shape as number[]), db, k.stride, k.pad, k.act];
+      c.tensor(k.w.shape as number[]), db, k.stride, k.pad, k.act, k.dilation, k.groups];
   },
   pool2dForward: (c) => {
     const p = pool(c);
-    return [p.kind, p.x, p.y, p.window, p.stride, p.pad, c.next() < 0.5];
+    return [p.kind, p.x, p.y, p.window, p.stride, p.pad, c.next() < 0.5, p.ceilMode, p.countIncludePad];
   },
   pool2dBackward: (c) => {
     const p = pool(c);
-    const workspace = binding.pool2dForward(p.kind, p.x, p.y, p.window, p.stride, p.pad, true);
+    const workspace = binding.pool2dForward(p.kind, p.x, p.y, p.window, p.stride, p.pad, true, p.ceilMode, p.countIncludePad);
     if (workspace) c.storages.push(workspace);
     return [p.kind, p.x, p.y, c.tensor(p.y.shape as number[]), c.tensor(p.x.shape as number[]), workspace,
-      p.window, p.stride, p.pad];
+      p.window, p.stride, p.pad, p.ceilMode, p.countIncludePad];
   },
   activationForward: (c) => [c.pick(kinds), ...sameShape(c, 2), c.next()],
   activationBackward: (c) => [c.pick(kinds), ...sameShape(c, 4), c.next()],
@@ -245,11 +265,11 @@ export const builders: Record<string, Builder> = {
   },
   countCorrect: (c) => {
     const l = logits(c);
-    return [l.logits, l.labels];
+    return [l.logits, l.labels, c.pick([1, 2, 5])];
   },
   accumulateCorrect: (c) => {
     const l = logits(c);
-    return [l.logits, l.labels, c.tensor([1])];
+    return [l.logits, l.labels, c.tensor([1]), c.pick([1, 3])];
   },
   dropoutForward: (c) => [...sameShape(c, 3), c.pick([0, 0.1, 0.5, 0.9]), c.int(0, 1e6)],
   optimizerUpdate: optimizer,
@@ -261,4 +281,82 @@ export const builders: Record<string, Builder> = {
     const { n, ch, h, w } = image(c);
     return [c.tensor([n, ch, h, w]), c.tensor([n, ch, h, w]), c.tensor([n], 0, 2), c.tensor([n], 0, 2)];
   },
+  // Unary ops, clip and where
+  unary: (c) => [c.pick(unaryKinds), ...sameShape(c, 2)],
+  unaryBackward: (c) => [c.pick(unaryKinds), ...sameShape(c, 4)],
+  clip: (c) => [...sameShape(c, 2), clipBound(c), clipBound(c)],
+  clipBackward: (c) => [...sameShape(c, 3), clipBound(c), clipBound(c)],
+  where: (c) => {
+    // a has the output's shape; condition and b take its trailing dimensions with some set to 1
+    const out = [c.int(1, 4), c.int(1, 5), c.int(1, 6)];
+    const some = () => out.slice(c.int(0, 2)).map((d) => (c.next() < 0.5 ? 1 : d));
+    return [c.tensor(some()), c.tensor(out), c.tensor(some()), c.tensor(out)];
+  },
+  whereBackward: (c) => {
+    const out = [c.int(1, 4), c.int(1, 5), c.int(1, 6)];
+    return [c.tensor(out.slice(c.int(0, 2)).map((d) => (c.next() < 0.5 ? 1 : d))), c.tensor(out),
+      c.next() < 0.8 ? c.tensor(out) : null, c.next() < 0.8 ? c.tensor(out) : null];
+  },
+  matmul: (c) => {
+    // batch axes that broadcast (some set to 1, b of lower rank at times), each operand maybe transposed
+    const batch = [c.int(1, 3), c.int(1, 4)];
+    const [bA, bB] = [batch, batch.slice(c.int(0, 2))].map((s) => s.map((d) => (c.next() < 0.3 ? 1 : d)));
+    const [m, k, n] = [c.int(1, 7), c.int(1, 9), c.int(1, 7)];
+    const [tA, tB] = [c.next() < 0.5, c.next() < 0.5];
+    const y = batch.map((d, i) => (bA[i] === 1 && (bB[i - batch.length + bB.length] ?? 1) === 1 ? 1 : d));
+    return [c.tensor([...bA, ...(tA ? [k, m] : [m, k])]), c.tensor([...bB, ...(tB ? [n, k] : [k, n])]),
+      c.tensor([...y, m, n]), tA, tB];
+  },
+  // reductions and softmax along axes
+  reduce: (c) => {
+    const r = axisRun(c);
+    const kind = c.pick(['sum', 'mean', 'max', 'min', 'argmax', 'argmin'] as const);
+    const indices = (kind === 'max' || kind === 'min') && c.next() < 0.5 ? c.tensor(r.reduced) : null;
+    return [kind, r.x, c.tensor(r.reduced), indices, r.start, r.end];
+  },
+  reduceBackward: (c) => {
+    const r = axisRun(c);
+    const kind = c.pick(['sum', 'mean', 'max', 'min'] as const);
+    const indices = kind === 'max' || kind === 'min' ? positions(c, r.reduced, r.extent) : null;
+    return [kind, c.tensor(r.reduced), indices, r.x, r.start, r.end];
+  },
+  softmaxForward: (c) => {
+    const [x, y] = sameShape(c, 2);
+    return [x, y, c.int(0, x.shape.length - 1), c.next() < 0.5];
+  },
+  softmaxBackward: (c) => {
+    const [y, dy, dx] = sameShape(c, 3);
+    return [y, dy, dx, c.int(0, y.shape.length - 1), c.next() < 0.5];
+  // A transpose of a random box, sometimes read backwards along its first axis.
+  copyStrided: (c) => {
+    const shape = Array.from({ length: c.int(1, 4) }, () => c.int(1, 6));
+    const contiguous = (s: number[]) => s.map((_, d) => s.slice(d + 1).reduce((a, b) => a * b, 1));
+    const perm = shape.map((_, d) => d).sort(() => c.next() - 0.5);
+    const box = perm.map((a) => shape[a]), srcStrides = perm.map((a) => contiguous(shape)[a]);
+    let srcOffset = 0;
+    if (c.next() < 0.3) {
+      srcOffset = (box[0] - 1) * srcStrides[0];
+      srcStrides[0] = -srcStrides[0];
+    }
+    return [c.tensor(shape), c.tensor(box), box, srcStrides, srcOffset, contiguous(box), 0];
+  },
 };
+
+const unaryKinds = ['neg', 'abs', 'square', 'sqrt', 'exp', 'log', 'reciprocal', 'sign'] as const;
+/** A bound of clip: a number, an infinity or none. */
+const clipBound = (c: CallContext): number | null => c.pick([null, -Infinity, Infinity, c.next() * 4 - 2]);
+
+/** A tensor, a run [start, end) of its axes, the run's extent and the reduced shape (kept dimensions). */
+function axisRun(c: CallContext) {
+  const x = sameShape(c, 1)[0], shape = x.shape as number[];
+  const start = c.int(0, shape.length - 1), end = c.int(start + 1, shape.length);
+  const extent = shape.slice(start, end).reduce((a, b) => a * b, 1);
+  return { x, start, end, extent, reduced: shape.map((d, a) => (a >= start && a < end ? 1 : d)) };
+}
+
+/** Positions in [0, extent) as floats, as the forward's indices of max and min. */
+function positions(c: CallContext, shape: number[], extent: number): TensorRef {
+  const t = { data: c.storage(4 * shape.reduce((a, b) => a * b, 1)), shape };
+  binding.upload(t.data, Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => c.int(0, extent - 1)));
+  return t;
+}

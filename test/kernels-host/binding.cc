@@ -24,12 +24,18 @@
 #include "cuda/activation.h"
 #include "cuda/batchnorm.h"
 #include "cuda/context.h"
+#include "cuda/copy.h"
 #include "cuda/cuda.h"
 #include "cuda/elementwise.h"
 #include "cuda/fill.h"
 #include "cuda/image.h"
 #include "cuda/loss.h"
+#include "cuda/pool.h"
+#include "cuda/unary_kernels.h"
 #include "emulator.h"
+// reductions and softmax along an axis
+#include "cuda/reduce.h"
+#include "cuda/softmax.h"
 
 namespace nc::cuda {
 // optim.cu takes its stream from the GPU context (context.cc, not built here).
@@ -172,6 +178,29 @@ Activation ParseInputActivation(const std::string& name) {
   throw std::runtime_error("unknown activation " + name);
 }
 
+// A pooling problem from ([n, c, h, w, kh, kw, sh, sw, ph, pw], isMax, ceilMode, countPad) as
+// native/ops/pool.cc reads it.
+nc::PoolShape PoolShapeOf(const Call& c) {
+  const std::vector<int64_t> d = c.Ints(0);
+  const bool ceilMode = c.Bool(2);
+  nc::PoolShape s{d.at(0), d.at(1), d.at(2), d.at(3), 0, 0, d.at(4), d.at(5), d.at(6), d.at(7), d.at(8), d.at(9)};
+  s.countPad = c.Bool(3);
+  s.oh = ceilMode ? nc::CeilWindowOutput(s.h, s.kh, s.sh, s.ph) : nc::WindowOutput(s.h, s.kh, s.sh, s.ph);
+  s.ow = ceilMode ? nc::CeilWindowOutput(s.w, s.kw, s.sw, s.pw) : nc::WindowOutput(s.w, s.kw, s.sw, s.pw);
+  s.eh = nc::PoolCeilExtra(s.h, s.kh, s.sh, s.ph, s.oh);
+  s.ew = nc::PoolCeilExtra(s.w, s.kw, s.sw, s.pw, s.ow);
+  return s;
+}
+// Reductions and softmax: the kind ("sum", "mean", "max", "min") and (outer, r, inner) at arguments 0 and 1.
+nc::ReduceOp ParseReduceOp(const std::string& kind) {
+  if (kind == "sum") return nc::ReduceOp::Sum;
+  if (kind == "mean") return nc::ReduceOp::Mean;
+  if (kind == "max") return nc::ReduceOp::Max;
+  if (kind == "min") return nc::ReduceOp::Min;
+  throw std::runtime_error("unknown reduction " + kind);
+}
+nc::AxisShape AxisCall(const std::vector<int64_t>& d) { return {d.at(0), d.at(1), d.at(2)}; }
+
 nc::OptimizerStep ParseStep(Napi::Object o) {
   nc::OptimizerStep h;
   const std::string rule = o.Get("rule").As<Napi::String>().Utf8Value();
@@ -239,6 +268,21 @@ nc::Broadcast BinaryCall(Call& c, nc::BinaryOp* op) {
   if (!nc::ParseBinaryOp(c.Str(0), op) || !nc::MakeBroadcast(c.Ints(1), c.Ints(3), &s, &why)) {
     throw std::runtime_error("bad binary kind or shapes " + why);
   }
+  return s;
+}
+
+// The unary kind at argument 0.
+nc::UnaryOp UnaryKind(Call& c) {
+  nc::UnaryOp op;
+  if (!nc::ParseUnaryOp(c.Str(0), &op)) throw std::runtime_error("bad unary kind " + c.Str(0));
+  return op;
+}
+
+// The broadcast of the condition's shape (argument 0) with a's and b's.
+nc::WhereShape WhereCall(Call& c, const std::vector<int64_t>& a, const std::vector<int64_t>& b) {
+  std::string why;
+  nc::WhereShape s;
+  if (!nc::MakeWhere(c.Ints(0), a, b, &s, &why)) throw std::runtime_error("bad where shapes " + why);
   return s;
 }
 
@@ -377,21 +421,21 @@ const std::map<std::string, Op>& Ops() {
       // (classes, logits, labels) -> count
       {"countCorrect",
        [](Call& c, bool gpu) {
-         const int64_t classes = c.Int(0), n = c.Length(2);
+         const int64_t classes = c.Int(0), n = c.Length(2), k = c.Int(3);
          const float *logits = c.In(1), *labels = c.In(2);
          auto* count = c.Scalar<unsigned long long>("count", 0xa5a5a5a5ull);  // the launcher zeroes it
-         if (gpu) return cuda::LaunchCountCorrect(kStream, n, classes, logits, labels, count);
-         *count = static_cast<unsigned long long>(cpu::CountCorrect(n, classes, logits, labels));
+         if (gpu) return cuda::LaunchCountCorrect(kStream, n, classes, k, logits, labels, count);
+         *count = static_cast<unsigned long long>(cpu::CountCorrect(n, classes, k, logits, labels));
        }},
       // (classes, logits, labels, total: [value]) -> total, as cuda/loss.cc's AccumulateCorrect
       {"accumulateCorrect",
        [](Call& c, bool gpu) {
-         const int64_t classes = c.Int(0), n = c.Length(2);
+         const int64_t classes = c.Int(0), n = c.Length(2), k = c.Int(4);
          const float *logits = c.In(1), *labels = c.In(2);
          float* total = c.InOut("total", 3);
-         if (!gpu) return cpu::AccumulateCorrect(n, classes, logits, labels, total);
+         if (!gpu) return cpu::AccumulateCorrect(n, classes, k, logits, labels, total);
          auto* count = c.Scalar<unsigned long long>(nullptr, 0xa5a5a5a5ull);
-         cuda::LaunchCountCorrect(kStream, n, classes, logits, labels, count);
+         cuda::LaunchCountCorrect(kStream, n, classes, k, logits, labels, count);
          cuda::LaunchAddCount(kStream, count, total);
        }},
       // (classes, labels, reset, start) -> index: the smallest bad index (unsigned, so -1 is none)
@@ -445,6 +489,26 @@ const std::map<std::string, Op>& Ops() {
          gpu ? cuda::LaunchInputActivationBackward(kStream, act, c.F(1), n, x, dy, dx)
              : cpu::InputActivationBackward(act, c.F(1), n, x, dy, dx);
        }},
+      // ([n, c, h, w, kh, kw, sh, sw, ph, pw], isMax, ceilMode, countPad, x) -> y, argmax (max only, int32
+      // as float bits): pool.cu, which the GPU runs when ceil mode's last windows reach past the padding.
+      {"poolForward",
+       [](Call& c, bool gpu) {
+         const nc::PoolShape s = PoolShapeOf(c);
+         const float* x = c.In(4);
+         float* y = c.Out("y", s.n * s.c * s.oh * s.ow);
+         auto* argmax = c.Bool(1) ? reinterpret_cast<int32_t*>(c.Out("argmax", s.n * s.c * s.oh * s.ow)) : nullptr;
+         gpu ? cuda::LaunchPoolForward(kStream, s, c.Bool(1), x, y, argmax) : cpu::Pool2dForward(s, c.Bool(1), x, y, argmax);
+       }},
+      // (the same four, dy, argmax: poolForward's, or empty for average pooling) -> dx
+      {"poolBackward",
+       [](Call& c, bool gpu) {
+         const nc::PoolShape s = PoolShapeOf(c);
+         const float* dy = c.In(4);
+         const auto* argmax = reinterpret_cast<const int32_t*>(c.In(5));
+         float* dx = c.Out("dx", s.n * s.c * s.h * s.w);
+         gpu ? cuda::LaunchPoolBackward(kStream, s, c.Bool(1), dy, argmax, dx)
+             : cpu::Pool2dBackward(s, c.Bool(1), nullptr, nullptr, dy, dx, argmax);
+       }},
       // (runningMean, runningVar, epsilon) -> saveMean, saveInvStd; the CPU's from its inference forward
       {"batchNormGlobalStats",
        [](Call& c, bool gpu) {
@@ -468,6 +532,19 @@ const std::map<std::string, Op>& Ops() {
          gpu ? cuda::LaunchBatchNormGlobalStatsBackward(kStream, s, x, gamma, dy, mean, invStd, dx, dgamma, dbeta)
              : cpu::BatchNormBackward(s, x, gamma, dy, mean, invStd, /*training=*/false, c.Num(6), dx, dgamma, dbeta);
        }},
+      // (shape, srcStrides, srcOffset, src, dstStrides, dstOffset, dstSize) -> dst (NaN where not written)
+      {"copyStrided",
+       [](Call& c, bool gpu) {
+         nc::StridedCopy s;
+         std::string why;
+         const int64_t dstSize = c.Int(6);
+         if (!nc::MakeStridedCopy(c.Ints(0), c.Ints(1), c.Int(2), c.Length(3), c.Ints(4), c.Int(5), dstSize, &s, &why)) {
+           throw std::runtime_error("copyStrided: " + why);
+         }
+         const float* src = c.In(3);
+         float* dst = c.Out("dst", dstSize);
+         gpu ? cuda::LaunchCopyStrided(kStream, s, src, dst) : cpu::CopyStrided(s, src, dst);
+       }},
       // (step, w, g, s1, s2, s3, normSq: [value]) -> w, s1, s2, s3 (empty states are not passed)
       {"optimizerUpdate",
        [](Call& c, bool gpu) {
@@ -478,6 +555,94 @@ const std::map<std::string, Op>& Ops() {
          float *s1 = c.InOut("s1", 3), *s2 = c.InOut("s2", 4), *s3 = c.InOut("s3", 5);
          const float* normSq = c.In(6);
          gpu ? cuda::OptimizerUpdate(h, n, w, g, s1, s2, s3, normSq) : cpu::OptimizerUpdate(h, n, w, g, s1, s2, s3, normSq);
+       }},
+      // Unary ops, clip and where (unary.cu, where.cu)
+      // (kind, x) -> y
+      {"unary",
+       [](Call& c, bool gpu) {
+         const nc::UnaryOp op = UnaryKind(c);
+         const int64_t n = c.Length(1);
+         const float* x = c.In(1);
+         float* y = c.Out("y", n);
+         gpu ? cuda::LaunchUnary(kStream, op, n, x, y) : cpu::Unary(op, n, x, y);
+       }},
+      // (kind, x, y, dy) -> dx
+      {"unaryBackward",
+       [](Call& c, bool gpu) {
+         const nc::UnaryOp op = UnaryKind(c);
+         const int64_t n = c.Length(1);
+         const float *x = c.In(1), *y = c.In(2), *dy = c.In(3);
+         float* dx = c.Out("dx", n);
+         gpu ? cuda::LaunchUnaryBackward(kStream, op, n, x, y, dy, dx) : cpu::UnaryBackward(op, n, x, y, dy, dx);
+       }},
+      // (x, min, max) -> y
+      {"clip",
+       [](Call& c, bool gpu) {
+         const int64_t n = c.Length(0);
+         const float* x = c.In(0);
+         float* y = c.Out("y", n);
+         gpu ? cuda::LaunchClip(kStream, n, x, y, c.F(1), c.F(2)) : cpu::Clip(n, x, y, c.F(1), c.F(2));
+       }},
+      // (x, dy, min, max) -> dx
+      {"clipBackward",
+       [](Call& c, bool gpu) {
+         const int64_t n = c.Length(0);
+         const float *x = c.In(0), *dy = c.In(1);
+         float* dx = c.Out("dx", n);
+         gpu ? cuda::LaunchClipBackward(kStream, n, x, dy, dx, c.F(2), c.F(3))
+             : cpu::ClipBackward(n, x, dy, dx, c.F(2), c.F(3));
+       }},
+      // (condShape, cond, aShape, a, bShape, b) -> y, NumPy-broadcast
+      {"where",
+       [](Call& c, bool gpu) {
+         const nc::WhereShape s = WhereCall(c, c.Ints(2), c.Ints(4));
+         const float *cond = c.In(1), *a = c.In(3), *b = c.In(5);
+         float* y = c.Out("y", s.size);
+         gpu ? cuda::LaunchWhere(kStream, s, cond, a, b, y) : cpu::Where(s, cond, a, b, y);
+       }},
+      // (condShape, cond, dyShape, dy) -> da, db of dy's shape
+      {"whereBackward",
+       [](Call& c, bool gpu) {
+         const nc::WhereShape s = WhereCall(c, c.Ints(2), c.Ints(2));
+         const float *cond = c.In(1), *dy = c.In(3);
+         float *da = c.Out("da", s.size), *db = c.Out("db", s.size);
+         gpu ? cuda::LaunchWhereBackward(kStream, s, cond, dy, da, db) : cpu::WhereBackward(s, cond, dy, da, db);
+      // reductions and softmax along an axis
+      // (kind, [outer, r, inner], x, outputs: 'both' | 'y' | 'indices') -> y and/or indices
+      {"reduce",
+       [](Call& c, bool gpu) {
+         const nc::ReduceOp op = ParseReduceOp(c.Str(0));
+         const nc::AxisShape s = AxisCall(c.Ints(1));
+         const float* x = c.In(2);
+         const std::string outputs = c.Str(3);
+         float* y = outputs != "indices" ? c.Out("y", s.outer * s.inner) : nullptr;
+         float* indices = outputs != "y" ? c.Out("indices", s.outer * s.inner) : nullptr;
+         gpu ? cuda::LaunchReduce(kStream, op, s, x, y, indices) : cpu::Reduce(op, s, x, y, indices);
+       }},
+      // (kind, [outer, r, inner], dy, indices) -> dx
+      {"reduceBackward",
+       [](Call& c, bool gpu) {
+         const nc::ReduceOp op = ParseReduceOp(c.Str(0));
+         const nc::AxisShape s = AxisCall(c.Ints(1));
+         const float *dy = c.In(2), *indices = c.In(3);
+         float* dx = c.Out("dx", s.outer * s.r * s.inner);
+         gpu ? cuda::LaunchReduceBackward(kStream, op, s, dy, indices, dx) : cpu::ReduceBackward(op, s, dy, indices, dx);
+       }},
+      // (log, [outer, r, inner], x) -> y
+      {"softmaxForward",
+       [](Call& c, bool gpu) {
+         const nc::AxisShape s = AxisCall(c.Ints(1));
+         const float* x = c.In(2);
+         float* y = c.Out("y", s.outer * s.r * s.inner);
+         gpu ? cuda::LaunchSoftmaxForward(kStream, s, c.Bool(0), x, y) : cpu::SoftmaxForward(s, c.Bool(0), x, y);
+       }},
+      // (log, [outer, r, inner], y, dy) -> dx
+      {"softmaxBackward",
+       [](Call& c, bool gpu) {
+         const nc::AxisShape s = AxisCall(c.Ints(1));
+         const float *y = c.In(2), *dy = c.In(3);
+         float* dx = c.Out("dx", s.outer * s.r * s.inner);
+         gpu ? cuda::LaunchSoftmaxBackward(kStream, s, c.Bool(0), y, dy, dx) : cpu::SoftmaxBackward(s, c.Bool(0), y, dy, dx);
        }},
   };
   return ops;

@@ -8,14 +8,26 @@ import { dense } from './dense';
 import { dropout } from './dropout';
 import { softmaxCrossEntropy } from './loss';
 import { pool2d } from './pool';
-import { flatten, mean, reshape, sum } from './shape';
+import { flatten, reshape } from './shape';
+import { matmul } from './matmul';
+import { argmax, argmin, logSoftmax, max, mean, min, softmax, sum } from './reduce';
 import type { OpEntry } from './case';
+import { clip, unary } from './unary';
+import { where } from './where';
+// shape ops over the strided copy
+import { broadcastTo, clone, concat, expandDims, pad, slice, squeeze, stack, transpose } from './shape';
 
 export type { OpCase, OpEntry, ErrorCase } from './case';
 
 export const table: OpEntry[] = [
   conv2d, pool2d, activation, ...shorthands, batchNorm, dense, softmaxCrossEntropy, dropout, reshape, flatten, sum, mean,
   ...arithmetic,
+  ...unary, clip, where,  // element-wise ops of one tensor, and where
+  matmul,
+  // reductions and softmax along axes (reduce.ts)
+  max, min, argmax, argmin, softmax, logSoftmax,
+  // shape ops over the strided copy
+  transpose, expandDims, squeeze, concat, stack, slice, pad, clone, broadcastTo,
 ];
 
 /**
@@ -30,4 +42,5 @@ export const infrastructure: string[] = [
   'optimizerUpdate', 'sumSquares',                             // Trainer, gradient clipping, finite checks
   'countCorrect', 'accumulateCorrect',                         // metrics and evaluation
   'affineSample', 'colorJitter',                               // data augmentation
+  'sum',                                                       // metrics' running sums (ops/blas.ts sumInto)
 ];
