@@ -3,3 +3,5 @@ export { ModelOptions } from './internal';
 export { vgg11, vggBlock, VggOptions, VGG11_ARCH } from './vgg';
 export { nin, ninBlock } from './nin';
 export { resnet18, resnetBlock, Residual, ResidualOptions } from './resnet';
+export { googlenet, Inception } from './googlenet';
+export { densenet, DenseBlock, DenseNetOptions, denseConvBlock, transitionBlock } from './densenet';
