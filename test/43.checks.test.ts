@@ -1,6 +1,6 @@
 // One home per check: user arguments are checked in TypeScript, in one message format that names the
 // user-facing op or layer, with a stable error code; unknown option keys throw instead of being
-// silently ignored (a misspelt `dilation` once returned an undilated result).
+// silently ignored (a misspelt `dilation` would return an undilated result).
 import { strict as assert } from 'assert';
 import * as fs from 'fs';
 import * as os from 'os';
@@ -27,9 +27,9 @@ describe('argument checks: one home, one format, codes', () => {
   const w = () => Tensor.zeros([3, 2, 3, 3]);
 
   it('an unknown option key throws, naming the accepted ones', () => {
-    throwsWith(() => ops.conv2d(x(), w(), null, { dilation: [2, 2] } as never), 'NC_ARGUMENT',
-      /^TypeError: conv2d: unknown option 'dilation'; the options are 'stride', 'padding', 'activation'$/);
-    throwsWith(() => new nn.Conv2D(2, 3, { dilation: 2 } as never), 'NC_ARGUMENT', /^TypeError: Conv2D: unknown option 'dilation'/);
+    throwsWith(() => ops.conv2d(x(), w(), null, { dilations: [2, 2] } as never), 'NC_ARGUMENT',
+      /^TypeError: conv2d: unknown option 'dilations'; the options are 'stride', 'padding', 'activation', 'dilation', 'groups'$/);
+    throwsWith(() => new nn.Conv2D(2, 3, { dilations: 2 } as never), 'NC_ARGUMENT', /^TypeError: Conv2D: unknown option 'dilations'/);
     throwsWith(() => new nn.Dense(2, { units: 3 } as never), 'NC_ARGUMENT', /^TypeError: Dense: unknown option 'units'/);
     throwsWith(() => new nn.BatchNorm({ eps: 1e-3 } as never), 'NC_ARGUMENT', /^TypeError: BatchNorm: unknown option 'eps'/);
     throwsWith(() => new nn.Activation('elu', { slope: 2 } as never), 'NC_ARGUMENT', /^TypeError: Activation: unknown option 'slope'/);

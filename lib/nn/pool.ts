@@ -73,27 +73,33 @@ export class AvgPool2D extends Pool2D {
   }
 }
 
+/** One statistic over each whole feature map: (N, C, H, W) → (N, C, 1, 1). */
+abstract class GlobalPool2D extends Block {
+  constructor(private readonly kind: PoolKind) {
+    super('pool');
+  }
+
+  forward(x: Tensor): Tensor {
+    requireTensor(this.name, 'x', x);
+    if (x.ndim !== 4) throw shapeError(this.name, `expected a 4-d x (N,C,H,W) but received ${formatShape(x.shape)}`);
+    const window: [number, number] = [x.shape[2], x.shape[3]];
+    return pool2d(this.kind, x, window, window, [0, 0]);
+  }
+
+  /** `GlobalAvgPool2D(size=(1,1))`: the output size. */
+  describe(): string {
+    return `${this.constructor.name}(size=(1,1))`;
+  }
+}
+
 /**
  * Average over each whole feature map, as Gluon's `nn.GlobalAvgPool2D()`: (N, C, H, W) → (N, C, 1, 1)
  * (a pooling window of the input's size).
  * @example `net.add(new nn.Conv2D(10, 1), new nn.GlobalAvgPool2D(), new nn.Flatten())`
  */
-export class GlobalAvgPool2D extends Block {
+export class GlobalAvgPool2D extends GlobalPool2D {
   constructor() {
-    super('pool');
-  }
-
-  /** The mean of each channel of each example, shape (N, C, 1, 1). */
-  forward(x: Tensor): Tensor {
-    requireTensor(this.name, 'x', x);
-    if (x.ndim !== 4) throw shapeError(this.name, `expected a 4-d x (N,C,H,W) but received ${formatShape(x.shape)}`);
-    const window: [number, number] = [x.shape[2], x.shape[3]];
-    return pool2d('avg', x, window, window, [0, 0]);
-  }
-
-  /** `GlobalAvgPool2D(size=(1,1))`: the output size. */
-  describe(): string {
-    return 'GlobalAvgPool2D(size=(1,1))';
+    super('avg');
   }
 }
 
@@ -102,21 +108,9 @@ export class GlobalAvgPool2D extends Block {
  * `AdaptiveMaxPool2d(1)`): (N, C, H, W) → (N, C, 1, 1).
  * @example `net.add(new nn.Conv2D(10, 3), new nn.GlobalMaxPool2D(), new nn.Flatten())`
  */
-export class GlobalMaxPool2D extends Block {
+export class GlobalMaxPool2D extends GlobalPool2D {
+  /** Its gradient goes to the first maximum of each map. */
   constructor() {
-    super('pool');
-  }
-
-  /** The maximum of each channel of each example, shape (N, C, 1, 1); its gradient goes to the first maximum. */
-  forward(x: Tensor): Tensor {
-    requireTensor(this.name, 'x', x);
-    if (x.ndim !== 4) throw shapeError(this.name, `expected a 4-d x (N,C,H,W) but received ${formatShape(x.shape)}`);
-    const window: [number, number] = [x.shape[2], x.shape[3]];
-    return pool2d('max', x, window, window, [0, 0]);
-  }
-
-  /** `GlobalMaxPool2D(size=(1,1))`: the output size. */
-  describe(): string {
-    return 'GlobalMaxPool2D(size=(1,1))';
+    super('max');
   }
 }

@@ -327,6 +327,7 @@ export const builders: Record<string, Builder> = {
   softmaxBackward: (c) => {
     const [y, dy, dx] = sameShape(c, 3);
     return [y, dy, dx, c.int(0, y.shape.length - 1), c.next() < 0.5];
+  },
   // A transpose of a random box, sometimes read backwards along its first axis.
   copyStrided: (c) => {
     const shape = Array.from({ length: c.int(1, 4) }, () => c.int(1, 6));

@@ -607,6 +607,7 @@ const std::map<std::string, Op>& Ops() {
          const float *cond = c.In(1), *dy = c.In(3);
          float *da = c.Out("da", s.size), *db = c.Out("db", s.size);
          gpu ? cuda::LaunchWhereBackward(kStream, s, cond, dy, da, db) : cpu::WhereBackward(s, cond, dy, da, db);
+       }},
       // reductions and softmax along an axis
       // (kind, [outer, r, inner], x, outputs: 'both' | 'y' | 'indices') -> y and/or indices
       {"reduce",
