@@ -121,6 +121,9 @@ describe('custom blocks: names', () => {
     assert.throws(() => net.get(1).setName('stem'), /already has a child named stem/);
     net.get(1).setName('head');
     assert.deepEqual([...net.collectParams().keys()], ['stem.weight', 'stem.bias', 'head.weight', 'head.bias']);
+    net.get(1).name = 'tail';  // assigning the name is setName: the parameters follow
+    assert.deepEqual([...net.collectParams().keys()], ['stem.weight', 'stem.bias', 'tail.weight', 'tail.bias']);
+    keysEqualNames(net);
   });
 
   it('a block added twice is shared: one name, its parameters once', () => {

@@ -55,11 +55,8 @@ function checkLocalName(op: string, name: unknown): string {
  * }
  */
 export abstract class Block<I extends Tensor[] = [Tensor]> {
-  /**
-   * Gluon's automatic name (`conv0`, `pool1`, `dense2`), unique among its parent's children and
-   * assigned when it becomes a child; `<prefix>0` for a block that is no one's child.
-   */
-  name: string;
+  // The name (see the `name` accessor): set through setName, which keeps parameter names in step.
+  private blockName: string;
   protected readonly params = new Map<string, Parameter>();
   // The block this one was first registered with (a block added again elsewhere is shared, and
   // keeps this name). Skipped by field discovery, which would otherwise take it for a child.
@@ -70,7 +67,20 @@ export abstract class Block<I extends Tensor[] = [Tensor]> {
 
   /** @param prefix - the name stem: 'conv', 'pool', 'dense', ... */
   constructor(readonly prefix: string) {
-    this.name = `${prefix}0`;
+    this.blockName = `${prefix}0`;
+  }
+
+  /**
+   * Gluon's automatic name (`conv0`, `pool1`, `dense2`), unique among its parent's children and
+   * assigned when it becomes a child; `<prefix>0` for a block that is no one's child. Assigning it
+   * is {@link Block.setName}.
+   */
+  get name(): string {
+    return this.blockName;
+  }
+
+  set name(name: string) {
+    this.setName(name);
   }
 
   /** Computes the block's output from its inputs (one for most blocks). */
@@ -128,7 +138,7 @@ export abstract class Block<I extends Tensor[] = [Tensor]> {
     while (name === undefined && this.childNames.has(`${block.prefix}${n}`)) n++;
     const chosen = name ?? `${block.prefix}${n}`;
     block.parentBlock = this;
-    block.name = chosen;
+    block.blockName = chosen;
     this.childList.push(block);
     this.childNames.set(chosen, block);
     this.refreshNames();  // this block's own parameters lose the root's prefix once it has children
@@ -161,7 +171,7 @@ export abstract class Block<I extends Tensor[] = [Tensor]> {
       parent.childNames.delete(this.name);
       parent.childNames.set(name, this);
     }
-    this.name = name;
+    this.blockName = name;
     this.refreshNames();
   }
 
@@ -289,7 +299,8 @@ export abstract class Block<I extends Tensor[] = [Tensor]> {
   /**
    * Gluon's and Keras's summary: runs one forward pass of zeros of `inputShape` (in prediction
    * mode, on the parameters' device) and lists each child's name, type, output shape and
-   * parameter count, with totals and the memory the parameters and the activations take.
+   * parameter count, with totals and the memory the parameters and the activations take. A
+   * Sequential lists its children; any other block (a custom one with several children) is one row.
    * @param inputShape - e.g. [1, 1, 28, 28].
    * @returns the table (`text`) and its figures.
    * @throws Error before `initialize()`.

@@ -71,8 +71,8 @@ export interface FitResult {
 
 /**
  * Trains `net` for `options.epochs` epochs over `trainIter`, evaluating on `testIter` after each,
- * and prints one line per epoch: loss, train acc, test acc, time, examples/s and the share of time
- * spent waiting for data. Loss and accuracy are summed on the device and read every few batches.
+ * and prints one line per epoch: loss, train acc, test acc (for a regression, see `accuracy`: loss
+ * and test loss), time, examples/s and the share of time spent waiting for data. Loss and accuracy are summed on the device and read every few batches.
  * With `checkpoint`, Ctrl-C finishes the current step, saves and returns `interrupted: true`, and
  * `resume` continues from the checkpoint; with a fixed seed on the CPU the resumed run ends with
  * the same parameters as an uninterrupted one.
