@@ -26,3 +26,4 @@ export { saveCheckpoint, loadCheckpoint, LoadCheckpointOptions, TrainingState } 
 export { ProgressBar, ProgressOptions } from './train/progress';
 export type { BackendInfo, MemoryInfo, Activation, PoolKind, ConvolutionAlgorithm } from '../binding';
 export type { ActivationKind } from '../binding';
+export { evaluateLoss } from './train/evaluate';
