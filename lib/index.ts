@@ -27,3 +27,4 @@ export { ProgressBar, ProgressOptions } from './train/progress';
 export type { BackendInfo, MemoryInfo, Activation, PoolKind, ConvolutionAlgorithm } from '../binding';
 export type { ActivationKind } from '../binding';
 export * as models from './models';
+export { evaluateLoss } from './train/evaluate';

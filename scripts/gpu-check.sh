@@ -5,9 +5,9 @@
 # file in OUT (default ./gpu-check-out), with one line per step in OUT/summary.txt.
 #
 # Steps: 1 machine (driver, GPU, CUDA runtime, cuDNN and cuBLAS found), 2 strict ABI check,
-# 3 backendInfo, 4 the GPU test suites, 5 LeNet 10 epochs, 6 AlexNet 1 epoch, 7 both benchmarks
-# against PyTorch on CUDA, 7b AlexNet at batch 512 and a host CPU profile of its step, 8 the
-# algorithm and math type cuDNN chose for each convolution.
+# 3 backendInfo, 4 the GPU test suites, 5 LeNet 10 epochs, 6 AlexNet 1 epoch, 6b ResNet-18 10
+# epochs, 7 both benchmarks against PyTorch on CUDA, 7b AlexNet at batch 512 and a host CPU profile
+# of its step, 8 the algorithm and math type cuDNN chose for each convolution.
 #
 # --dry-run runs every step that needs no GPU as it would run, and the GPU steps on the CPU with a
 # few images, so that a typo cannot waste the GPU's minutes; CI runs it.
@@ -82,6 +82,7 @@ cudart_inc=$(for d in $wheel_dirs; do [ -f "$d/include/cuda_runtime_api.h" ] && 
 device=gpu
 lenet_size=(--epochs 10)
 alexnet_size=(--epochs 1)
+resnet_size=(--epochs 10)
 bench_lenet=(--epochs 3)
 bench_alexnet=(--steps 10)
 bench_alexnet_large=(--steps 10 --batch-size 512)
@@ -90,6 +91,7 @@ if [ "$dry" -eq 1 ]; then
   device=cpu
   lenet_size=(--epochs 1 --limit 512)
   alexnet_size=(--epochs 1 --limit 64 --batch-size 32)
+  resnet_size=(--epochs 1 --limit 64 --batch-size 32 --resize 32)
   bench_lenet=(--epochs 1 --limit 512)
   bench_alexnet=(--steps 1 --batch-size 8)
   bench_alexnet_large=(--steps 1 --batch-size 16)
@@ -158,6 +160,9 @@ note_lenet() { grep -E '^epoch [0-9]+' "$out/lenet.txt" | tail -n 1; }
 run lenet 60 "$NODE" examples/lenet.js --device "$device" --seed 1 --checkpoint "$ckpt/lenet.ckpt" "${lenet_size[@]}"
 note_alexnet() { grep -E '^epoch [0-9]+' "$out/alexnet.txt" | tail -n 1; }
 run alexnet 100 "$NODE" examples/alexnet.js --device "$device" --seed 1 --checkpoint "$ckpt/alexnet.ckpt" "${alexnet_size[@]}"
+# 6b. ResNet-18 of the book's modern CNNs, 10 epochs at 96 px (the book reaches about 0.9).
+note_resnet18() { grep -E '^epoch [0-9]+' "$out/resnet18.txt" | tail -n 1; }
+run resnet18 150 "$NODE" examples/modern-cnns.js --model resnet18 --device "$device" --seed 1 "${resnet_size[@]}"
 
 # 7. Both benchmarks against PyTorch on CUDA (cudnn.benchmark on, data on the GPU).
 note_bench-lenet() { tail -n 1 "$out/bench-lenet.txt"; }

@@ -160,7 +160,7 @@ describe('data: DataLoader', () => {
     assert.throws(() => new DataLoader(ds, { batchSize: 2, seed: 0.5 }), /expected a safe integer for seed but received 0.5/);
     assert.throws(() => new DataLoader(ds, { batchSize: 2, transform: 'resize' as never }), /expected a transform \(a function\) for transform/);
     assert.throws(() => new DataLoader(ds, { batchSize: 2, device: 'cpu' as never }), /expected a Device for device/);
-    assert.throws(() => new DataLoader(null as never, { batchSize: 2 }), /DataLoader: expected an ImageDataset for dataset but received null/);
+    assert.throws(() => new DataLoader(null as never, { batchSize: 2 }), /DataLoader: expected an ImageDataset or an ArrayDataset for dataset but received null/);
     assert.throws(() => new DataLoader({ ...ds, length: 5 }, { batchSize: 2 }),
       /DataLoader: dataset.images has 24 bytes but 5 examples of 1x2x3 need 30/);
     assert.throws(() => new DataLoader({ ...ds, labels: new Uint8Array(3) }, { batchSize: 2 }),

@@ -118,38 +118,58 @@ export function backward(head: Tensor, headGrad?: Tensor): void {
     }
   }
   const grads = new Map<Tensor, Tensor>();
-  grads.set(head, headGrad ?? Tensor.ones(head.shape, head.device));
-  const userOwned = headGrad;
+  // How many entries of `grads` hold each storage. A backward may return dy itself, or one tensor
+  // for several inputs (add's natural gradient): every entry must own its storage, since entries are
+  // accumulated into and freed independently. Storages held by an entry or by the caller's headGrad
+  // are never freed here.
+  const holders = new Map<Tensor['data'], number>();
+  const hold = (input: Tensor, g: Tensor) => {
+    grads.set(input, g);
+    holders.set(g.data, (holders.get(g.data) ?? 0) + 1);
+  };
+  const take = (t: Tensor) => {
+    const g = grads.get(t)!;
+    grads.delete(t);
+    const n = holders.get(g.data)! - 1;
+    if (n === 0) holders.delete(g.data);
+    else holders.set(g.data, n);
+    return g;
+  };
+  const userData = headGrad?.data;
+  const free = (g: Tensor) => {
+    if (g.data !== userData && !holders.has(g.data)) g.data.dispose();
+  };
+  hold(head, headGrad ?? Tensor.ones(head.shape, head.device));
 
   for (const t of topologicalOrder(head)) {
-    const dy = grads.get(t);
-    if (!dy) continue;
+    if (!grads.has(t)) continue;
+    const dy = take(t);
     const node = t.node;
     if (!node) {
       // A leaf: write its gradient (Gluon's grad_req='write').
       if (t.grad) binding.axpby(dy, t.grad, 1, 0);
-      if (dy !== userOwned) dy.dispose();
+      free(dy);
       continue;
     }
     const inputGrads = node.backward(dy);
-    let sharesDy = false;
+    const spent: Tensor[] = [dy];
     node.inputs.forEach((input, i) => {
       const g = inputGrads[i];
       if (!input || !g) return;
-      if (!requiresGrad(input)) {
-        g.dispose();
-        return;
-      }
-      sharesDy ||= g.data === dy.data;
+      spent.push(g);
+      if (!requiresGrad(input)) return;
       const existing = grads.get(input);
       if (existing) {
-        binding.axpby(g, existing, 1, 1);
-        if (g.data !== dy.data) g.dispose();
+        binding.axpby(g, existing, 1, 1);  // a tensor used several times: its gradients add up
+      } else if (holders.has(g.data) || g.data === userData) {
+        const copy = Tensor.empty(g.shape, g.device);  // a storage another entry (or the caller) owns
+        binding.axpby(g, copy, 1, 0);
+        hold(input, copy);
       } else {
-        grads.set(input, g);
+        hold(input, g);
       }
     });
-    if (dy !== userOwned && !sharesDy) dy.dispose();
+    for (const g of spent) free(g);
     // The graph is used once, as in Gluon: free what only the backward needed. Every consumer of t
     // comes earlier in this order, so an intermediate that nobody else holds is dead now.
     node.release?.();

@@ -5,6 +5,7 @@ import { Device, cpu } from '../core/device';
 import { describeValue, invalidArg, knownOptions, oneOf, positiveInt } from '../core/check';
 import { ImageBatch, ToTensor, Transform } from './transforms';
 import { codedError } from '../core/errors';
+import { ArrayDataset } from './array-dataset';
 
 /** An in-memory dataset of images, as returned by `loadFashionMNIST`. */
 export interface ImageDataset {
@@ -73,9 +74,10 @@ function permutation(n: number, seed: number, epoch: number): Uint32Array {
   return order;
 }
 
-function checkDataset(dataset: ImageDataset): void {
+function checkDataset(dataset: ImageDataset | ArrayDataset): void {
   const op = 'DataLoader';
-  if (!dataset || typeof dataset !== 'object') throw invalidArg(op, 'dataset', 'an ImageDataset', dataset);
+  if (dataset instanceof ArrayDataset) return;  // checked when it was built
+  if (!dataset || typeof dataset !== 'object') throw invalidArg(op, 'dataset', 'an ImageDataset or an ArrayDataset', dataset);
   for (const key of ['height', 'width', 'channels'] as const) positiveInt(op, `dataset.${key}`, dataset[key]);
   const { length } = dataset;
   if (typeof length !== 'number' || !Number.isInteger(length) || length < 0) {
@@ -94,9 +96,11 @@ function checkDataset(dataset: ImageDataset): void {
 }
 
 /**
- * Iterates over an {@link ImageDataset} in mini-batches, like Gluon's `gluon.data.DataLoader`.
- * Each step yields `[X, y]`: X a float32 tensor (B, C, H, W) made by the transform (default
- * {@link ToTensor}: bytes scaled to [0, 1]), y a tensor (B) of class indices as float32.
+ * Iterates over an {@link ImageDataset} or an {@link ArrayDataset} in mini-batches, like Gluon's
+ * `gluon.data.DataLoader`. Each step yields `[X, y]`. For images: X a float32 tensor (B, C, H, W)
+ * made by the transform (default {@link ToTensor}: bytes scaled to [0, 1]), y a tensor (B) of class
+ * indices as float32. For an ArrayDataset: X (B, ...featureShape) as stored (no transform), y (B)
+ * of class indices as float32, or (B, ...labelShape) of float targets.
  *
  * With `shuffle`, every pass over the loader (every `for...of`) visits the examples in a new order,
  * derived from `seed` and the epoch number: two loaders with the same seed give the same sequence
@@ -107,7 +111,7 @@ function checkDataset(dataset: ImageDataset): void {
  */
 export class DataLoader implements Iterable<[Tensor, Tensor]> {
   /** The examples. */
-  readonly dataset: ImageDataset;
+  readonly dataset: ImageDataset | ArrayDataset;
   /** Examples per batch. */
   readonly batchSize: number;
   /** Whether each epoch visits the examples in a new random order. */
@@ -141,16 +145,13 @@ export class DataLoader implements Iterable<[Tensor, Tensor]> {
    * @throws TypeError or RangeError naming the option or dataset field that is wrong, e.g.
    *   `DataLoader: expected a positive integer for batchSize but received 0 (number)`.
    */
-  constructor(dataset: ImageDataset, options: DataLoaderOptions) {
+  constructor(dataset: ImageDataset | ArrayDataset, options: DataLoaderOptions) {
     const op = 'DataLoader';
     checkDataset(dataset);
     if (!options || typeof options !== 'object') throw invalidArg(op, 'options', 'an object with batchSize', options);
     knownOptions(op, options, ['batchSize', 'shuffle', 'seed', 'transform', 'device', 'lastBatch']);
     this.dataset = dataset;
-    this.built = {
-      length: dataset.length, images: dataset.images.length, labels: dataset.labels.length,
-      example: `${dataset.channels}x${dataset.height}x${dataset.width}`,
-    };
+    this.built = describeData(dataset);
     this.batchSize = positiveInt(op, 'batchSize', options.batchSize);
     if (options.shuffle !== undefined && typeof options.shuffle !== 'boolean') {
       throw invalidArg(op, 'shuffle', 'a boolean', options.shuffle);
@@ -163,6 +164,10 @@ export class DataLoader implements Iterable<[Tensor, Tensor]> {
     this.seed = options.seed ?? randomInt(0, 2 ** 32);
     if (options.transform !== undefined && typeof options.transform !== 'function') {
       throw invalidArg(op, 'transform', 'a transform (a function)', options.transform);
+    }
+    if (options.transform !== undefined && dataset instanceof ArrayDataset) {
+      throw codedError('NC_ARGUMENT', 'DataLoader: transform applies to image datasets (bytes); an ArrayDataset\'s ' +
+        'features are floats already and are batched as they are', TypeError);
     }
     this.transform = options.transform ?? ToTensor();
     this.nativeToTensor = options.transform === undefined;
@@ -256,13 +261,14 @@ export class DataLoader implements Iterable<[Tensor, Tensor]> {
    * built (examples added or removed, arrays replaced or their buffers detached).
    */
   private checkUnchanged(): void {
-    const d = this.dataset;
-    const now = { length: d.length, images: d.images?.length, labels: d.labels?.length, example: `${d.channels}x${d.height}x${d.width}` };
+    const now = describeData(this.dataset);
     const was = this.built;
     const changed = (['length', 'images', 'labels', 'example'] as const).filter((k) => now[k] !== was[k]);
     if (changed.length === 0) return;
     const what: Record<typeof changed[number], string> = {
-      length: 'length', images: 'images.length', labels: 'labels.length', example: 'example shape (CxHxW)',
+      length: 'length', labels: 'labels.length',
+      ...(this.dataset instanceof ArrayDataset ? { images: 'features.length', example: 'example shape' }
+        : { images: 'images.length', example: 'example shape (CxHxW)' }),
     };
     throw codedError('NC_STATE', 'DataLoader: the dataset changed after the DataLoader was built: ' +
       `${changed.map((k) => `its ${what[k]} was ${was[k]}, now ${String(now[k])}`).join('; ')}. ` +
@@ -271,6 +277,7 @@ export class DataLoader implements Iterable<[Tensor, Tensor]> {
 
   /** Batch b of an epoch: its images through the transform, and its labels, as tensors. */
   private prepare(order: Uint32Array | null, b: number, epochSeed: number): [Tensor, Tensor] {
+    if (this.dataset instanceof ArrayDataset) return this.prepareArrays(this.dataset, order, b);
     const { images, labels, channels, height, width } = this.dataset;
     const example = channels * height * width;
     const start = b * this.batchSize;
@@ -297,6 +304,22 @@ export class DataLoader implements Iterable<[Tensor, Tensor]> {
     return [X, Tensor.fromArray(y, [size], this.device)];
   }
 
+  /** Batch b of an ArrayDataset: its features and labels gathered, as tensors. */
+  private prepareArrays(d: ArrayDataset, order: Uint32Array | null, b: number): [Tensor, Tensor] {
+    const start = b * this.batchSize;
+    const size = Math.min(this.batchSize, d.length - start);
+    const xSize = d.features.length / d.length;
+    const ySize = d.labels.length / d.length;
+    const x = new Float32Array(size * xSize);
+    const y = new Float32Array(size * ySize);
+    for (let k = 0; k < size; k++) {
+      const i = order ? order[start + k] : start + k;
+      x.set(d.features.subarray(i * xSize, (i + 1) * xSize), k * xSize);
+      for (let j = 0; j < ySize; j++) y[k * ySize + j] = d.labels[i * ySize + j];
+    }
+    return [Tensor.fromArray(x, [size, ...d.featureShape], this.device), Tensor.fromArray(y, [size, ...d.labelShape], this.device)];
+  }
+
   private toTensor(batch: ImageBatch, size: number): Tensor {
     const shape = batch?.shape;
     const data = batch?.data;
@@ -309,4 +332,12 @@ export class DataLoader implements Iterable<[Tensor, Tensor]> {
     // A transform without ToTensor leaves bytes: they become floats 0..255, unscaled.
     return data instanceof Uint8Array ? Tensor.fromBytes(data, shape, this.device) : Tensor.fromArray(data, shape, this.device);
   }
+}
+
+/** What a loader checks has not changed since it was built: sizes and the example's shape. */
+function describeData(d: ImageDataset | ArrayDataset): { length: number; images: number; labels: number; example: string } {
+  if (d instanceof ArrayDataset) {
+    return { length: d.length, images: d.features.length, labels: d.labels.length, example: d.featureShape.join('x') };
+  }
+  return { length: d.length, images: d.images?.length, labels: d.labels?.length, example: `${d.channels}x${d.height}x${d.width}` };
 }

@@ -14,3 +14,5 @@ import * as augmentations from './augment';
 export const transforms = { ...baseTransforms, ...augmentations };
 export type { ImageBatch, Transform, DeviceTransform } from './transforms';
 export type { RandomResizedCropOptions, ColorJitterOptions } from './augment';
+export { ArrayDataset } from './array-dataset';
+export type { ArrayDatasetOptions, ArrayLabels } from './array-dataset';

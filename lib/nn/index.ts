@@ -13,3 +13,4 @@ export { Flatten } from './flatten';
 export { GlobalMaxPool2D, Pool2DOptions } from './pool';
 export { Identity } from './identity';
 export { LayerNorm, LayerNormOptions } from './layernorm';
+export type { AnyBlock } from './block';

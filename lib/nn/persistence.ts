@@ -159,8 +159,14 @@ export function matchParameters(params: ParameterDict, entries: ReadonlyMap<stri
 
 /** The error for the problems {@link matchParameters} found, naming `file` and each parameter. */
 export function mismatch(op: string, file: string, problems: string[]): Error {
-  const hint = op === 'loadParameters' && problems.some((l) => / (missing|unexpected) in the file/.test(l))
-    ? '\n(loadParameters options: allowMissing, ignoreExtra)' : '';
+  const missing = problems.some((l) => / missing in the file/.test(l));
+  const unexpected = problems.some((l) => / unexpected in the file/.test(l));
+  let hint = op === 'loadParameters' && (missing || unexpected) ? '\n(loadParameters options: allowMissing, ignoreExtra)' : '';
+  // Names that differ on both sides: most often children named otherwise than when the file was saved.
+  if (missing && unexpected) {
+    hint += '\n(parameter names are paths of child names, e.g. residual0.conv1.weight, given in the order the ' +
+      'children are registered; name children explicitly with registerChild(block, name) to match a file\'s names)';
+  }
   return codedError('NC_FILE', `${op}: ${file} does not match the network ` +
     `(${problems.length} problem${problems.length === 1 ? '' : 's'}):\n  ${clipList(problems).join('\n  ')}${hint}`);
 }

@@ -20,7 +20,8 @@ export class Sequential extends Block implements Iterable<Block> {
 
   /**
    * Appends blocks and names them Gluon's way: the n-th block of a kind in this container gets
-   * `<prefix><n>` (`conv0`, `pool0`, `conv1`, ...).
+   * `<prefix><n>` (`conv0`, `pool0`, `conv1`, ...). A block added twice (or already in another
+   * network) is shared: it keeps its name and its parameters are trained once.
    * @throws TypeError when an argument is not a Block.
    */
   add(...blocks: Block[]): this {
@@ -28,10 +29,23 @@ export class Sequential extends Block implements Iterable<Block> {
       if (!(block instanceof Block)) {
         throw codedError('NC_ARGUMENT', `Sequential.add: expected a Block (nn.Conv2D, nn.Dense, ...) but received ${String(block)}`, TypeError);
       }
-      const n = this.layers.filter((b) => b.prefix === block.prefix).length;
-      block.setName(`${block.prefix}${n}`);
+      this.registerChild(block);
       this.layers.push(block);
     }
+    return this;
+  }
+
+  /**
+   * Appends one block under an explicit name (instead of `<prefix><n>`), e.g. to match a
+   * checkpoint's parameter names.
+   * @throws Error when the container already has a child of that name.
+   */
+  addNamed(name: string, block: Block): this {
+    if (!(block instanceof Block)) {
+      throw codedError('NC_ARGUMENT', `Sequential.addNamed: expected a Block (nn.Conv2D, nn.Dense, ...) but received ${String(block)}`, TypeError);
+    }
+    this.registerChild(block, name);
+    this.layers.push(block);
     return this;
   }
 
@@ -47,6 +61,11 @@ export class Sequential extends Block implements Iterable<Block> {
 
   /** The blocks in order (a copy). */
   children(): Block[] {
+    return [...this.layers];
+  }
+
+  /** The children: each one's output is the next one's input. */
+  stages(): Block[] {
     return [...this.layers];
   }
 

@@ -1,5 +1,6 @@
 // Accuracy helpers, as d2l's `accuracy` and `evaluate_accuracy_gpu`.
 import { accumulateCorrect } from '../ops/accuracy';
+import { axpby, sumInto } from '../ops/blas';
 import { pause } from '../core/autograd';
 import type { Block } from '../nn/block';
 import { Tensor } from '../core/tensor';
@@ -29,4 +30,29 @@ export function evaluateAccuracy(net: Block, dataIter: Iterable<[Tensor, Tensor]
   const accuracy = correct.item() / total;
   correct.dispose();
   return accuracy;
+}
+
+/**
+ * Mean per-example loss of `net` over a data iterator, in prediction mode and without recording
+ * (the test figure of a regression, where accuracy means nothing). The batches are consumed.
+ * @param loss - returns one loss per example (N), as the losses of `nn` do.
+ * @throws Error when the iterator yields no examples.
+ */
+export function evaluateLoss(net: Block, dataIter: Iterable<[Tensor, Tensor]>,
+  loss: { forward(yHat: Tensor, y: Tensor): Tensor }): number {
+  let sums: [Tensor, Tensor] | null = null;  // [total, batch], where the batches live; read once at the end
+  let total = 0;
+  for (const [X, y] of dataIter) {
+    total += y.shape[0];
+    const yHat = pause(() => net.forward(X));
+    const l = pause(() => loss.forward(yHat, y));
+    sums ??= [Tensor.zeros([1], y.device), Tensor.zeros([1], y.device)];
+    sumInto(l, sums[1]);
+    axpby(sums[1], sums[0], 1, 1);
+    for (const t of [l, yHat, X, y]) t.dispose();
+  }
+  if (total === 0 || !sums) throw codedError('NC_ARGUMENT', 'evaluateLoss: the data iterator yielded no examples');
+  const mean = sums[0].item() / total;
+  sums.forEach((t) => t.dispose());
+  return mean;
 }

@@ -182,7 +182,7 @@ export class FiniteGuard {
   // whose output is not finite. Batch norm's running statistics, which such a forward updates, are
   // put back as they were.
   private firstNonFiniteLayer(X: Tensor): string | null {
-    const layers = this.net.children().length > 0 ? this.net.children() : [this.net];
+    const layers = this.net.stages();
     const state = this.params.filter(([, p]) => !p.trainable).map(([, p]) => [p, p.data().toArray()] as const);
     try {
       return pause(() => {

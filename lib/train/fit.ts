@@ -8,7 +8,8 @@ import { record } from '../core/autograd';
 import { SoftmaxCrossEntropyLoss } from '../nn/loss';
 import { TrainingMetrics } from './metrics';
 import { ProgressBar } from './progress';
-import { evaluateAccuracy } from './evaluate';
+import { evaluateAccuracy, evaluateLoss } from './evaluate';
+import { ArrayDataset } from '../data/array-dataset';
 import { EpochRecordJSON, TrainingHistory } from '../plot/history';
 import { writeCurvesSvg } from '../plot/svg';
 import { terminalChart } from '../plot/terminal';
@@ -52,6 +53,13 @@ export interface FitOptions {
    * running statistics are changed by the bad step's forward itself; the checkpoint has good ones.)
    */
   checkFinite?: boolean;
+  /**
+   * Count accuracy (classification). Default: true unless the training data holds float targets
+   * (an `ArrayDataset` of Float32Array labels: regression). Without it the progress bar and the
+   * epoch lines show the loss only, the test figure is the mean test loss (`evaluateLoss`), and
+   * the history's accuracies are NaN (not plotted).
+   */
+  accuracy?: boolean;
 }
 
 /** What {@link fit} returns. */
@@ -63,8 +71,8 @@ export interface FitResult {
 
 /**
  * Trains `net` for `options.epochs` epochs over `trainIter`, evaluating on `testIter` after each,
- * and prints one line per epoch: loss, train acc, test acc, time, examples/s and the share of time
- * spent waiting for data. Loss and accuracy are summed on the device and read every few batches.
+ * and prints one line per epoch: loss, train acc, test acc (for a regression, see `accuracy`: loss
+ * and test loss), time, examples/s and the share of time spent waiting for data. Loss and accuracy are summed on the device and read every few batches.
  * With `checkpoint`, Ctrl-C finishes the current step, saves and returns `interrupted: true`, and
  * `resume` continues from the checkpoint; with a fixed seed on the CPU the resumed run ends with
  * the same parameters as an uninterrupted one.
@@ -72,10 +80,16 @@ export interface FitResult {
  * await fit(net, trainIter, testIter, { epochs: 10, trainer, checkpoint: 'lenet.ckpt', resume: true, plot: 'curves.svg' });
  */
 export async function fit(net: Block, trainIter: DataLoader, testIter: DataLoader, options: FitOptions): Promise<FitResult> {
-  knownOptions('fit', options, ['epochs', 'trainer', 'loss', 'checkpoint', 'resume', 'plot', 'log', 'progress', 'onBatch', 'checkFinite']);
+  knownOptions('fit', options, ['epochs', 'trainer', 'loss', 'checkpoint', 'resume', 'plot', 'log', 'progress', 'onBatch', 'checkFinite', 'accuracy']);
   const epochs = positiveInt('fit', 'epochs', options.epochs);
   const log = options.log ?? ((line: string) => console.log(line));
   const lossFn = options.loss ?? new SoftmaxCrossEntropyLoss();
+  if (options.accuracy !== undefined && typeof options.accuracy !== 'boolean') {
+    throw codedError('NC_ARGUMENT', `fit: expected a boolean for accuracy but received ${String(options.accuracy)}`, TypeError);
+  }
+  // Accuracy means nothing for float targets; class indices (images, integer labels) get it.
+  const regression = trainIter.dataset instanceof ArrayDataset && trainIter.dataset.labelKind === 'target';
+  const withAccuracy = options.accuracy ?? !regression;
   const device = [...net.collectParams().values()][0]?.device ?? cpu();
   let history = new TrainingHistory();
   let state: Pick<TrainingState, 'epoch' | 'batch' | 'partial'> = { epoch: 1, batch: 0, partial: null };
@@ -126,10 +140,10 @@ export async function fit(net: Block, trainIter: DataLoader, testIter: DataLoade
     if (guard && !kept && [...net.collectParams().values()].every((p) => p.initialized)) save(state);
     for (let epoch = state.epoch; epoch <= epochs; epoch++) {
       const start = process.hrtime.bigint();
-      const metrics = new TrainingMetrics(device);
+      const metrics = new TrainingMetrics(device, { accuracy: withAccuracy });
       if (epoch === state.epoch && state.partial) metrics.restore(state.partial);
       const bar = options.progress === false ? null
-        : new ProgressBar({ label: `epoch ${epoch}/${epochs}`, total: trainIter.numExamples });
+        : new ProgressBar({ label: `epoch ${epoch}/${epochs}`, total: trainIter.numExamples, accuracy: withAccuracy });
       let batch = epoch === state.epoch ? state.batch : 0;
       for (const [X, y] of trainIter.iterate(batch)) {
         const yHat = record(() => net.forward(X));
@@ -143,7 +157,7 @@ export async function fit(net: Block, trainIter: DataLoader, testIter: DataLoade
           for (const t of [X, y, yHat, l]) t.dispose();
           throw stop(finding, { epoch, batch: batch + 1, step: options.trainer.stepCount + 1 }, 'step');
         }
-        options.trainer.step(y.size);
+        options.trainer.step(X.shape[0]);  // the batch size (y.size is not, for targets of shape (N, k))
         metrics.add(l, yHat, y);
         for (const t of [X, y, yHat, l]) t.dispose();
         batch++;
@@ -169,9 +183,17 @@ export async function fit(net: Block, trainIter: DataLoader, testIter: DataLoade
       bar?.stop();
       const seconds = Number(process.hrtime.bigint() - start) / 1e9;
       const waiting = trainIter.stats.waitSeconds / seconds;
-      const testAcc = evaluateAccuracy(net, testIter);
-      history.add({ epoch, trainLoss: loss, trainAcc: acc, testAcc });
-      log(`epoch ${epoch}, loss ${loss.toFixed(3)}, train acc ${acc.toFixed(3)}, test acc ${testAcc.toFixed(3)}, ` +
+      let scores: string;
+      if (withAccuracy) {
+        const testAcc = evaluateAccuracy(net, testIter);
+        history.add({ epoch, trainLoss: loss, trainAcc: acc, testAcc });
+        scores = `loss ${loss.toFixed(3)}, train acc ${acc.toFixed(3)}, test acc ${testAcc.toFixed(3)}`;
+      } else {
+        const testLoss = evaluateLoss(net, testIter, lossFn);
+        history.add({ epoch, trainLoss: loss, trainAcc: NaN });
+        scores = `loss ${formatLoss(loss)}, test loss ${formatLoss(testLoss)}`;
+      }
+      log(`epoch ${epoch}, ${scores}, ` +
         `time ${seconds.toFixed(1)} sec, ${Math.round(examples / seconds)} examples/sec, ` +
         `${(100 * waiting).toFixed(1)}% waiting for data`);
       save({ epoch: epoch + 1, batch: 0, partial: null });
@@ -187,6 +209,9 @@ export async function fit(net: Block, trainIter: DataLoader, testIter: DataLoade
   }
   return { history, interrupted: false };
 }
+
+/** A regression loss can be far below 0.001: three significant digits rather than three decimals. */
+const formatLoss = (x: number): string => (Math.abs(x) >= 0.001 || x === 0 ? x.toFixed(3) : x.toPrecision(3));
 
 /**
  * Throws, naming the option and the path, when `file` cannot be written: its folder is missing, is

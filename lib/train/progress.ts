@@ -13,6 +13,8 @@ export interface ProgressOptions {
   unit?: string;
   /** Where to draw; default process.stdout. */
   stream?: NodeJS.WriteStream;
+  /** Show the running accuracy (classification); default true. False shows the loss only. */
+  accuracy?: boolean;
 }
 
 /** Progress of one epoch: `update(done, { loss, acc })` after each batch, `stop()` at the end. */
@@ -21,12 +23,12 @@ export class ProgressBar {
   private readonly start = Date.now();
 
   constructor(options: ProgressOptions) {
-    knownOptions('ProgressBar', options, ['label', 'total', 'unit', 'stream']);
+    knownOptions('ProgressBar', options, ['label', 'total', 'unit', 'stream', 'accuracy']);
     const unit = options.unit ?? 'img';
     const stream = options.stream ?? process.stdout;
     this.bar = new SingleBar({
       format: `${options.label} [{bar}] {percentage}% | {value}/{total} ${unit} | {rate} ${unit}/s | ` +
-        'ETA {eta_formatted} | loss {loss} acc {acc}',
+        `ETA {eta_formatted} | loss {loss}${options.accuracy === false ? '' : ' acc {acc}'}`,
       stream,
       noTTYOutput: !stream.isTTY,
       notTTYSchedule: 5000,
@@ -37,13 +39,13 @@ export class ProgressBar {
     this.bar.start(options.total, 0, { rate: '-', loss: '-', acc: '-' });
   }
 
-  /** Advances to `done` units and shows the running loss and accuracy. */
+  /** Advances to `done` units and shows the running loss and accuracy ('-' when NaN: not counted). */
   update(done: number, metrics: { loss: number; acc: number }): void {
     const seconds = (Date.now() - this.start) / 1000;
     this.bar.update(done, {
       rate: seconds > 0 ? Math.round(done / seconds).toString() : '-',
       loss: metrics.loss.toFixed(3),
-      acc: metrics.acc.toFixed(3),
+      acc: Number.isNaN(metrics.acc) ? '-' : metrics.acc.toFixed(3),
     });
   }
 
