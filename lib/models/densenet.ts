@@ -12,7 +12,7 @@ import { Activation } from '../nn/activation';
 import { AvgPool2D, GlobalAvgPool2D, MaxPool2D } from '../nn/pool';
 import { Flatten } from '../nn/flatten';
 import { Dense } from '../nn/dense';
-import { ModelOptions, nameChildren, numClassesOption, release } from './internal';
+import { ModelOptions, numClassesOption, release } from './internal';
 
 /** The book's `conv_block`: batch norm, ReLU, then a 3×3 convolution (padding 1) with `channels`. */
 export function denseConvBlock(channels: number): Sequential {
@@ -34,7 +34,7 @@ export class DenseBlock extends Block {
     positiveInt('models.DenseBlock', 'numConvs', numConvs);
     positiveInt('models.DenseBlock', 'growthRate', growthRate);
     this.convs = Array.from({ length: numConvs }, () => denseConvBlock(growthRate));
-    nameChildren(this.convs);
+    for (const blk of this.convs) this.registerChild(blk);
   }
 
   /** x (N, C, H, W) → (N, C + numConvs·growthRate, H, W). */

@@ -9,7 +9,7 @@ import { Sequential } from '../nn/sequential';
 import { Conv2D } from '../nn/conv';
 import { GlobalAvgPool2D, MaxPool2D } from '../nn/pool';
 import { Dense } from '../nn/dense';
-import { ModelOptions, chain, nameChildren, numClassesOption, release } from './internal';
+import { ModelOptions, chain, numClassesOption, release } from './internal';
 
 /**
  * The book's `Inception` block: four paths from the same input, each ending in ReLU, concatenated
@@ -40,7 +40,7 @@ export class Inception extends Block {
       [new Conv2D(c30, 1, { activation: relu }), new Conv2D(c31, 5, { padding: 2, activation: relu })],
       [new MaxPool2D(3, 1, 1), new Conv2D(c4, 1, { activation: relu })],
     ];
-    nameChildren(this.children());
+    for (const layer of this.paths.flat()) this.registerChild(layer);
   }
 
   /** The four paths' outputs for x (N, C, H, W), concatenated along the channels. */

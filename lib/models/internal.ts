@@ -1,24 +1,9 @@
-// What the model files share: Gluon names for the children of a custom block, the release of
-// intermediate results inside a block's forward, and the models' options check.
+// What the model files share: the release of intermediate results inside a block's forward, and
+// the models' options check.
 import { Tensor } from '../core/tensor';
 import { isRecording } from '../core/autograd';
 import { knownOptions, positiveInt } from '../core/check';
-import { Block } from '../nn/block';
-
-/**
- * Names `blocks` (a custom block's children, in order) as Gluon and `Sequential.add` do: the n-th
- * child of a prefix gets `<prefix><n>` (`conv0`, `batchnorm0`, `conv1`, ...). Every child keeps its
- * own default name `<prefix>0` otherwise, so two convolutions of one block would share a name, and
- * `collectParams`, which keys parameters by those names, would keep only one of them.
- */
-export function nameChildren(blocks: readonly Block[]): void {
-  const counts = new Map<string, number>();
-  for (const block of blocks) {
-    const n = counts.get(block.prefix) ?? 0;
-    counts.set(block.prefix, n + 1);
-    block.setName(`${block.prefix}${n}`);
-  }
-}
+import type { Block } from '../nn/block';
 
 /**
  * Frees an intermediate result that only this forward made, as `Sequential` does with its own: at

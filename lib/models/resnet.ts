@@ -12,7 +12,7 @@ import { Activation } from '../nn/activation';
 import { GlobalAvgPool2D, MaxPool2D } from '../nn/pool';
 import { Flatten } from '../nn/flatten';
 import { Dense } from '../nn/dense';
-import { ModelOptions, chain, nameChildren, numClassesOption, release } from './internal';
+import { ModelOptions, chain, numClassesOption, release } from './internal';
 
 /** Options of {@link Residual}. */
 export interface ResidualOptions {
@@ -48,7 +48,7 @@ export class Residual extends Block {
     this.conv2 = new Conv2D(channels, 3, { padding: 1 });
     this.bn2 = new BatchNorm();
     this.conv3 = options.use1x1conv ? new Conv2D(channels, 1, { strides }) : null;
-    nameChildren(this.children());
+    for (const child of this.children()) this.registerChild(child);
   }
 
   /** The block's output for x (N, C, H, W). */
