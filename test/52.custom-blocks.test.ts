@@ -2,7 +2,7 @@
 // names equal to their collectParams keys, several inputs, a user's recordOp whose backward reuses
 // dy, and a residual block built from ops whose gradient and training are checked.
 import { strict as assert } from 'assert';
-import { Tensor, Trainer, autograd, init, nn, ops, random } from '../lib';
+import { Tensor, Trainer, autograd, init, memoryInfo, nn, ops, random } from '../lib';
 import { dev, forEachDevice, tempDir } from './helpers';
 import * as path from 'path';
 
@@ -297,5 +297,25 @@ forEachDevice('custom blocks: autograd', () => {
       losses.push(autograd.pause(() => ops.mean(l)).item());
     }
     assert.ok(losses[7] < 0.7 * losses[0], `losses ${losses.map((v) => v.toFixed(3)).join(' ')}`);
+  });
+
+  it('a nested Sequential ending in a view (Flatten): backward runs and frees every intermediate', () => {
+    // The outer container marks the view for release; its storage is pooling's output, which
+    // pooling's backward reads after the view's: it must be freed after both, not at the view.
+    const net = new nn.Sequential().add(
+      new nn.Sequential().add(new nn.Conv2D(4, 3), new nn.GlobalAvgPool2D(), new nn.Flatten()), new nn.Dense(10));
+    net.initialize(init.Xavier(), dev());
+    const X = Tensor.zeros([2, 1, 8, 8], dev()), y = Tensor.zeros([2], dev());
+    const live = () => memoryInfo(dev()).liveBuffers;
+    let after = 0;
+    for (let i = 0; i < 4; i++) {
+      let yHat: Tensor | undefined;
+      const l = autograd.record(() => ops.softmaxCrossEntropy((yHat = net.forward(X)), y));
+      l.backward();
+      l.dispose();
+      yHat!.dispose();  // the network's output is the caller's
+      if (i === 0) after = live();  // the first step also allocates what is kept (gradient buffers)
+      assert.equal(live(), after, `step ${i}: intermediate results were left alive`);
+    }
   });
 });

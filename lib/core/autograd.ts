@@ -141,8 +141,25 @@ export function backward(head: Tensor, headGrad?: Tensor): void {
   };
   hold(head, headGrad ?? Tensor.ones(head.shape, head.device));
 
-  for (const t of topologicalOrder(head)) {
-    if (!grads.has(t)) continue;
+  // A storage marked for release (an intermediate only the tape holds) is freed once the backward of
+  // every recorded tensor over it has run: a view (Flatten's output, marked by an outer container)
+  // shares its storage with the tensor it views, whose backward (pooling's, say) comes later.
+  const order = topologicalOrder(head);
+  const recordedOver = new Map<Tensor['data'], number>();
+  for (const t of order) if (t.node) recordedOver.set(t.data, (recordedOver.get(t.data) ?? 0) + 1);
+  const toRelease = new Set<Tensor['data']>();
+  const done = (t: Tensor) => {
+    if (t.releaseAfterBackward && t !== head) toRelease.add(t.data);
+    const left = recordedOver.get(t.data)! - 1;
+    recordedOver.set(t.data, left);
+    if (left === 0 && toRelease.has(t.data) && t.data !== head.data) t.data.dispose();
+  };
+
+  for (const t of order) {
+    if (!grads.has(t)) {
+      if (t.node) done(t);
+      continue;
+    }
     const dy = take(t);
     const node = t.node;
     if (!node) {
@@ -174,7 +191,7 @@ export function backward(head: Tensor, headGrad?: Tensor): void {
     // comes earlier in this order, so an intermediate that nobody else holds is dead now.
     node.release?.();
     t.node = null;
-    if (t.releaseAfterBackward && t !== head) t.data.dispose();
+    done(t);
   }
 }
 
