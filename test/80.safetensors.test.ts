@@ -309,7 +309,10 @@ print(json.dumps({'tensors': {k: {'dtype': str(v.dtype), 'shape': list(v.shape),
         '  conv1.bias: missing in the file (the network has (16))\n' +
         '  dense2.bias: file has dtype F16 but the network has F32\n' +
         '  extra.weight: unexpected in the file (F32 (2,3)), not a parameter of the network\n' +
-        '(loadParameters options: allowMissing, ignoreExtra)');
+        '(loadParameters options: allowMissing, ignoreExtra)\n' +
+        // names missing on one side and unexpected on the other: the hint on how names are made
+        '(parameter names are paths of child names, e.g. residual0.conv1.weight, given in the order the ' +
+        "children are registered; name children explicitly with registerChild(block, name) to match a file's names)");
       assert.deepEqual(snapshot(net), before);
       assert.ok(bytesOf(net.forward(X).toArray()).equals(out));
     });
