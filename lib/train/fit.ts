@@ -145,6 +145,7 @@ export async function fit(net: Block, trainIter: DataLoader, testIter: DataLoade
       const bar = options.progress === false ? null
         : new ProgressBar({ label: `epoch ${epoch}/${epochs}`, total: trainIter.numExamples, accuracy: withAccuracy });
       let batch = epoch === state.epoch ? state.batch : 0;
+      let barShown = Date.now();
       for (const [X, y] of trainIter.iterate(batch)) {
         const yHat = record(() => net.forward(X));
         const l = record(() => lossFn.forward(yHat, y));
@@ -161,7 +162,12 @@ export async function fit(net: Block, trainIter: DataLoader, testIter: DataLoade
         metrics.add(l, yHat, y);
         for (const t of [X, y, yHat, l]) t.dispose();
         batch++;
-        if (bar && batch % 20 === 0) bar.update(metrics.examples, metrics.read());
+        // Every 20 batches, or every 2 s for slow steps (a CPU's ResNet takes 5 s a batch): each read
+        // waits for a GPU's queue, so not after every batch.
+        if (bar && (batch % 20 === 0 || Date.now() - barShown >= 2000)) {
+          bar.update(metrics.examples, metrics.read());
+          barShown = Date.now();
+        }
         options.onBatch?.(epoch, batch);
         // Let the event loop run: a Ctrl-C (a signal handled there) is seen after this step, and Node
         // runs the finalizers of freed tensors' native wrappers only there (a loop that never
