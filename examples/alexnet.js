@@ -14,6 +14,7 @@ const { parseArgs } = require('node:util');
 const {
   nn, init, autograd, loss, Trainer, data, random, tryGpu, parseDevice, fit, Tensor, formatShape,
 } = require('..');
+const { reportCpuEstimate } = require('./cpu-estimate');
 
 const { values: flags } = parseArgs({
   options: {
@@ -85,17 +86,10 @@ async function main() {
     return [yHat, l];
   };
 
-  // On a CPU, say so and how long the run will take, from two timed steps.
+  // On a CPU, say so and how long the run will take.
   if (device.kind === 'cpu') {
-    const [Xw, yw] = trainIter[Symbol.iterator]().next().value;
-    for (const t of step(Xw, yw)) t.dispose();
-    const start = process.hrtime.bigint();
-    for (const t of step(Xw, yw)) t.dispose();
-    const perImage = Number(process.hrtime.bigint() - start) / 1e9 / yw.size;
-    const total = perImage * trainIter.numExamples * numEpochs * 1.1;  // plus evaluation
-    console.log(`training on the CPU: about ${(1 / perImage).toFixed(0)} images/s, so ${numEpochs} epoch(s) of ` +
-      `${trainIter.numExamples} images take about ${formatDuration(total)}` +
-      (total > 600 ? ' (try --limit 2048 --epochs 1, or a GPU)' : ''));
+    reportCpuEstimate({ what: 'AlexNet', trainIter, numEpochs, hint: 'try --limit 2048 --epochs 1, or a GPU',
+      step: (Xb, yb) => { for (const t of step(Xb, yb)) t.dispose(); } });
   } else {
     console.log(`training on ${device}`);
   }
@@ -108,12 +102,6 @@ async function main() {
     net.saveParameters(flags.save);
     console.log(`parameters saved to ${flags.save}`);
   }
-}
-
-function formatDuration(seconds) {
-  if (seconds < 120) return `${Math.round(seconds)} s`;
-  if (seconds < 7200) return `${Math.round(seconds / 60)} min`;
-  return `${(seconds / 3600).toFixed(1)} h`;
 }
 
 main().catch((err) => {

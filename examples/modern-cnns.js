@@ -25,6 +25,7 @@ const { parseArgs } = require('node:util');
 const {
   models, init, autograd, loss, Trainer, data, random, tryGpu, parseDevice, fit, Tensor, formatShape,
 } = require('..');
+const { reportCpuEstimate } = require('./cpu-estimate');
 
 // The book's settings per network; `shapes` is the image size at which the book prints the shapes.
 const BOOK = {
@@ -92,26 +93,17 @@ async function main() {
   const trainer = new Trainer(net.collectParams(), 'sgd', { learningRate: lr });
   const lossFn = new loss.SoftmaxCrossEntropyLoss();
 
-  // On a CPU, say how long the run will take, from the second of two timed steps (the first
-  // prepares oneDNN's kernels).
+  // On a CPU, say how long the run will take.
   if (device.kind === 'cpu') {
-    const [Xw, yw] = trainIter[Symbol.iterator]().next().value;
-    const step = () => {
-      const yHat = autograd.record(() => net.forward(Xw));
-      const l = autograd.record(() => lossFn.forward(yHat, yw));
-      l.backward();
-      trainer.step(yw.size);
-      yHat.dispose();
-      l.dispose();
-    };
-    step();
-    const start = process.hrtime.bigint();
-    step();
-    const perImage = Number(process.hrtime.bigint() - start) / 1e9 / yw.size;
-    const total = perImage * trainIter.numExamples * numEpochs * 1.1;  // plus evaluation
-    console.log(`training ${name} on the CPU: about ${(1 / perImage).toFixed(1)} images/s, so ${numEpochs} epoch(s) ` +
-      `of ${trainIter.numExamples} images take about ${formatDuration(total)}` +
-      (total > 600 ? ' (try --limit 1024 --epochs 1, or a GPU)' : ''));
+    reportCpuEstimate({ what: name, trainIter, numEpochs, hint: 'try --limit 1024 --epochs 1, or a GPU',
+      step: (X, y) => {
+        const yHat = autograd.record(() => net.forward(X));
+        const l = autograd.record(() => lossFn.forward(yHat, y));
+        l.backward();
+        trainer.step(y.shape[0]);
+        yHat.dispose();
+        l.dispose();
+      } });
     // Those two steps trained on one batch: start again from fresh weights.
     net.initialize(init.Xavier(), device, { forceReinit: true });
   } else {
@@ -124,12 +116,6 @@ async function main() {
   await fit(net, trainIter, testIter, {
     epochs: numEpochs, trainer, checkpoint: flags.checkpoint, resume: flags.resume, plot: flags.plot,
   });
-}
-
-function formatDuration(seconds) {
-  if (seconds < 120) return `${Math.round(seconds)} s`;
-  if (seconds < 7200) return `${Math.round(seconds / 60)} min`;
-  return `${(seconds / 3600).toFixed(1)} h`;
 }
 
 main().catch((err) => {
