@@ -37,7 +37,7 @@ bool MakeMatmul(const std::vector<int64_t>& a, const std::vector<int64_t>& b, bo
   for (int d = 0; d < batch.ndim; ++d) {
     const int64_t e = batch.extent[d];
     if (e == 1) continue;
-    s.batch *= e;
+    s.size *= e;
     const int last = s.ndim - 1;
     if (last >= 0 && s.strideA[last] == batch.strideA[d] * e && s.strideB[last] == batch.strideB[d] * e) {
       s.extent[last] *= e;

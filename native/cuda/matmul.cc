@@ -35,7 +35,7 @@ void Matmul(const MatmulShape& s, const float* a, const float* b, float* y) {
   const long long strideB = inner >= 0 ? s.strideB[inner] * s.k * s.n : 0;
   const long long strideY = s.m * s.n;
   const int batchCount = Int(count, "batch of");
-  for (int64_t outer = 0; outer < s.batch / count; ++outer) {
+  for (int64_t outer = 0; outer < s.size / count; ++outer) {
     // The outer dimensions' offsets: product outer·count of the whole batch starts this call.
     int64_t offA = 0, offB = 0;
     s.Offsets(outer * count, &offA, &offB);
