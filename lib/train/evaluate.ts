@@ -1,6 +1,6 @@
 // Accuracy helpers, as d2l's `accuracy` and `evaluate_accuracy_gpu`.
 import { accumulateCorrect } from '../ops/accuracy';
-import { axpby, sumInto } from '../ops/blas';
+import { TrainingMetrics } from './metrics';
 import { pause } from '../core/autograd';
 import type { Block } from '../nn/block';
 import { Tensor } from '../core/tensor';
@@ -40,19 +40,16 @@ export function evaluateAccuracy(net: Block, dataIter: Iterable<[Tensor, Tensor]
  */
 export function evaluateLoss(net: Block, dataIter: Iterable<[Tensor, Tensor]>,
   loss: { forward(yHat: Tensor, y: Tensor): Tensor }): number {
-  let sums: [Tensor, Tensor] | null = null;  // [total, batch], where the batches live; read once at the end
-  let total = 0;
+  let metrics: TrainingMetrics | null = null;  // sums where the batches live, read once at the end
   for (const [X, y] of dataIter) {
-    total += y.shape[0];
     const yHat = pause(() => net.forward(X));
     const l = pause(() => loss.forward(yHat, y));
-    sums ??= [Tensor.zeros([1], y.device), Tensor.zeros([1], y.device)];
-    sumInto(l, sums[1]);
-    axpby(sums[1], sums[0], 1, 1);
+    metrics ??= new TrainingMetrics(y.device, { accuracy: false });
+    metrics.add(l, yHat, y);
     for (const t of [l, yHat, X, y]) t.dispose();
   }
-  if (total === 0 || !sums) throw codedError('NC_ARGUMENT', 'evaluateLoss: the data iterator yielded no examples');
-  const mean = sums[0].item() / total;
-  sums.forEach((t) => t.dispose());
+  if (!metrics || metrics.examples === 0) throw codedError('NC_ARGUMENT', 'evaluateLoss: the data iterator yielded no examples');
+  const { loss: mean } = metrics.read();
+  metrics.dispose();
   return mean;
 }
