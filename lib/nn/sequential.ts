@@ -79,28 +79,42 @@ export class Sequential extends Block implements Iterable<Block> {
    * frees them, so memory stays flat without waiting for the garbage collector.
    */
   forward(x: Tensor): Tensor {
-    const input = x;
-    // The first of the consecutive results that share one storage: a layer may return its input or
-    // a view of it (Flatten, Dropout in evaluation). On the tape that first tensor is the last of
-    // them that `backward` reaches, so it is the one whose storage is released then (releasing a
-    // later view would free what an earlier layer's backward still reads, e.g. pooling's output).
-    let owner = x;
-    for (const layer of this.layers) {
-      const out = layer.forward(x);
-      if (out.data !== x.data) {
-        if (owner.data !== input.data) {
-          if (isRecording()) owner.releaseAfterBackward = true;
-          else owner.dispose();
-        }
-        owner = out;
-      }
-      x = out;
-    }
-    return x;
+    return runReleasing(x, this.layers);
   }
 
   /** `Sequential`. */
   describe(): string {
     return 'Sequential';
   }
+}
+
+/**
+ * Frees an intermediate result that only the caller's forward made: at once outside recording, and on
+ * the tape once `backward` no longer needs it. Never call it on the forward's input or on a view.
+ */
+export function releaseIntermediate(t: Tensor): void {
+  if (isRecording()) t.releaseAfterBackward = true;
+  else t.dispose();
+}
+
+/**
+ * Runs `layers` in order from `x` (never freed), freeing each intermediate result once the next
+ * layer has consumed it (see {@link releaseIntermediate}): `Sequential`'s forward, and blocks' paths.
+ */
+export function runReleasing(x: Tensor, layers: readonly Block[]): Tensor {
+  const input = x;
+  // The first of the consecutive results that share one storage: a layer may return its input or
+  // a view of it (Flatten, Dropout in evaluation). On the tape that first tensor is the last of
+  // them that `backward` reaches, so it is the one whose storage is released then (releasing a
+  // later view would free what an earlier layer's backward still reads, e.g. pooling's output).
+  let owner = x;
+  for (const layer of layers) {
+    const out = layer.forward(x);
+    if (out.data !== x.data) {
+      if (owner.data !== input.data) releaseIntermediate(owner);
+      owner = out;
+    }
+    x = out;
+  }
+  return x;
 }
