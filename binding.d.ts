@@ -125,6 +125,12 @@ export interface Binding {
   convolutionAlgorithms(): ConvolutionAlgorithm[];
   memoryInfo(device: string): MemoryInfo;
   /**
+   * The layout `t`'s bytes are in: 'plain' (row-major), or on the CPU the oneDNN layout a convolution,
+   * batch normalization or pooling left it in for the next such op ('nChw16c', ...). Every other read
+   * sees plain data; this is for tests and profiling.
+   */
+  tensorLayout(t: TensorRef): 'plain' | 'nChw16c' | 'nChw8c' | 'nhwc' | 'blocked';
+  /**
    * Gives cached memory that no tensor uses back to the system: on the CPU the cached blocks freed at
    * least `idleMs` ago (all of them for 0), on a GPU everything CUDA's pool keeps (`idleMs` unused).
    */

@@ -1,5 +1,7 @@
 #include "args.h"
 
+#include "cpu/layouts.h"
+
 #include "shapes.h"
 
 #include <cmath>
@@ -79,7 +81,7 @@ Storage* Args::pin(Storage* s) const {
   return s;
 }
 
-TensorArg Args::tensor(size_t i, const char* name, size_t ndim) const {
+TensorArg Args::readTensor(size_t i, const char* name, size_t ndim, bool anyLayout) const {
   Napi::Value v = info_[i];
   if (!v.IsObject() || v.IsArray()) invalid(name, "a Tensor", v, false);
   Napi::Object obj = v.As<Napi::Object>();
@@ -121,14 +123,51 @@ TensorArg Args::tensor(size_t i, const char* name, size_t ndim) const {
                ErrorCode::Shape);
   }
   t.size = static_cast<int64_t>(elements);
-  t.data = static_cast<float*>(s->data());
+  t.storage = s;
+  const bool keepLayout = anyLayout && s->device() == "cpu" && cpu::LayoutFitsShape(s->rawData(), t.shape);
+  t.data = static_cast<float*>(keepLayout ? s->rawData() : s->data());
   return t;
 }
+
+TensorArg Args::tensor(size_t i, const char* name, size_t ndim) const { return readTensor(i, name, ndim, false); }
+TensorArg Args::layoutTensor(size_t i, const char* name, size_t ndim) const { return readTensor(i, name, ndim, true); }
 
 TensorArg Args::optionalTensor(size_t i, const char* name, size_t ndim) const {
   Napi::Value v = info_[i];
   if (v.IsNull() || v.IsUndefined()) return TensorArg{};
   return tensor(i, name, ndim);
+}
+
+TensorArg Args::optionalLayoutTensor(size_t i, const char* name, size_t ndim) const {
+  Napi::Value v = info_[i];
+  if (v.IsNull() || v.IsUndefined()) return TensorArg{};
+  return layoutTensor(i, name, ndim);
+}
+
+void ElementwiseLayouts(std::initializer_list<TensorArg*> inputs, std::initializer_list<TensorArg*> outputs) {
+  const TensorArg* first = nullptr;
+  bool shared = true;
+  for (std::initializer_list<TensorArg*> list : {inputs, outputs}) {
+    for (const TensorArg* t : list) {
+      if (!t->present()) continue;
+      if (first == nullptr) first = t;
+      else if (t->shape != first->shape) shared = false;
+    }
+  }
+  if (first == nullptr || first->device != "cpu") return;
+  for (const TensorArg* t : inputs) {
+    if (t->present() && !cpu::SameLayout(t->data, first->data)) shared = false;
+  }
+  if (!shared) {
+    for (TensorArg* t : inputs) {
+      if (t->present()) t->data = static_cast<float*>(t->storage->data());
+    }
+  }
+  for (const TensorArg* t : outputs) {
+    if (!t->present() || t->data == first->data) continue;
+    if (shared) cpu::CopyLayout(first->data, t->data);
+    else cpu::ForgetLayout(t->data);
+  }
 }
 
 std::array<int64_t, 2> Args::pair(size_t i, const char* name, int64_t minimum) const {

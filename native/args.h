@@ -20,6 +20,7 @@ struct TensorArg {
   int64_t size = 0;  // number of elements
   std::string device;
   std::string name;  // the argument's name, for messages
+  Storage* storage = nullptr;
 
   bool present() const { return data != nullptr; }
   int64_t dim(size_t i) const { return shape[i]; }
@@ -43,6 +44,10 @@ class Args {
   void requireCount(size_t n) const;
   TensorArg tensor(size_t i, const char* name, size_t ndim) const;  // ndim 0: any rank
   TensorArg optionalTensor(size_t i, const char* name, size_t ndim) const;
+  // A tensor as its bytes are, for the CPU ops that read oneDNN's layouts (cpu/layouts.h): a CPU
+  // tensor left in such a layout stays in it, unless this argument views it with another shape.
+  TensorArg layoutTensor(size_t i, const char* name, size_t ndim) const;
+  TensorArg optionalLayoutTensor(size_t i, const char* name, size_t ndim) const;
   Storage* storage(size_t i, const char* name, bool optional) const;
   std::array<int64_t, 2> pair(size_t i, const char* name, int64_t minimum) const;
   double number(size_t i, const char* name) const;
@@ -66,6 +71,7 @@ class Args {
   void requireWindowFits(const TensorArg& x, const char* what, int64_t kh, int64_t kw, int64_t ph, int64_t pw) const;
 
  private:
+  TensorArg readTensor(size_t i, const char* name, size_t ndim, bool anyLayout) const;
   // Every storage read stays pinned until the call returns (see Storage::Pin).
   Storage* pin(Storage* s) const;
 
@@ -75,6 +81,11 @@ class Args {
   mutable std::array<Storage*, 16> pinned_{};
   mutable size_t pinnedCount_ = 0;
 };
+
+// Element-wise ops read and write position by position, so on the CPU they run in any layout that
+// all their operands share (read with layoutTensor), and their outputs take it; otherwise every
+// operand is turned plain first.
+void ElementwiseLayouts(std::initializer_list<TensorArg*> inputs, std::initializer_list<TensorArg*> outputs);
 
 std::string DescribeValue(Napi::Value v);
 // `error` with its `code` property set, ready to throw.

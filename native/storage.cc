@@ -5,6 +5,7 @@
 
 #include "args.h"
 #include "cpu/host_memory.h"
+#include "cpu/layouts.h"
 
 #if NC_WITH_CUDA
 #include "cuda/cuda.h"
@@ -101,6 +102,11 @@ Storage* Storage::Unwrap(Napi::Value value) {
   return Napi::ObjectWrap<Storage>::Unwrap(obj);
 }
 
+void* Storage::data() const {
+  if (data_ != nullptr && device_ == "cpu") cpu::MakePlain(data_);
+  return data_;
+}
+
 const MemoryStats& Storage::Stats(Napi::Env env, const std::string& device) { return StatsOf(env, device); }
 
 void Storage::Free(Napi::Env env, bool quietly) {
@@ -112,6 +118,7 @@ void Storage::Free(Napi::Env env, bool quietly) {
   s.liveBytes -= static_cast<int64_t>(bytes_);
   Napi::MemoryManagement::AdjustExternalMemory(env, -gcBytes_);
   if (device_ == "cpu") {
+    cpu::ForgetLayout(p);
     cpu::HostFree(p, bytes_);
     return;
   }

@@ -28,7 +28,11 @@ class Storage : public Napi::ObjectWrap<Storage> {
   explicit Storage(const Napi::CallbackInfo& info);
   ~Storage() override;
 
-  void* data() const { return data_; }
+  // The tensor's bytes in plain row-major order: a CPU tensor that a layout-aware op left in one
+  // of oneDNN's layouts is turned back first (cpu/layouts.h).
+  void* data() const;
+  // The bytes as they are, in whatever layout: for layout-aware CPU ops only (Args::layoutTensor).
+  void* rawData() const { return data_; }
   size_t bytes() const { return bytes_; }
   bool disposed() const { return data_ == nullptr; }
   const std::string& device() const { return device_; }

@@ -52,7 +52,8 @@ int64_t Bits(float alpha) {
 
 void InputActivationForward(Activation act, float alpha, int64_t n, const float* x, float* y) {
   const auto& entry = CachedOrBuild(Key("eltwise_x_fwd", {static_cast<int64_t>(act), n, Bits(alpha)}), [&] {
-    CachedPrimitive e{dnnl::eltwise_forward(InputForwardPd(act, alpha, n)), {}, {}};
+    CachedPrimitive e{dnnl::eltwise_forward(InputForwardPd(act, alpha, n))};
+    e.anyLayout = true;  // flat, in the caller's layout
     e.Arg(DNNL_ARG_SRC, PlainDesc({n}));
     e.Arg(DNNL_ARG_DST, PlainDesc({n}));
     return e;
@@ -64,7 +65,8 @@ void InputActivationBackward(Activation act, float alpha, int64_t n, const float
   const auto& entry = CachedOrBuild(Key("eltwise_x_bwd", {static_cast<int64_t>(act), n, Bits(alpha)}), [&] {
     dnnl::eltwise_backward::desc desc(InputAlgorithm(act), PlainDesc({n}), PlainDesc({n}), alpha, 0.0f);
     dnnl::eltwise_backward::primitive_desc pd(desc, UserScratchpad(), Engine(), InputForwardPd(act, alpha, n));
-    CachedPrimitive e{dnnl::eltwise_backward(pd), {}, {}};
+    CachedPrimitive e{dnnl::eltwise_backward(pd)};
+    e.anyLayout = true;  // flat, in the caller's layout
     for (int arg : {DNNL_ARG_SRC, DNNL_ARG_DIFF_DST, DNNL_ARG_DIFF_SRC}) e.Arg(arg, PlainDesc({n}));
     return e;
   });
@@ -77,7 +79,8 @@ void ActivationForward(Activation act, int64_t n, const float* x, float* y) {
     return;
   }
   const auto& entry = CachedOrBuild(Key("eltwise_fwd", {static_cast<int64_t>(act), n}), [&] {
-    CachedPrimitive e{dnnl::eltwise_forward(ForwardPd(act, n)), {}, {}};
+    CachedPrimitive e{dnnl::eltwise_forward(ForwardPd(act, n))};
+    e.anyLayout = true;  // flat, in the caller's layout
     e.Arg(DNNL_ARG_SRC, PlainDesc({n}));
     e.Arg(DNNL_ARG_DST, PlainDesc({n}));
     return e;
@@ -93,7 +96,8 @@ void ActivationBackward(Activation act, int64_t n, const float* y, const float* 
   const auto& entry = CachedOrBuild(Key("eltwise_bwd", {static_cast<int64_t>(act), n}), [&] {
     dnnl::eltwise_backward::desc desc(UseDstAlgorithm(act), PlainDesc({n}), PlainDesc({n}), 0.0f, 0.0f);
     dnnl::eltwise_backward::primitive_desc pd(desc, UserScratchpad(), Engine(), ForwardPd(act, n));
-    CachedPrimitive e{dnnl::eltwise_backward(pd), {}, {}};
+    CachedPrimitive e{dnnl::eltwise_backward(pd)};
+    e.anyLayout = true;  // flat, in the caller's layout
     for (int arg : {DNNL_ARG_DST, DNNL_ARG_DIFF_DST, DNNL_ARG_DIFF_SRC}) e.Arg(arg, PlainDesc({n}));
     return e;
   });

@@ -15,6 +15,7 @@
 
 #include "cpu/cpu.h"
 #include "cpu/dnnl_context.h"
+#include "cpu/layout_registry.h"
 
 namespace nc::cpu {
 
@@ -37,9 +38,17 @@ normalization_flags Flags(bool globalStats) {
 
 dnnl::memory::desc Data(const BatchNormShape& s) { return PlainDesc({s.n, s.c, s.h, s.w}); }
 
-dnnl::batch_normalization_forward::primitive_desc ForwardPd(const BatchNormShape& s, prop_kind kind,
+// The layout to normalise in: that of the tensor a convolution left in its own (nChw16c, where
+// oneDNN's batch normalization is several times faster than on plain NCHW), else plain.
+dnnl::memory::desc LayoutFor(const BatchNormShape& s, const void* x, const void* orElse) {
+  std::optional<dnnl::memory::desc> layout = LayoutOf(x);
+  if (!layout && orElse) layout = LayoutOf(orElse);
+  return layout ? *layout : Data(s);
+}
+
+dnnl::batch_normalization_forward::primitive_desc ForwardPd(const dnnl::memory::desc& data, prop_kind kind,
                                                              bool globalStats, float epsilon) {
-  dnnl::batch_normalization_forward::desc desc(kind, Data(s), epsilon, Flags(globalStats));
+  dnnl::batch_normalization_forward::desc desc(kind, data, epsilon, Flags(globalStats));
   return dnnl::batch_normalization_forward::primitive_desc(desc, UserScratchpad(), Engine());
 }
 
@@ -49,13 +58,14 @@ void BatchNormForward(const BatchNormShape& s, const float* x, const float* gamm
                       float* runningMean, float* runningVar, float* y, float* saveMean, float* saveInvStd,
                       bool training, double momentum, double epsilon) {
   const float eps = static_cast<float>(epsilon);
+  const dnnl::memory::desc data = LayoutFor(s, x, nullptr);
   const auto& entry = CachedOrBuild(
-      Key("bnorm_fwd", {s.n, s.c, s.h, s.w, training ? 1 : 0, Bits(epsilon)}), [&] {
+      Key("bnorm_fwd", {s.n, s.c, s.h, s.w, training ? 1 : 0, Bits(epsilon)}) + LayoutKey(data), [&] {
         // Training computes the batch statistics; inference normalises with the running ones.
-        auto pd = ForwardPd(s, training ? prop_kind::forward_training : prop_kind::forward_inference, !training, eps);
-        CachedPrimitive e{dnnl::batch_normalization_forward(pd), {}, {}};
-        e.Arg(DNNL_ARG_SRC, Data(s));
-        e.Arg(DNNL_ARG_DST, Data(s));
+        auto pd = ForwardPd(data, training ? prop_kind::forward_training : prop_kind::forward_inference, !training, eps);
+        CachedPrimitive e{dnnl::batch_normalization_forward(pd)};
+        e.Arg(DNNL_ARG_SRC, Data(s), data, false);
+        e.Arg(DNNL_ARG_DST, Data(s), data, true, OutputLayout::Keep);
         for (int arg : {DNNL_ARG_SCALE, DNNL_ARG_SHIFT, DNNL_ARG_MEAN, DNNL_ARG_VARIANCE}) e.Arg(arg, PlainDesc({s.c}));
         return e;
       });
@@ -89,14 +99,17 @@ void BatchNormBackward(const BatchNormShape& s, const float* x, const float* gam
                        const float* saveMean, const float* saveInvStd, bool training, double epsilon, float* dx,
                        float* dgamma, float* dbeta) {
   const float eps = static_cast<float>(epsilon);
+  const dnnl::memory::desc data = LayoutFor(s, x, dy);
   const auto& entry = CachedOrBuild(
-      Key("bnorm_bwd", {s.n, s.c, s.h, s.w, training ? 1 : 0, Bits(epsilon)}), [&] {
+      Key("bnorm_bwd", {s.n, s.c, s.h, s.w, training ? 1 : 0, Bits(epsilon)}) + LayoutKey(data), [&] {
         // Without training the statistics were constants (use_global_stats): dx = dy·gamma·invStd.
-        dnnl::batch_normalization_backward::desc desc(prop_kind::backward, Data(s), Data(s), eps, Flags(!training));
+        dnnl::batch_normalization_backward::desc desc(prop_kind::backward, data, data, eps, Flags(!training));
         dnnl::batch_normalization_backward::primitive_desc pd(
-            desc, UserScratchpad(), Engine(), ForwardPd(s, prop_kind::forward_training, !training, eps));
-        CachedPrimitive e{dnnl::batch_normalization_backward(pd), {}, {}};
-        for (int arg : {DNNL_ARG_SRC, DNNL_ARG_DIFF_DST, DNNL_ARG_DIFF_SRC}) e.Arg(arg, Data(s));
+            desc, UserScratchpad(), Engine(), ForwardPd(data, prop_kind::forward_training, !training, eps));
+        CachedPrimitive e{dnnl::batch_normalization_backward(pd)};
+        e.Arg(DNNL_ARG_SRC, Data(s), data, false);
+        e.Arg(DNNL_ARG_DIFF_DST, Data(s), data, false);
+        e.Arg(DNNL_ARG_DIFF_SRC, Data(s), data, true, OutputLayout::Keep);
         for (int arg : {DNNL_ARG_MEAN, DNNL_ARG_VARIANCE, DNNL_ARG_SCALE, DNNL_ARG_SHIFT, DNNL_ARG_DIFF_SCALE,
                         DNNL_ARG_DIFF_SHIFT}) {
           e.Arg(arg, PlainDesc({s.c}));

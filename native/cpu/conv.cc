@@ -3,6 +3,7 @@
 // Plain NCHW itself would select oneDNN's im2col+GEMM path, 2–3× slower on LeNet's layers.
 #include "cpu/cpu.h"
 #include "cpu/dnnl_context.h"
+#include "cpu/layout_registry.h"
 
 #include <vector>
 
@@ -67,7 +68,9 @@ dnnl::convolution_forward::primitive_desc ForwardPd(const ConvShape& s, bool wit
 }  // namespace
 
 void Conv2dForward(const ConvShape& s, const float* x, const float* w, const float* b, float* y, Activation act) {
-  if (IsNarrowConv(s)) {
+  if (IsNarrowConv(s)) {  // plain loops: plain input and output
+    MakePlain(x);
+    ForgetLayout(y);
     NarrowConv2dForward(s, x, w, b, y);
     if (act != Activation::None) ActivationForward(act, s.n * s.o * s.oh * s.ow, y, y);
     return;
@@ -76,11 +79,11 @@ void Conv2dForward(const ConvShape& s, const float* x, const float* w, const flo
   const auto& entry = CachedOrBuild(ShapeKey("conv_fwd", s, static_cast<int64_t>(act) * 2 + withBias), [&] {
     auto pd = ForwardPd(s, withBias, act);
     ConvDescs d = PlainDescs(s);
-    CachedPrimitive e{dnnl::convolution_forward(pd), {}, {}};
+    CachedPrimitive e{dnnl::convolution_forward(pd)};
     e.Arg(DNNL_ARG_SRC, d.src, pd.src_desc(), false);
     e.Arg(DNNL_ARG_WEIGHTS, d.weights, pd.weights_desc(), false);
     e.Arg(DNNL_ARG_BIAS, d.bias);
-    e.Arg(DNNL_ARG_DST, d.dst, pd.dst_desc(), true);
+    e.Arg(DNNL_ARG_DST, d.dst, pd.dst_desc(), true, OutputLayout::Keep);
     return e;
   });
   Execute(entry, {{DNNL_ARG_SRC, x}, {DNNL_ARG_WEIGHTS, w}, {DNNL_ARG_BIAS, b}, {DNNL_ARG_DST, y}});
@@ -95,10 +98,10 @@ void BackwardData(const ConvShape& s, const float* dy, const float* w, float* dx
                                                a.dilates, a.padding, a.padding);
     dnnl::convolution_backward_data::primitive_desc pd(desc, UserScratchpad(), Engine(), ForwardPd(s, false, Activation::None));
     ConvDescs d = PlainDescs(s);
-    CachedPrimitive e{dnnl::convolution_backward_data(pd), {}, {}};
+    CachedPrimitive e{dnnl::convolution_backward_data(pd)};
     e.Arg(DNNL_ARG_DIFF_DST, d.dst, pd.diff_dst_desc(), false);
     e.Arg(DNNL_ARG_WEIGHTS, d.weights, pd.weights_desc(), false);
-    e.Arg(DNNL_ARG_DIFF_SRC, d.src, pd.diff_src_desc(), true);
+    e.Arg(DNNL_ARG_DIFF_SRC, d.src, pd.diff_src_desc(), true, OutputLayout::Keep);
     return e;
   });
   Execute(entry, {{DNNL_ARG_DIFF_DST, dy}, {DNNL_ARG_WEIGHTS, w}, {DNNL_ARG_DIFF_SRC, dx}});
@@ -113,7 +116,7 @@ void BackwardWeights(const ConvShape& s, const float* x, const float* dy, float*
                                                   a.padding, a.padding);
     dnnl::convolution_backward_weights::primitive_desc pd(desc, UserScratchpad(), Engine(), ForwardPd(s, withBias, Activation::None));
     ConvDescs d = PlainDescs(s);
-    CachedPrimitive e{dnnl::convolution_backward_weights(pd), {}, {}};
+    CachedPrimitive e{dnnl::convolution_backward_weights(pd)};
     e.Arg(DNNL_ARG_SRC, d.src, pd.src_desc(), false);
     e.Arg(DNNL_ARG_DIFF_DST, d.dst, pd.diff_dst_desc(), false);
     e.Arg(DNNL_ARG_DIFF_WEIGHTS, d.weights, pd.diff_weights_desc(), true);
@@ -127,6 +130,12 @@ void BackwardWeights(const ConvShape& s, const float* x, const float* dy, float*
 
 void Conv2dBackward(const ConvShape& s, const float* x, const float* w, const float* y, const float* dy,
                     Activation act, float* dx, float* dw, float* db) {
+  // The plain loops below (narrow kernels, the activation's derivative) read plain tensors.
+  if (IsNarrowConv(s)) MakePlain(x);
+  if (IsNarrowConv(s) || act != Activation::None) {
+    MakePlain(dy);
+    if (y != nullptr) MakePlain(y);
+  }
   // A first layer needs no dx: its activation's derivative is folded into the weight gradient.
   if (IsNarrowConv(s) && dx == nullptr) {
     NarrowConv2dBackwardWeights(s, x, y, dy, act, dw, db);

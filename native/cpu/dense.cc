@@ -29,7 +29,7 @@ dnnl::inner_product_forward::primitive_desc ForwardPd(const DenseShape& s, bool 
 // Declares the plain layouts of a dense primitive's arguments.
 CachedPrimitive Plain(dnnl::primitive primitive, const DenseShape& s, std::initializer_list<std::pair<int, int>> args) {
   DenseDescs d = Descs(s);
-  CachedPrimitive e{primitive, {}, {}};
+  CachedPrimitive e{primitive};
   for (auto [arg, which] : args) e.Arg(arg, which == 0 ? d.src : which == 1 ? d.weights : which == 2 ? d.bias : d.dst);
   return e;
 }

@@ -8,6 +8,7 @@
 
 #include "cpu/cpu.h"
 #include "cpu/host_memory.h"
+#include "cpu/layout_registry.h"
 
 namespace nc::cpu {
 
@@ -34,11 +35,13 @@ const CachedPrimitive& CachedOrBuild(const std::string& key, const std::function
   return it->second;
 }
 
-void CachedPrimitive::Arg(int arg, const dnnl::memory::desc& plainDesc, const dnnl::memory::desc& chosen,
-                          bool output) {
+void CachedPrimitive::Arg(int arg, const dnnl::memory::desc& plainDesc, const dnnl::memory::desc& chosenDesc,
+                          bool output, OutputLayout layout) {
   plain[arg] = plainDesc;
-  if (chosen == plainDesc) return;
-  dnnl::memory scratch(chosen, Engine());
+  chosen[arg] = chosenDesc;
+  if (output) outputs[arg] = KeepableLayout(plainDesc, chosenDesc) ? layout : OutputLayout::Plain;
+  if (chosenDesc == plainDesc || (output && outputs[arg] == OutputLayout::Keep)) return;  // no reorder
+  dnnl::memory scratch(chosenDesc, Engine());
   dnnl::memory user(plainDesc, Engine(), DNNL_MEMORY_NONE);
   dnnl::reorder reorder = output ? dnnl::reorder(scratch, user, UserScratchpad())
                                  : dnnl::reorder(user, scratch, UserScratchpad());
@@ -129,8 +132,27 @@ void Execute(const CachedPrimitive& entry, std::initializer_list<std::pair<int, 
   const AsyncSignalsBlocked quiet;  // see above: oneDNN's GEMM may run with rsp in the heap
   std::unordered_map<int, dnnl::memory> run;
   std::vector<std::pair<const LayoutBridge*, dnnl::memory>> outputs;
+  std::vector<std::pair<const void*, const dnnl::memory::desc*>> kept;
   for (const auto& [arg, ptr] : args) {
     if (ptr == nullptr) continue;  // an optional argument left out
+    const dnnl::memory::desc& chosen = entry.chosen.at(arg);
+    auto output = entry.outputs.find(arg);
+    if (entry.anyLayout) {
+      // as they are
+    } else if (output == entry.outputs.end()) {  // an input: as it is when already in the chosen layout
+      const std::optional<dnnl::memory::desc> layout = LayoutOf(ptr);
+      if (layout && *layout == chosen) {
+        run.emplace(arg, Wrap(chosen, ptr));
+        continue;
+      }
+      if (layout) MakePlain(ptr);
+    } else if (output->second == OutputLayout::Keep) {
+      run.emplace(arg, Wrap(chosen, ptr));
+      kept.emplace_back(ptr, &chosen);
+      continue;
+    } else {
+      ForgetLayout(ptr);
+    }
     dnnl::memory user = Wrap(entry.plain.at(arg), ptr);
     auto bridge = entry.bridges.find(arg);
     if (bridge == entry.bridges.end()) {
@@ -146,6 +168,7 @@ void Execute(const CachedPrimitive& entry, std::initializer_list<std::pair<int, 
   Run(entry.primitive, std::move(run));
   for (auto& [bridge, user] : outputs) Run(bridge->reorder, {{DNNL_ARG_FROM, bridge->scratch}, {DNNL_ARG_TO, user}});
   Stream().wait();
+  for (const auto& [ptr, layout] : kept) SetLayout(ptr, *layout);
 }
 
 dnnl::memory::desc PlainDesc(const dnnl::memory::dims& dims) {

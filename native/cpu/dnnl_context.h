@@ -6,6 +6,7 @@
 #include <memory>
 #include <string>
 #include <unordered_map>
+#include <utility>
 
 #include "shapes.h"
 
@@ -27,19 +28,33 @@ struct LayoutBridge {
 // fragmented glibc's heap until resident memory grew step after step.
 dnnl::primitive_attr UserScratchpad();
 
+// Whether an output in a layout other than plain is reordered back or kept (cpu/layouts.h).
+enum class OutputLayout { Plain, Keep };
+
 // A primitive built once per distinct key (op + shapes + options), with the layout of each argument.
 struct CachedPrimitive {
+  explicit CachedPrimitive(dnnl::primitive p) : primitive(std::move(p)) {}
+
   dnnl::primitive primitive;
   std::unordered_map<int, dnnl::memory::desc> plain;  // the user's layout of each argument
+  std::unordered_map<int, dnnl::memory::desc> chosen;  // the primitive's layout of each argument
   std::unordered_map<int, LayoutBridge> bridges;
+  std::unordered_map<int, OutputLayout> outputs;
+  // Element-wise primitives over flat (1-d) arguments work in whatever layout their caller keeps
+  // (ElementwiseLayouts): Execute leaves their arguments' layouts alone.
+  bool anyLayout = false;
 
   // Declares argument `arg`: the user passes it in layout `plainDesc`, the primitive wants `chosen`.
-  void Arg(int arg, const dnnl::memory::desc& plainDesc, const dnnl::memory::desc& chosen, bool output);
+  // An output with OutputLayout::Keep is written in the primitive's layout when that holds the
+  // same bytes (activations that the next layer-aware op reads as they are; never parameters).
+  void Arg(int arg, const dnnl::memory::desc& plainDesc, const dnnl::memory::desc& chosen, bool output,
+           OutputLayout layout = OutputLayout::Plain);
   void Arg(int arg, const dnnl::memory::desc& plainDesc) { Arg(arg, plainDesc, plainDesc, false); }
 };
 
 // Runs the primitive on user pointers (arguments declared with Arg), reordering as declared,
-// and waits for it.
+// and waits for it. An input already in the primitive's layout (cpu/layouts.h) is read as it is;
+// one in another layout is turned plain first.
 void Execute(const CachedPrimitive& entry, std::initializer_list<std::pair<int, const void*>> args);
 
 // Returns the cached entry for `key`, building it with `build` the first time.

@@ -52,7 +52,7 @@ void Matmul(const MatmulShape& s, const float* a, const float* b, float* y) {
     const memory::desc weights = OperandDesc(s, s.strideB, s.k, s.n, s.transB);
     const memory::desc dst = ResultDesc(s);
     dnnl::matmul::primitive_desc pd(dnnl::matmul::desc(src, weights, dst), UserScratchpad(), Engine());
-    CachedPrimitive e{dnnl::matmul(pd), {}, {}};
+    CachedPrimitive e{dnnl::matmul(pd)};
     e.Arg(DNNL_ARG_SRC, src);
     e.Arg(DNNL_ARG_WEIGHTS, weights);
     e.Arg(DNNL_ARG_DST, dst);

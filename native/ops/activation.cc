@@ -27,11 +27,12 @@ Activation ReadKind(const Args& args) {
 // activationForward(kind, x, y, alpha)
 Napi::Value ActivationForward(const Args& args) {
   Activation act = ReadKind(args);
-  TensorArg x = args.tensor(1, "x", 0);
-  TensorArg y = args.tensor(2, "y", 0);
+  TensorArg x = args.layoutTensor(1, "x", 0);
+  TensorArg y = args.layoutTensor(2, "y", 0);
   const float alpha = static_cast<float>(args.number(3, "alpha"));
   args.requireSameDevice({&x, &y});
   args.requireSameSize(x, y);
+  ElementwiseLayouts({&x}, {&y});
   const Backend backend = BackendFor(args, x.device);
   if (act != Activation::None && !BackwardNeedsInput(act)) RequireCudnnRange(args, backend, {&x});  // on cuDNN
   if (BackwardNeedsInput(act)) {
@@ -46,10 +47,10 @@ Napi::Value ActivationForward(const Args& args) {
 // others; the one not needed may be null.
 Napi::Value ActivationBackward(const Args& args) {
   Activation act = ReadKind(args);
-  TensorArg x = args.optionalTensor(1, "x", 0);
-  TensorArg y = args.optionalTensor(2, "y", 0);
-  TensorArg dy = args.tensor(3, "dy", 0);
-  TensorArg dx = args.tensor(4, "dx", 0);
+  TensorArg x = args.optionalLayoutTensor(1, "x", 0);
+  TensorArg y = args.optionalLayoutTensor(2, "y", 0);
+  TensorArg dy = args.layoutTensor(3, "dy", 0);
+  TensorArg dx = args.layoutTensor(4, "dx", 0);
   const float alpha = static_cast<float>(args.number(5, "alpha"));
   const bool fromInput = BackwardNeedsInput(act);
   TensorArg& source = fromInput ? x : y;
@@ -63,6 +64,7 @@ Napi::Value ActivationBackward(const Args& args) {
     args.requireSameDevice({&source, &dy});
     args.requireSameSize(source, dy);
   }
+  ElementwiseLayouts({&x, &y, &dy}, {&dx});
   const Backend backend = BackendFor(args, dy.device);
   if (act != Activation::None && !fromInput) RequireCudnnRange(args, backend, {&dy});  // on cuDNN
   if (fromInput) {

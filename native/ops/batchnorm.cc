@@ -33,13 +33,13 @@ double Epsilon(const Args& args, size_t i) {
 
 // batchNormForward(x, gamma, beta, runningMean, runningVar, y, saveMean, saveInvStd, training, momentum, epsilon)
 Napi::Value BatchNormForward(const Args& args) {
-  TensorArg x = args.tensor(0, "x", 0);
+  TensorArg x = args.layoutTensor(0, "x", 0);
   const BatchNormShape s = ReadShape(args, x);
   TensorArg gamma = ChannelTensor(args, 1, "gamma", s, false);
   TensorArg beta = ChannelTensor(args, 2, "beta", s, false);
   TensorArg runningMean = ChannelTensor(args, 3, "runningMean", s, false);
   TensorArg runningVar = ChannelTensor(args, 4, "runningVar", s, false);
-  TensorArg y = args.tensor(5, "y", 0);
+  TensorArg y = args.layoutTensor(5, "y", 0);
   TensorArg saveMean = ChannelTensor(args, 6, "saveMean", s, true);
   TensorArg saveInvStd = ChannelTensor(args, 7, "saveInvStd", s, true);
   const bool training = args.boolean(8, "training");
@@ -64,13 +64,13 @@ Napi::Value BatchNormForward(const Args& args) {
 
 // batchNormBackward(x, gamma, dy, saveMean, saveInvStd, dx, dgamma, dbeta, training, epsilon)
 Napi::Value BatchNormBackward(const Args& args) {
-  TensorArg x = args.tensor(0, "x", 0);
+  TensorArg x = args.layoutTensor(0, "x", 0);
   const BatchNormShape s = ReadShape(args, x);
   TensorArg gamma = ChannelTensor(args, 1, "gamma", s, false);
-  TensorArg dy = args.tensor(2, "dy", 0);
+  TensorArg dy = args.layoutTensor(2, "dy", 0);
   TensorArg saveMean = ChannelTensor(args, 3, "saveMean", s, false);
   TensorArg saveInvStd = ChannelTensor(args, 4, "saveInvStd", s, false);
-  TensorArg dx = args.tensor(5, "dx", 0);
+  TensorArg dx = args.layoutTensor(5, "dx", 0);
   TensorArg dgamma = ChannelTensor(args, 6, "dgamma", s, false);
   TensorArg dbeta = ChannelTensor(args, 7, "dbeta", s, false);
   const bool training = args.boolean(8, "training");

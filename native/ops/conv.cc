@@ -34,10 +34,10 @@ ConvShape ReadConvShape(const Args& args, const TensorArg& x, const TensorArg& w
 }  // namespace
 
 Napi::Value Conv2dForward(const Args& args) {
-  TensorArg x = args.tensor(0, "x", 4);
+  TensorArg x = args.layoutTensor(0, "x", 4);
   TensorArg w = args.tensor(1, "weight", 4);
   TensorArg b = args.optionalTensor(2, "bias", 1);
-  TensorArg y = args.tensor(3, "y", 4);
+  TensorArg y = args.layoutTensor(3, "y", 4);
   ConvShape s = ReadConvShape(args, x, w, 4, 7);
   Activation act = ParseActivation(args.choice(6, "activation", {"none", "relu", "sigmoid", "tanh"}));
   args.requireSameDevice({&x, &w, &b, &y});
@@ -50,11 +50,11 @@ Napi::Value Conv2dForward(const Args& args) {
 }
 
 Napi::Value Conv2dBackward(const Args& args) {
-  TensorArg x = args.tensor(0, "x", 4);
+  TensorArg x = args.layoutTensor(0, "x", 4);
   TensorArg w = args.tensor(1, "weight", 4);
-  TensorArg y = args.optionalTensor(2, "y", 4);
-  TensorArg dy = args.tensor(3, "dy", 4);
-  TensorArg dx = args.optionalTensor(4, "dx", 4);
+  TensorArg y = args.optionalLayoutTensor(2, "y", 4);
+  TensorArg dy = args.layoutTensor(3, "dy", 4);
+  TensorArg dx = args.optionalLayoutTensor(4, "dx", 4);
   TensorArg dw = args.tensor(5, "dweight", 4);
   TensorArg db = args.optionalTensor(6, "dbias", 1);
   ConvShape s = ReadConvShape(args, x, w, 7, 10);

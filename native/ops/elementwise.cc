@@ -46,11 +46,14 @@ Napi::Value FillNormal(const Args& args) {
 }
 
 Napi::Value Axpby(const Args& args) {
-  Backend backend;
-  TensorArg x = OnBackend(args, 0, "x", &backend);
-  TensorArg y = args.tensor(1, "y", 0);
+  TensorArg x = args.layoutTensor(0, "x", 0);
+  const Backend backend = BackendFor(args, x.device);
+  TensorArg y = args.layoutTensor(1, "y", 0);
   args.requireSameDevice({&x, &y});
   args.requireSameSize(x, y);
+  // y is read too unless b is 0 (then it is only written: its layout does not matter).
+  TensorArg unread;
+  ElementwiseLayouts({&x, args.number(3, "b") == 0 ? &unread : &y}, {&y});
   RUN_ON(backend, Axpby, x.size, x.data, y.data, static_cast<float>(args.number(2, "a")), static_cast<float>(args.number(3, "b")));
   return args.env().Undefined();
 }

@@ -5,6 +5,7 @@
 #include <cstring>
 
 #include "cpu/host_memory.h"
+#include "cpu/layouts.h"
 #include "ops/ops.h"
 
 namespace nc::ops {
@@ -119,6 +120,12 @@ Napi::Value Download(const Args& args) {
 #endif
   std::memcpy(dst.Data(), src->data(), dst.ByteLength());
   return args.env().Undefined();
+}
+
+// The layout a tensor's bytes are in: 'plain', or the oneDNN layout a CPU op left it in.
+Napi::Value TensorLayout(const Args& args) {
+  TensorArg t = args.layoutTensor(0, "t", 0);
+  return Napi::String::New(args.env(), t.device == "cpu" ? cpu::LayoutName(t.data) : "plain");
 }
 
 Napi::Value MemoryInfo(const Args& args) {

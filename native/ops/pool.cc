@@ -32,8 +32,8 @@ PoolShape ReadPoolShape(const Args& args, const TensorArg& x, size_t windowAt, s
 
 Napi::Value Pool2dForward(const Args& args) {
   const bool isMax = args.choice(0, "kind", {"max", "avg"}) == "max";
-  TensorArg x = args.tensor(1, "x", 4);
-  TensorArg y = args.tensor(2, "y", 4);
+  TensorArg x = args.layoutTensor(1, "x", 4);
+  TensorArg y = args.layoutTensor(2, "y", 4);
   PoolShape s = ReadPoolShape(args, x, 3, 7);
   const bool training = args.boolean(6, "training");
   args.requireSameDevice({&x, &y});
@@ -46,16 +46,16 @@ Napi::Value Pool2dForward(const Args& args) {
     return args.env().Null();
   }
   Napi::Object workspace = Storage::Allocate(args.env(), x.device, workspaceBytes);
-  RUN_ON(backend, Pool2dForward, s, isMax, x.data, y.data, Storage::Unwrap(workspace)->data());
+  RUN_ON(backend, Pool2dForward, s, isMax, x.data, y.data, Storage::Unwrap(workspace)->rawData());
   return workspace;
 }
 
 Napi::Value Pool2dBackward(const Args& args) {
   const bool isMax = args.choice(0, "kind", {"max", "avg"}) == "max";
-  TensorArg x = args.tensor(1, "x", 4);
-  TensorArg y = args.tensor(2, "y", 4);
-  TensorArg dy = args.tensor(3, "dy", 4);
-  TensorArg dx = args.tensor(4, "dx", 4);
+  TensorArg x = args.layoutTensor(1, "x", 4);
+  TensorArg y = args.layoutTensor(2, "y", 4);
+  TensorArg dy = args.layoutTensor(3, "dy", 4);
+  TensorArg dx = args.layoutTensor(4, "dx", 4);
   Storage* workspace = args.storage(5, "workspace", true);
   PoolShape s = ReadPoolShape(args, x, 6, 9);
   args.requireSameDevice({&x, &y, &dy, &dx});
@@ -69,7 +69,7 @@ Napi::Value Pool2dBackward(const Args& args) {
     args.rangeError("max pooling's backward needs the workspace returned by its forward in training");
   }
   RUN_ON(backend, Pool2dBackward, s, isMax, x.data, y.data, dy.data, dx.data,
-         workspaceBytes > 0 ? workspace->data() : nullptr);
+         workspaceBytes > 0 ? workspace->rawData() : nullptr);  // its layout is y's (cpu/pool.cc)
   return args.env().Undefined();
 }
 

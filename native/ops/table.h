@@ -10,6 +10,7 @@
   X(uploadBytes, UploadBytes, 3)               \
   X(download, Download, 2)                     \
   X(memoryInfo, MemoryInfo, 1)                 \
+  X(tensorLayout, TensorLayout, 1)             \
   X(emptyCache, EmptyCache, 2)                 \
   X(backendInfo, BackendInfo, 0)               \
   X(setGpuPrecision, SetGpuPrecision, 1)       \

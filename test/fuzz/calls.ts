@@ -169,6 +169,7 @@ function optimizer(c: CallContext): unknown[] {
 export const builders: Record<string, Builder> = {
   backendInfo: () => [],
   memoryInfo: (c) => [c.device],
+  tensorLayout: (c) => [c.tensor([2, 16, 3, 3])],
   emptyCache: (c) => [c.device, c.pick([0, 1, 20000])],
   setGpuPrecision: (c) => [c.pick(['tf32', 'fp32'])],
   setDeterministic: (c) => [c.next() < 0.5],

@@ -36,6 +36,7 @@ export const table: OpEntry[] = [
  */
 export const infrastructure: string[] = [
   'backendInfo', 'memoryInfo', 'emptyCache', 'setGpuPrecision', 'setDeterministic', 'convolutionAlgorithms',  // device
+  'tensorLayout',                                              // CPU layouts (test 31)
   'alloc', 'upload', 'uploadBytes', 'download',                // buffers (Tensor)
   'fillConstant', 'fillUniform', 'fillNormal',                 // Tensor.full, init
   'axpby',                                                     // autograd writes and sums gradients (mean scales too)
