@@ -150,9 +150,9 @@ describe('ProgressBar', () => {
     }
     const shown = frames(stream.writes);
     assert.equal(shown.length, 6, shown.join('\n'));  // the empty bar, then one frame a batch
-    assert.match(shown[0], /^epoch 1\/1 \[░{20}\] 0% \| 0\/50 img \| - img\/s \| ETA - \| loss - acc -$/);
-    assert.match(shown[2], /^epoch 1\/1 \[█{8}░{12}\] 40% \| 20\/50 img \| 7 img\/s \| ETA 5s \| loss 1\.000 acc 0\.200$/);
-    assert.match(shown[5], /100% \| 50\/50 img \| 7 img\/s \| ETA 0s \| loss 0\.400 acc 0\.500$/);
+    assert.match(shown[0], /^epoch 1\/1 \[░{20}\] 0% \| 0\/50 \| - img\/s \| ETA - \| loss - acc -$/);
+    assert.match(shown[2], /^epoch 1\/1 \[█{8}░{12}\] 40% \| 20\/50 \| 7 img\/s \| ETA 5s \| loss 1\.000 acc 0\.200$/);
+    assert.match(shown[5], /100% \| 50\/50 \| 7 img\/s \| ETA 0s \| loss 0\.400 acc 0\.500$/);
     assert.equal(reads, 5);
     bar.stop();
     assert.equal(stream.writes.at(-1), '\r\x1b[K');  // the line is cleared for the epoch's summary
@@ -171,7 +171,7 @@ describe('ProgressBar', () => {
     const shown = frames(stream.writes);
     // 10 frames a second, each with a larger count.
     assert.ok(shown.length >= 40 && shown.length <= 42, `${shown.length} frames`);
-    const counts = shown.map((f) => Number(/\| (\d+)\/1000 img/.exec(f)![1]));
+    const counts = shown.map((f) => Number(/\| (\d+)\/1000 \|/.exec(f)![1]));
     counts.slice(1).forEach((c, i) => assert.ok(c > counts[i], `counts ${counts.join(' ')}`));
     // The loss shown changes only when the metrics are read.
     assert.equal(new Set(shown.map((f) => /loss (\S+)/.exec(f)![1])).size, 1 + 4);
@@ -186,11 +186,17 @@ describe('ProgressBar', () => {
     bar.update(80, { loss: 0.5, acc: 0.9 });
     const shown = frames(stream.writes);
     assert.ok(shown.every((f) => f.length <= 39), shown.join('\n'));
+    // An 80-column terminal: the bar gives way before the figures do.
+    const eighty = fakeStream(true, 80);
+    const big = new ProgressBar({ label: 'epoch 10/10', total: 60000, stream: eighty, clock });
+    advance(7000);
+    big.update(37120, { loss: 0.512, acc: 0.812 });
+    assert.match(frames(eighty.writes).at(-1)!, /^epoch 10\/10 (\[[█░]{5,}\] )?61% \| 37120\/60000 \| \d+ img\/s \| ETA \S+ \| loss 0\.512 acc 0\.812$/);
     const wide = fakeStream(true);
     const resumed = new ProgressBar({ label: 'epoch 2/9', total: 100, stream: wide, clock, start: 60 });
     advance(2000);
     resumed.update(80, { loss: 0.5, acc: 0.9 });
-    assert.match(frames(wide.writes).at(-1)!, /80\/100 img \| 10 img\/s \| ETA 2s/);
+    assert.match(frames(wide.writes).at(-1)!, /80\/100 \| 10 img\/s \| ETA 2s/);
     bar.stop();
     assert.throws(() => bar.update(90), (err: Error & { code?: string }) => err.code === 'NC_STATE' && /ProgressBar\.update: the bar was stopped/.test(err.message));
     assert.throws(() => new ProgressBar({ label: 'x', total: -1 }), /ProgressBar: expected an integer >= 0 for total but received -1/);
@@ -199,7 +205,7 @@ describe('ProgressBar', () => {
 });
 
 describe('fit on a terminal and off one', () => {
-  /** fit on 256 two-feature examples in batches of 4 (64 batches an epoch), on the CPU. */
+  /** fit on 256 two-feature examples in batches of 8 (32 batches an epoch), on the CPU. */
   async function tinyFit(epochs: number, terminal: ReturnType<typeof fakeStream>) {
     random.seed(5);
     const n = 256;
@@ -219,7 +225,7 @@ describe('fit on a terminal and off one', () => {
     };
     const started = Date.now();
     try {
-      await fit(net, new data.DataLoader(ds, { batchSize: 4, shuffle: true, seed: 1 }), new data.DataLoader(ds, { batchSize: 64 }),
+      await fit(net, new data.DataLoader(ds, { batchSize: 8, shuffle: true, seed: 1 }), new data.DataLoader(ds, { batchSize: 64 }),
         { epochs, trainer, terminal, log: (line) => { lines.push(line); terminal.write(`${line}\n`); } });
     } finally {
       TrainingMetrics.prototype.read = read;
@@ -241,7 +247,7 @@ describe('fit on a terminal and off one', () => {
     const tty = fakeStream(true);
     const { lines, reads, seconds } = await tinyFit(3, tty);
     // One read per epoch for its summary line, plus at most one per second of training.
-    assert.ok(reads <= 3 + Math.floor(seconds), `${reads} reads in ${seconds} s (64 batches an epoch)`);
+    assert.ok(reads <= 3 + Math.floor(seconds), `${reads} reads in ${seconds} s (32 batches an epoch)`);
     const shown = frames(tty.writes.filter((w) => w.startsWith('\r')));
     assert.ok(shown.some((f) => /^epoch 1\/3 \[/.test(f)) && shown.some((f) => /^epoch 3\/3 \[/.test(f)), shown.join('\n'));
     assert.equal(tty.writes.filter((w) => w === '\r\x1b[K').length, 3);  // each bar cleared before its epoch line

@@ -115,7 +115,7 @@ export class ProgressBar {
     } else if (metrics) {
       this.metrics = metrics;
     }
-    if (now - this.lastDraw >= REDRAW_MS) this.draw(now);
+    if (now - this.lastDraw >= REDRAW_MS || done >= this.total) this.draw(now);  // and the full bar
   }
 
   /** Clears the bar's line (the caller prints the epoch's summary line). */
@@ -125,26 +125,34 @@ export class ProgressBar {
     if (this.tty) this.stream.write('\r\x1b[K');
   }
 
-  /** The bar's line at `now`, before it is cut to the terminal's width. */
-  private line(now: number): string {
+  /**
+   * The bar's line at `now` in at most `columns - 1` characters when the width is known (a wrapped
+   * line could not be rewritten in place): the bar shrinks first, down to 5 cells or none, then the
+   * line is cut.
+   */
+  private line(now: number, columns: number | undefined): string {
     const fraction = this.total > 0 ? Math.min(1, this.done / this.total) : 1;
-    const filled = Math.round(fraction * BAR_WIDTH);
     const seconds = (now - this.startTime) / 1000;
     const rate = seconds > 0 ? (this.done - this.startValue) / seconds : 0;
     const eta = rate > 0 ? formatSeconds(Math.max(0, this.total - this.done) / rate) : '-';
     const figure = (x: number | undefined) => (x === undefined || Number.isNaN(x) ? '-' : x.toFixed(3));
-    return `${this.label} [${'█'.repeat(filled)}${'░'.repeat(BAR_WIDTH - filled)}] ${Math.floor(100 * fraction)}% | ` +
-      `${this.done}/${this.total} ${this.unit} | ${rate > 0 ? Math.round(rate) : '-'} ${this.unit}/s | ETA ${eta} | ` +
-      `loss ${figure(this.metrics?.loss)}${this.accuracy ? ` acc ${figure(this.metrics?.acc)}` : ''}`;
+    const text = (width: number) => {
+      const filled = Math.round(fraction * width);
+      const bar = width > 0 ? ` [${'█'.repeat(filled)}${'░'.repeat(width - filled)}]` : '';
+      return `${this.label}${bar} ${Math.floor(100 * fraction)}% | ` +
+        `${this.done}/${this.total} | ${rate > 0 ? Math.round(rate) : '-'} ${this.unit}/s | ETA ${eta} | ` +
+        `loss ${figure(this.metrics?.loss)}${this.accuracy ? ` acc ${figure(this.metrics?.acc)}` : ''}`;
+    };
+    const full = text(BAR_WIDTH);
+    if (!columns || columns < 2 || full.length <= columns - 1) return full;
+    const width = BAR_WIDTH - (full.length - (columns - 1));
+    return text(width >= 5 ? width : 0).slice(0, columns - 1);
   }
 
-  /** Rewrites the line in place, cut to the terminal's width (a wrapped line could not be rewritten). */
+  /** Rewrites the line in place. */
   private draw(now: number): void {
     if (!this.tty) return;
-    let text = this.line(now);
-    const columns = this.stream.columns;
-    if (columns !== undefined && columns > 1 && text.length > columns - 1) text = text.slice(0, columns - 1);
-    this.stream.write(`\r${text}\x1b[K`);
+    this.stream.write(`\r${this.line(now, this.stream.columns)}\x1b[K`);
     this.lastDraw = now;
   }
 }
