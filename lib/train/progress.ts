@@ -42,7 +42,7 @@ export interface ProgressOptions {
 /** Redraws at most this often (ms): smooth enough, and cheap on a slow terminal. */
 const REDRAW_MS = 100;
 /** Reads the device-side metrics at most this often (ms). */
-export const METRICS_EVERY_MS = 1000;
+const METRICS_EVERY_MS = 1000;
 const BAR_WIDTH = 20;
 
 /**
@@ -158,7 +158,7 @@ export class ProgressBar {
 }
 
 /** 75 → '1m15s', 3725 → '1h02m', 9 → '9s'. */
-export function formatSeconds(s: number): string {
+function formatSeconds(s: number): string {
   const total = Math.ceil(s);
   if (total < 60) return `${total}s`;
   if (total < 3600) return `${Math.floor(total / 60)}m${String(total % 60).padStart(2, '0')}s`;
