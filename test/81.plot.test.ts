@@ -194,50 +194,95 @@ describe('plot', () => {
   });
 
   describe('terminalChart', () => {
-    it('draws 10 epochs in 60 columns with an epoch axis and a legend of last values', () => {
+    /** The chart's panels by name: the header line and the rows under it (label, axis, cells). */
+    function panels(chart: string): Map<string, { header: string; rows: { label: number; cells: string }[] }> {
+      const out = new Map<string, { header: string; rows: { label: number; cells: string }[] }>();
+      let current: { header: string; rows: { label: number; cells: string }[] } | undefined;
+      for (const line of chart.split('\n')) {
+        const row = /^ *(-?[\d.]+)[┤┼](.*)$/.exec(line);
+        if (row) current!.rows.push({ label: Number(row[1]), cells: row[2] });
+        else if (/^(loss|accuracy) /.test(line)) out.set(line.split(' ')[0], current = { header: line, rows: [] });
+      }
+      return out;
+    }
+    /** Rows of a panel where `glyph` is drawn. */
+    const rowsWith = (rows: { cells: string }[], glyph: string) => rows.flatMap((r, i) => (r.cells.includes(glyph) ? [i] : []));
+
+    it('draws 10 epochs in 60 columns: a loss panel over an accuracy panel, each with its axis and legend', () => {
       const records = fakeRun(10);
       const chart = terminalChart(new TrainingHistory(records));
       const lines = chart.split('\n');
-      assert.equal(lines.length, 11 + 2, chart);
+      assert.equal(lines.length, 2 * (1 + 9) + 1, chart);
       for (const line of lines) assert.ok(columns(line) <= 60, `${columns(line)} columns: ${line}`);
       assert.ok(lines.some((line) => columns(line) >= 55), 'uses the width');
+      assert.match(lines.at(-1)!, /^\s+1\s+epoch\s+10$/);
       const last = records[9];
-      assert.equal(lines[12],
-        `─ train loss ${last.trainLoss.toFixed(3)}  ═ train acc ${last.trainAcc.toFixed(3)}  ┄ test acc ${last.testAcc!.toFixed(3)}`);
-      assert.match(lines[11], /^\s+1\s+epoch\s+10$/);
-      assert.match(lines[10], /^0\.00[┼┤]/);
-      assert.match(lines[0], /^2\.30[┼┤]/);
-      for (const glyph of ['─', '═', '┄']) assert.ok(lines.slice(0, 11).some((line) => line.includes(glyph)), glyph);
+      const { loss, accuracy } = Object.fromEntries(panels(chart));
+      assert.equal(loss.header, `loss  ─ train loss ${last.trainLoss.toFixed(3)}`);
+      assert.match(accuracy.header, new RegExp(`^accuracy  ═ train acc ${last.trainAcc.toFixed(3)}  ┄ test acc ${last.testAcc!.toFixed(3)}`));
+      for (const panel of [loss, accuracy]) {
+        assert.equal(panel.rows.length, 9);
+        panel.rows.slice(1).forEach((r, i) => assert.ok(r.label < panel.rows[i].label, 'labels fall row by row'));
+      }
+      // Each axis spans its own values: the loss from 2.3 to 0.5, the accuracies from 0.1 to 0.85.
+      assert.ok(loss.rows[0].label >= 2.3 && loss.rows[8].label <= 0.5 && loss.rows[8].label >= 0.25, chart);
+      assert.ok(accuracy.rows[0].label >= 0.85 && accuracy.rows[0].label <= 1 && accuracy.rows[8].label <= 0.1, chart);
+      // Every series in its own panel, rising or falling across it.
+      assert.deepEqual([rowsWith(accuracy.rows, '─'), rowsWith(loss.rows, '═'), rowsWith(loss.rows, '┄')], [[], [], []]);
+      assert.ok(rowsWith(loss.rows, '─').length >= 6 && rowsWith(accuracy.rows, '═').length >= 4, chart);
       assert.ok(!chart.includes('\x1b'));
+    });
+
+    it("draws accuracies at chance beside a loss of 2.3 as lines that move (the old single axis drew them flat)", () => {
+      // A sigmoid LeNet's first epochs: the loss barely moves, train acc creeps from 0.100 to 0.110.
+      const records = [1, 2, 3, 4, 5].map((epoch) => ({ epoch, trainLoss: 2.31 - 0.01 * epoch, trainAcc: 0.1 + 0.002 * epoch, testAcc: 0.1 }));
+      const { loss, accuracy } = Object.fromEntries(panels(terminalChart(records)));
+      assert.ok(rowsWith(accuracy.rows, '═').length >= 5, accuracy.rows.map((r) => r.cells).join('\n'));
+      assert.ok(rowsWith(loss.rows, '─').length >= 5);
+      assert.equal(rowsWith(accuracy.rows, '┄').length, 1);  // test acc flat at 0.100, on its own row
+      assert.equal(accuracy.rows.at(-1)!.label, 0.1);
+    });
+
+    it('marks where train and test accuracy fall on the same cell, so neither hides the other', () => {
+      const records = fakeRun(10).map((r) => ({ ...r, testAcc: r.trainAcc }));
+      const chart = terminalChart(records);
+      const { accuracy } = Object.fromEntries(panels(chart));
+      assert.match(accuracy.header, / {2}\* both$/);
+      assert.ok(accuracy.rows.every((r) => !r.cells.includes('┄')), chart);  // all of test acc lies on train acc
+      assert.ok(rowsWith(accuracy.rows, '*').length >= 5, chart);
+      assert.doesNotMatch(terminalChart(fakeRun(3).map((r) => ({ ...r, testAcc: r.trainAcc + 0.5 }))), /both/);
     });
 
     it('draws a single epoch as flat lines', () => {
       const chart = terminalChart(fakeRun(1));
-      const lines = chart.split('\n');
-      assert.ok(lines.length > 3);
-      for (const line of lines) assert.ok(columns(line) <= 60, line);
-      assert.match(lines.at(-1)!, /train loss 2\.300 .*train acc 0\.100 .*test acc 0\.230/);
-      assert.ok(lines.some((line) => /─{40}/.test(line)), chart);
+      for (const line of chart.split('\n')) assert.ok(columns(line) <= 60, line);
+      const { loss, accuracy } = Object.fromEntries(panels(chart));
+      assert.match(loss.header, /train loss 2\.300/);
+      assert.match(accuracy.header, /train acc 0\.100 .*test acc 0\.230/);
+      assert.ok(loss.rows.some((r) => /─{40}/.test(r.cells)), chart);
+      assert.ok(accuracy.rows.some((r) => /═{40}/.test(r.cells)) && accuracy.rows.some((r) => /┄{40}/.test(r.cells)), chart);
     });
 
     it('samples 30 and 1000 epochs down to the width and height asked for', () => {
       const chart = terminalChart(fakeRun(30, 5), { width: 40, height: 6 });
       const lines = chart.split('\n');
-      assert.equal(lines.length, 7 + 2, chart);
+      assert.equal(lines.length, 2 * (1 + 7) + 1, chart);
       for (const line of lines) assert.ok(columns(line) <= 40, `${columns(line)} columns: ${line}`);
-      assert.match(lines.at(-1)!, /loss .*train .*test /);
-      assert.match(lines.at(-2)!, /1\s+epoch\s+30$/);
-
+      assert.match(lines.at(-1)!, /1\s+epoch\s+30$/);
       const big = terminalChart(fakeRun(1000, 10)).split('\n');
       for (const line of big) assert.ok(columns(line) <= 60, line);
     });
 
-    it('leaves out test acc where it is missing, and colours only when asked', () => {
+    it('leaves out test acc where it is missing, the accuracy panel for a regression, and colours only when asked', () => {
       const plain = terminalChart(fakeRun(10, 0));
       assert.ok(!plain.includes('test acc'));
-      assert.match(plain.split('\n').at(-1)!, /^─ train loss [\d.]+ {2}═ train acc [\d.]+$/);
+      assert.match(plain, /\naccuracy {2}═ train acc [\d.]+\n/);
+      const regression = terminalChart([1, 2, 3].map((epoch) => ({ epoch, trainLoss: 1e-3 / epoch, trainAcc: NaN })));
+      assert.deepEqual([...panels(regression).keys()], ['loss']);
+      assert.match(regression, /^loss {2}─ train loss 0\.000333\n/);
+      assert.equal(panels(regression).get('loss')!.rows.length, 9);
       const coloured = terminalChart(fakeRun(10), { colors: true });
-      assert.ok(coloured.includes('\x1b[34m'));
+      assert.ok(coloured.includes('\x1b[34m') && coloured.includes('\x1b[35m') && coloured.includes('\x1b[32m'));
       for (const line of coloured.split('\n')) assert.ok(columns(line) <= 60, line);
     });
 

@@ -1,5 +1,6 @@
 // Training you can keep: the model summary, fit() with checkpoints, resuming to the same result as
-// an uninterrupted run, and Ctrl-C in a real process.
+// an uninterrupted run, and Ctrl-C in a real process; the progress bar and the chart on a terminal
+// and off one.
 import { strict as assert } from 'assert';
 import { spawn, spawnSync } from 'child_process';
 import * as fs from 'fs';
@@ -7,6 +8,8 @@ import * as path from 'path';
 import { Trainer, data, fit, init, nn, random } from '../lib';
 import { alexnet } from './alexnet';
 import { tempDir } from './helpers';
+import { ProgressBar } from '../lib/train/progress';
+import { TrainingMetrics } from '../lib/train/metrics';
 import { lenet } from './lenet';
 
 const hasData = fs.existsSync('/usr/share/datasets/fashion-mnist') || !!process.env.NODE_CUDNN_FASHION_MNIST;
@@ -98,5 +101,165 @@ describe('fit with checkpoints', () => {
     assert.match(resumed.stdout, /resuming from/);
     // The saved parameters are compared byte for byte: same names, shapes and values.
     assert.deepEqual(fs.readFileSync(out), fs.readFileSync(path.join(dir, 'ref.safetensors')));
+  });
+});
+
+/** A stream that keeps what is written: a terminal when `isTTY`, else a pipe. */
+function fakeStream(isTTY: boolean, columns?: number) {
+  const writes: string[] = [];
+  return { writes, isTTY, columns, write(text: string) { writes.push(text); return true; } };
+}
+
+/** The bar's frames: what each redraw wrote between '\r' and the clear-to-end code. */
+const frames = (writes: string[]) => writes.filter((w) => w !== '\r\x1b[K').map((w) => {
+  assert.ok(w.startsWith('\r') && w.endsWith('\x1b[K'), JSON.stringify(w));
+  return w.slice(1, -3);
+});
+
+describe('ProgressBar', () => {
+  /** A clock that moves only when told. */
+  function fakeClock() {
+    let now = 1_000_000;
+    return { clock: () => now, advance: (ms: number) => { now += ms; } };
+  }
+
+  it('off a terminal writes nothing and reads no metrics, however long the epoch', () => {
+    const stream = fakeStream(false);
+    const { clock, advance } = fakeClock();
+    let reads = 0;
+    for (let epoch = 1; epoch <= 3; epoch++) {
+      const bar = new ProgressBar({ label: `epoch ${epoch}/3`, total: 2000, stream, clock });
+      for (let b = 1; b <= 200; b++) {
+        advance(100);  // 20 s an epoch: the old bar reprinted a stale line every 5 s
+        bar.update(10 * b, () => { reads++; return { loss: 1, acc: 0.5 }; });
+      }
+      bar.stop();
+    }
+    assert.deepEqual(stream.writes, []);
+    assert.equal(reads, 0);
+  });
+
+  it('on a terminal with slow batches redraws after every batch, reading the metrics each time', () => {
+    const stream = fakeStream(true);
+    const { clock, advance } = fakeClock();
+    let reads = 0;
+    const bar = new ProgressBar({ label: 'epoch 1/1', total: 50, stream, clock });
+    for (let b = 1; b <= 5; b++) {
+      advance(1500);
+      bar.update(10 * b, () => { reads++; return { loss: 2 / b, acc: 0.1 * b }; });
+    }
+    const shown = frames(stream.writes);
+    assert.equal(shown.length, 6, shown.join('\n'));  // the empty bar, then one frame a batch
+    assert.match(shown[0], /^epoch 1\/1 \[░{20}\] 0% \| 0\/50 \| - img\/s \| ETA - \| loss - acc -$/);
+    assert.match(shown[2], /^epoch 1\/1 \[█{8}░{12}\] 40% \| 20\/50 \| 7 img\/s \| ETA 5s \| loss 1\.000 acc 0\.200$/);
+    assert.match(shown[5], /100% \| 50\/50 \| 7 img\/s \| ETA 0s \| loss 0\.400 acc 0\.500$/);
+    assert.equal(reads, 5);
+    bar.stop();
+    assert.equal(stream.writes.at(-1), '\r\x1b[K');  // the line is cleared for the epoch's summary
+  });
+
+  it('on a terminal with fast batches moves the count every redraw but reads the metrics once a second', () => {
+    const stream = fakeStream(true);
+    const { clock, advance } = fakeClock();
+    let reads = 0;
+    const bar = new ProgressBar({ label: 'epoch 1/1', total: 1000, stream, clock });
+    for (let b = 1; b <= 1000; b++) {
+      advance(4);  // 4 s in all
+      bar.update(b, () => { reads++; return { loss: b / 1000, acc: 0.5 }; });
+    }
+    assert.equal(reads, 4);
+    const shown = frames(stream.writes);
+    // 10 frames a second, each with a larger count.
+    assert.ok(shown.length >= 40 && shown.length <= 42, `${shown.length} frames`);
+    const counts = shown.map((f) => Number(/\| (\d+)\/1000 \|/.exec(f)![1]));
+    counts.slice(1).forEach((c, i) => assert.ok(c > counts[i], `counts ${counts.join(' ')}`));
+    // The loss shown changes only when the metrics are read.
+    assert.equal(new Set(shown.map((f) => /loss (\S+)/.exec(f)![1])).size, 1 + 4);
+    bar.stop();
+  });
+
+  it('cuts its line to the terminal, counts only new units in the rate, and refuses updates once stopped', () => {
+    const stream = fakeStream(true, 40);
+    const { clock, advance } = fakeClock();
+    const bar = new ProgressBar({ label: 'epoch 2/9', total: 100, stream, clock, start: 60 });
+    advance(2000);
+    bar.update(80, { loss: 0.5, acc: 0.9 });
+    const shown = frames(stream.writes);
+    assert.ok(shown.every((f) => f.length <= 39), shown.join('\n'));
+    // An 80-column terminal: the bar gives way before the figures do.
+    const eighty = fakeStream(true, 80);
+    const big = new ProgressBar({ label: 'epoch 10/10', total: 60000, stream: eighty, clock });
+    advance(7000);
+    big.update(37120, { loss: 0.512, acc: 0.812 });
+    assert.match(frames(eighty.writes).at(-1)!, /^epoch 10\/10 (\[[█░]{5,}\] )?61% \| 37120\/60000 \| \d+ img\/s \| ETA \S+ \| loss 0\.512 acc 0\.812$/);
+    const wide = fakeStream(true);
+    const resumed = new ProgressBar({ label: 'epoch 2/9', total: 100, stream: wide, clock, start: 60 });
+    advance(2000);
+    resumed.update(80, { loss: 0.5, acc: 0.9 });
+    assert.match(frames(wide.writes).at(-1)!, /80\/100 \| 10 img\/s \| ETA 2s/);
+    bar.stop();
+    assert.throws(() => bar.update(90), (err: Error & { code?: string }) => err.code === 'NC_STATE' && /ProgressBar\.update: the bar was stopped/.test(err.message));
+    assert.throws(() => new ProgressBar({ label: 'x', total: -1 }), /ProgressBar: expected an integer >= 0 for total but received -1/);
+    assert.throws(() => new ProgressBar({ label: 'x', total: 1, stream: {} as never }), /ProgressBar: expected a stream with a write method for stream/);
+  });
+});
+
+describe('fit on a terminal and off one', () => {
+  /** fit on 256 two-feature examples in batches of 8 (32 batches an epoch), on the CPU. */
+  async function tinyFit(epochs: number, terminal: ReturnType<typeof fakeStream>) {
+    random.seed(5);
+    const n = 256;
+    const x = Float32Array.from({ length: 2 * n }, (_, j) => Math.sin(0.77 * j));
+    const labels = Int32Array.from({ length: n }, (_, i) => (x[2 * i] > x[2 * i + 1] ? 1 : 0));
+    const ds = new data.ArrayDataset(x, labels);
+    const net = new nn.Sequential();
+    net.add(new nn.Dense(2));
+    net.initialize(init.Xavier());
+    const trainer = new Trainer(net.collectParams(), 'sgd', { learningRate: 0.3 });
+    const lines: string[] = [];
+    let reads = 0;
+    const read = TrainingMetrics.prototype.read;
+    TrainingMetrics.prototype.read = function (this: TrainingMetrics) {
+      reads++;
+      return read.call(this);
+    };
+    const started = Date.now();
+    try {
+      await fit(net, new data.DataLoader(ds, { batchSize: 8, shuffle: true, seed: 1 }), new data.DataLoader(ds, { batchSize: 64 }),
+        { epochs, trainer, terminal, log: (line) => { lines.push(line); terminal.write(`${line}\n`); } });
+    } finally {
+      TrainingMetrics.prototype.read = read;
+    }
+    return { lines, reads, seconds: (Date.now() - started) / 1000 };
+  }
+
+  it('piped: exactly one line per epoch, no bar, no chart', async function () {
+    this.timeout(60000);
+    const pipe = fakeStream(false);
+    const { lines } = await tinyFit(3, pipe);
+    assert.equal(lines.length, 3, lines.join('\n'));
+    lines.forEach((line, i) => assert.match(line, new RegExp(`^epoch ${i + 1}, loss .*, train acc .*, test acc .*, time `)));
+    assert.equal(pipe.writes.join(''), lines.map((l) => `${l}\n`).join(''));
+  });
+
+  it('on a terminal: the bar moves every batch, the metrics are read at most once a second, the chart follows 3 epochs', async function () {
+    this.timeout(60000);
+    const tty = fakeStream(true);
+    const { lines, reads, seconds } = await tinyFit(3, tty);
+    // One read per epoch for its summary line, plus at most one per second of training.
+    assert.ok(reads <= 3 + Math.floor(seconds), `${reads} reads in ${seconds} s (32 batches an epoch)`);
+    const shown = frames(tty.writes.filter((w) => w.startsWith('\r')));
+    assert.ok(shown.some((f) => /^epoch 1\/3 \[/.test(f)) && shown.some((f) => /^epoch 3\/3 \[/.test(f)), shown.join('\n'));
+    assert.equal(tty.writes.filter((w) => w === '\r\x1b[K').length, 3);  // each bar cleared before its epoch line
+    const chart = lines.at(-1)!;
+    assert.match(chart, /^loss {2}.*train loss [\d.]+\n/);
+    assert.match(chart, /\naccuracy {2}.*train acc [\d.]+ .*test acc [\d.]+/);
+  });
+
+  it('on a terminal after 2 epochs: no chart', async function () {
+    this.timeout(60000);
+    const { lines } = await tinyFit(2, fakeStream(true));
+    assert.equal(lines.length, 2, lines.join('\n'));
+    assert.ok(lines.every((l) => l.startsWith('epoch ')));
   });
 });

@@ -7,14 +7,14 @@ import type { Tensor } from '../core/tensor';
 import { record } from '../core/autograd';
 import { SoftmaxCrossEntropyLoss } from '../nn/loss';
 import { TrainingMetrics } from './metrics';
-import { ProgressBar } from './progress';
+import { ProgressBar, ProgressStream } from './progress';
 import { evaluateAccuracy, evaluateLoss } from './evaluate';
 import { ArrayDataset } from '../data/array-dataset';
 import { EpochRecordJSON, TrainingHistory } from '../plot/history';
 import { writeCurvesSvg } from '../plot/svg';
 import { terminalChart } from '../plot/terminal';
 import { TrainingState, checkpointExists, loadCheckpoint, saveCheckpoint } from './checkpoint';
-import { knownOptions, positiveInt } from '../core/check';
+import { invalidArg, knownOptions, positiveInt } from '../core/check';
 import { cpu } from '../core/device';
 import * as fs from 'fs';
 import * as path from 'path';
@@ -38,8 +38,16 @@ export interface FitOptions {
   plot?: string;
   /** Where the per-epoch lines go; default console.log. */
   log?: (line: string) => void;
-  /** Progress bar per epoch; default true. */
+  /**
+   * Progress bar per epoch, drawn on a terminal only (off one, the per-epoch lines are the record);
+   * default true. It moves every batch and reads the running loss and accuracy at most once a second.
+   */
   progress?: boolean;
+  /**
+   * The terminal: where the progress bar is drawn, and whose `isTTY` decides whether the bar and the
+   * text chart of the curves (after 3 epochs or more) are shown. Default process.stdout.
+   */
+  terminal?: ProgressStream;
   /** Called after every step (e.g. to stop early in tests). */
   onBatch?: (epoch: number, batch: number) => void;
   /**
@@ -72,7 +80,9 @@ export interface FitResult {
 /**
  * Trains `net` for `options.epochs` epochs over `trainIter`, evaluating on `testIter` after each,
  * and prints one line per epoch: loss, train acc, test acc (for a regression, see `accuracy`: loss
- * and test loss), time, examples/s and the share of time spent waiting for data. Loss and accuracy are summed on the device and read every few batches.
+ * and test loss), time, examples/s and the share of time spent waiting for data. On a terminal, a
+ * progress bar moves every batch (loss and accuracy, summed on the device, are read for it at most
+ * once a second), and a text chart of the curves follows a run of 3 epochs or more.
  * With `checkpoint`, Ctrl-C finishes the current step, saves and returns `interrupted: true`, and
  * `resume` continues from the checkpoint; with a fixed seed on the CPU the resumed run ends with
  * the same parameters as an uninterrupted one.
@@ -80,7 +90,7 @@ export interface FitResult {
  * await fit(net, trainIter, testIter, { epochs: 10, trainer, checkpoint: 'lenet.ckpt', resume: true, plot: 'curves.svg' });
  */
 export async function fit(net: Block, trainIter: DataLoader, testIter: DataLoader, options: FitOptions): Promise<FitResult> {
-  knownOptions('fit', options, ['epochs', 'trainer', 'loss', 'checkpoint', 'resume', 'plot', 'log', 'progress', 'onBatch', 'checkFinite', 'accuracy']);
+  knownOptions('fit', options, ['epochs', 'trainer', 'loss', 'checkpoint', 'resume', 'plot', 'log', 'progress', 'terminal', 'onBatch', 'checkFinite', 'accuracy']);
   const epochs = positiveInt('fit', 'epochs', options.epochs);
   const log = options.log ?? ((line: string) => console.log(line));
   const lossFn = options.loss ?? new SoftmaxCrossEntropyLoss();
@@ -90,6 +100,10 @@ export async function fit(net: Block, trainIter: DataLoader, testIter: DataLoade
   // Accuracy means nothing for float targets; class indices (images, integer labels) get it.
   const regression = trainIter.dataset instanceof ArrayDataset && trainIter.dataset.labelKind === 'target';
   const withAccuracy = options.accuracy ?? !regression;
+  const terminal = options.terminal ?? process.stdout;
+  if (typeof terminal !== 'object' || terminal === null || typeof terminal.write !== 'function') {
+    throw invalidArg('fit', 'terminal', 'a stream with a write method', terminal);
+  }
   const device = [...net.collectParams().values()][0]?.device ?? cpu();
   let history = new TrainingHistory();
   let state: Pick<TrainingState, 'epoch' | 'batch' | 'partial'> = { epoch: 1, batch: 0, partial: null };
@@ -142,10 +156,10 @@ export async function fit(net: Block, trainIter: DataLoader, testIter: DataLoade
       const start = process.hrtime.bigint();
       const metrics = new TrainingMetrics(device, { accuracy: withAccuracy });
       if (epoch === state.epoch && state.partial) metrics.restore(state.partial);
-      const bar = options.progress === false ? null
-        : new ProgressBar({ label: `epoch ${epoch}/${epochs}`, total: trainIter.numExamples, accuracy: withAccuracy });
+      const bar = options.progress === false || !terminal.isTTY ? null
+        : new ProgressBar({ label: `epoch ${epoch}/${epochs}`, total: trainIter.numExamples, accuracy: withAccuracy,
+          stream: terminal, start: metrics.examples });
       let batch = epoch === state.epoch ? state.batch : 0;
-      let barShown = Date.now();
       for (const [X, y] of trainIter.iterate(batch)) {
         const yHat = record(() => net.forward(X));
         const l = record(() => lossFn.forward(yHat, y));
@@ -162,12 +176,8 @@ export async function fit(net: Block, trainIter: DataLoader, testIter: DataLoade
         metrics.add(l, yHat, y);
         for (const t of [X, y, yHat, l]) t.dispose();
         batch++;
-        // Every 20 batches, or every 2 s for slow steps (a CPU's ResNet takes 5 s a batch): each read
-        // waits for a GPU's queue, so not after every batch.
-        if (bar && (batch % 20 === 0 || Date.now() - barShown >= 2000)) {
-          bar.update(metrics.examples, metrics.read());
-          barShown = Date.now();
-        }
+        // The count every batch; the metrics (a read waits for a GPU's queue) at most once a second.
+        bar?.update(metrics.examples, () => metrics.read());
         options.onBatch?.(epoch, batch);
         // Let the event loop run: a Ctrl-C (a signal handled there) is seen after this step, and Node
         // runs the finalizers of freed tensors' native wrappers only there (a loop that never
@@ -185,7 +195,6 @@ export async function fit(net: Block, trainIter: DataLoader, testIter: DataLoade
       options.trainer.endEpoch();
       const { loss, acc, examples } = metrics.read();
       metrics.dispose();
-      bar?.update(examples, { loss, acc });
       bar?.stop();
       const seconds = Number(process.hrtime.bigint() - start) / 1e9;
       const waiting = trainIter.stats.waitSeconds / seconds;
@@ -208,7 +217,8 @@ export async function fit(net: Block, trainIter: DataLoader, testIter: DataLoade
     process.removeListener('SIGINT', onSigint);
     guard?.dispose();
   }
-  if (history.records.length > 0) log(terminalChart(history));
+  // A chart of one or two epochs says nothing the epoch lines do not; a log file gets no box drawing.
+  if (history.records.length >= 3 && terminal.isTTY) log(terminalChart(history, { colors: true }));
   if (options.plot) {
     await writeCurvesSvg(options.plot, history);
     log(`training curves written to ${options.plot}`);
