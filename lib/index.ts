@@ -23,7 +23,7 @@ export { TrainingHistory, EpochRecord, writeCurvesSvg, svgUnavailable, terminalC
 export { fit, FitOptions, FitResult } from './train/fit';
 export { NonFiniteError, NonFiniteKind } from './train/finite';
 export { saveCheckpoint, loadCheckpoint, LoadCheckpointOptions, TrainingState } from './train/checkpoint';
-export { ProgressBar, ProgressOptions } from './train/progress';
+export { ProgressBar, ProgressOptions, ProgressStream } from './train/progress';
 export type { BackendInfo, MemoryInfo, Activation, PoolKind, ConvolutionAlgorithm } from '../binding';
 export type { ActivationKind } from '../binding';
 export * as models from './models';

@@ -3,6 +3,18 @@
 import { SingleBar } from 'cli-progress';
 import { knownOptions } from '../core/check';
 
+/**
+ * Where a progress bar draws: the part of a Node stream (process.stdout, a tty.WriteStream) it uses.
+ * Our own structural type, so that the public types need no @types/node (nor `NodeJS.*`).
+ */
+export interface ProgressStream {
+  write(text: string): unknown;
+  /** True for a terminal: the bar redraws in place; otherwise plain lines. */
+  readonly isTTY?: boolean;
+  /** Terminal width; the bar is cut to it. */
+  readonly columns?: number;
+}
+
 /** Options of {@link ProgressBar}. */
 export interface ProgressOptions {
   /** Text before the bar, e.g. `epoch 1/10`. */
@@ -12,7 +24,7 @@ export interface ProgressOptions {
   /** Unit name shown with the rate; default 'img'. */
   unit?: string;
   /** Where to draw; default process.stdout. */
-  stream?: NodeJS.WriteStream;
+  stream?: ProgressStream;
   /** Show the running accuracy (classification); default true. False shows the loss only. */
   accuracy?: boolean;
 }
@@ -29,7 +41,8 @@ export class ProgressBar {
     this.bar = new SingleBar({
       format: `${options.label} [{bar}] {percentage}% | {value}/{total} ${unit} | {rate} ${unit}/s | ` +
         `ETA {eta_formatted} | loss {loss}${options.accuracy === false ? '' : ' acc {acc}'}`,
-      stream,
+      // cli-progress reads only write, isTTY and columns (its cursor moves go through readline, which writes).
+      stream: stream as NodeJS.WritableStream,
       noTTYOutput: !stream.isTTY,
       notTTYSchedule: 5000,
       hideCursor: false,
