@@ -60,8 +60,6 @@ let vegaModules: Promise<{ vega: VegaModule; vegaLite: VegaLiteModule }> | undef
 
 /** vega and vega-lite, loaded once (about half a second the first time). */
 function loadVega(): Promise<{ vega: VegaModule; vegaLite: VegaLiteModule }> {
-  const unavailable = svgUnavailable();
-  if (unavailable !== null) return Promise.reject(new Error(unavailable));
   vegaModules ??= Promise.all([importPackage('vega'), importPackage('vega-lite')]).then(
     ([vega, vegaLite]) => ({ vega: vega as VegaModule, vegaLite: vegaLite as VegaLiteModule }),
     (err: unknown) => {
@@ -166,6 +164,8 @@ export async function writeCurvesSvg(file: string, history: TrainingHistory | re
   const width = intOption(op, 'options.width', options.width, 480, 100, 10000);
   const height = intOption(op, 'options.height', options.height, 320, 100, 10000);
 
+  const unavailable = svgUnavailable();
+  if (unavailable !== null) throw codedError('NC_FILE', `writeCurvesSvg: cannot draw ${file}: ${unavailable}`);
   let svg: string;
   try {
     const { vega, vegaLite } = await loadVega();
