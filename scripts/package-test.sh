@@ -102,6 +102,24 @@ const { nn, init, autograd, loss, Trainer, data, tryGpu, backendInfo } = require
 JS
 PATH="$work/bin" node step.js
 
+# An older system: a copy of the package whose binary asks for GLIBC_2.99 instead of GLIBC_2.34 loads
+# as it would under glibc 2.31. The install script must say why the prebuild failed, name the glibc
+# floor, and fall back to a source build, which stops here for want of a compiler, saying what to install.
+old="$work/consumer/node_modules/node-cudnn-old-glibc"
+cp -r node_modules/node-cudnn "$old"
+node -e 'const fs = require("fs"); const f = process.argv[1]; const b = fs.readFileSync(f);
+  const at = b.indexOf("GLIBC_2.34\0"); if (at < 0) process.exit(1); b.write("GLIBC_2.99", at); fs.writeFileSync(f, b);' \
+  "$old/prebuilds/linux-x64/node-cudnn.napi.node"
+if (cd "$old" && PATH="$work/bin" node scripts/install.js) > old-glibc.log 2>&1; then
+  echo "package-test: install.js succeeded with a binary that cannot load" >&2; cat old-glibc.log >&2; exit 1
+fi
+for expected in "version \`GLIBC_2.99' not found" "building from source with cmake-js" \
+  "the prebuilt binary needs glibc 2.34" "cannot build from source: cmake and g++ not found"; do
+  grep -qF "$expected" old-glibc.log || { echo "package-test: the old-glibc install did not say: $expected" >&2; cat old-glibc.log >&2; exit 1; }
+done
+rm -rf "$old"
+echo "an older glibc falls back to a source build, and without a compiler says what to install"
+
 # The types, as a strict TypeScript consumer sees them: TypeScript 5 and 7 (which defaults `types`
 # to []), no skipLibCheck, no @types/node and no DOM library, so that a Node-global type in our
 # .d.ts (NodeJS.WriteStream, Buffer) fails here. The compilers live outside the consumer.
