@@ -135,8 +135,8 @@ function curvesSpec(records: readonly Readonly<EpochRecord>[], options: { title:
 /**
  * Draws the training curves as d2l's Animator does: train loss, train acc and test acc against the
  * epoch on one chart with a title, a legend, axis titles (epoch; loss / accuracy) and the y axis from
- * 0 (test acc only at the epochs that have it), and writes them as an SVG file. The chart is a vega-lite specification rendered by vega
- * without a browser. The file is written atomically: a temporary file in the target's folder, renamed
+ * 0 (test acc only at the epochs that have it), and writes them as an SVG file. The chart is a
+ * vega-lite specification rendered by vega without a browser. The file is written atomically: a temporary file in the target's folder, renamed
  * over `file` once complete, so a reader never sees half a picture; a symlink is written through,
  * an existing file keeps its mode, and anything but a regular file (directory, FIFO, device) is refused.
  * @param file - the SVG file to write; its folder must exist.
