@@ -9,7 +9,6 @@
 'use strict';
 const fs = require('node:fs');
 const { parseArgs } = require('node:util');
-const { PNG } = require('pngjs');
 const { nn, init, data, Tensor, tryGpu, parseDevice } = require('..');
 
 const { values: flags } = parseArgs({
@@ -43,8 +42,19 @@ function alexnet() {
   return net;
 }
 
+// pngjs is not a dependency of node-cudnn (only --png needs it): loaded here, with what to install.
+function loadPngjs() {
+  try {
+    return require('pngjs');
+  } catch (err) {
+    if (err.code !== 'MODULE_NOT_FOUND') throw err;
+    throw new Error('predict: --png needs the pngjs package: install pngjs to read PNG files (npm install pngjs)');
+  }
+}
+
 // A PNG as one grey (1, 1, size, size) image in [0, 1].
 function readPng(file, size, invert) {
+  const { PNG } = loadPngjs();
   const png = PNG.sync.read(fs.readFileSync(file));
   const grey = new Uint8Array(png.width * png.height);
   for (let i = 0; i < grey.length; i++) {

@@ -19,7 +19,7 @@ export { evaluateAccuracy } from './train/evaluate';
 export { countCorrect } from './ops/accuracy';
 export { TrainingMetrics } from './train/metrics';
 export * as metric from './train/accuracy';
-export { TrainingHistory, EpochRecord, writeCurvesSvg, terminalChart } from './plot';
+export { TrainingHistory, EpochRecord, writeCurvesSvg, svgUnavailable, terminalChart } from './plot';
 export { fit, FitOptions, FitResult } from './train/fit';
 export { NonFiniteError, NonFiniteKind } from './train/finite';
 export { saveCheckpoint, loadCheckpoint, LoadCheckpointOptions, TrainingState } from './train/checkpoint';

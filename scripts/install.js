@@ -24,6 +24,11 @@ if (typeof found === 'string') {
   process.exit(0);
 }
 console.log(`node-cudnn: no prebuilt binary loads here (${found.error}); building from source with cmake-js`);
+// The usual reason on linux-x64: a C or C++ runtime older than the one the binary was built against.
+if (/version `(GLIBC|GLIBCXX|CXXABI)_[\d.]+' not found/.test(found.error)) {
+  console.log('node-cudnn: the prebuilt binary needs glibc 2.34 and libstdc++ GLIBCXX_3.4.29 (GCC 11) or newer: ' +
+    'Debian 12, Ubuntu 22.04, RHEL 9, Amazon Linux 2023 or later (README: Platform support)');
+}
 
 const has = (cmd) => spawnSync('sh', ['-c', `command -v ${cmd}`]).status === 0;
 const missing = [];
@@ -31,8 +36,8 @@ if (!has('cmake')) missing.push('cmake');
 if (!has('g++') && !has('c++')) missing.push('g++');
 if (missing.length) {
   console.error(`node-cudnn: cannot build from source: ${missing.join(' and ')} not found. ` +
-    `Install them (Debian/Ubuntu: apt-get install ${missing.join(' ')} libdnnl-dev), or use a platform ` +
-    'with a prebuilt binary (linux-x64).');
+    `Install them (Debian/Ubuntu: apt-get install ${missing.join(' ')} libdnnl-dev), or use a system ` +
+    'the prebuilt binary supports (linux-x64 with glibc 2.34 or newer; README: Platform support).');
   process.exit(1);
 }
 const cmakeJs = require.resolve('cmake-js/bin/cmake-js');

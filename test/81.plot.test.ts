@@ -4,7 +4,7 @@ import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { EpochRecord, TrainingHistory, terminalChart, writeCurvesSvg } from '../lib/plot';
+import { EpochRecord, TrainingHistory, svgUnavailable, terminalChart, writeCurvesSvg } from '../lib/plot';
 
 /** A LeNet-like run: loss falling from 2.3, accuracies rising towards 0.8 and more. */
 function fakeRun(epochs: number, testEvery = 1): EpochRecord[] {
@@ -120,6 +120,7 @@ describe('plot', () => {
       }
       assert.ok(svg.includes('>LeNet</text>'));
       assert.ok(svg.includes('>epoch</text>'));
+      assert.ok(svg.includes('>loss / accuracy</text>'), 'y axis title');
       assert.match(svg, /Y-axis[^"]*values from 0\.0 to/);
       assert.deepEqual(fs.readdirSync(dir), ['curves.svg']);
     });
@@ -129,6 +130,7 @@ describe('plot', () => {
       await writeCurvesSvg(one, fakeRun(1), { width: 300, height: 200 });
       const svg1 = fs.readFileSync(one, 'utf8');
       assert.ok(svg1.startsWith('<svg'));
+      assert.ok(svg1.includes('>training curves</text>'), 'default title');
       assert.match(svg1, /width="300" height="200"/);
       for (const name of SERIES) {
         assert.equal(linePaths(svg1).get(name)?.length, 1, name);
@@ -138,6 +140,14 @@ describe('plot', () => {
       await writeCurvesSvg(many, fakeRun(30));
       const lines = linePaths(fs.readFileSync(many, 'utf8'));
       for (const name of SERIES) assert.equal(pathPoints(lines.get(name)![0]), 30, name);
+    });
+
+    it('titles the y axis "loss" when there is no accuracy (regression)', async () => {
+      const file = path.join(dir, 'loss.svg');
+      await writeCurvesSvg(file, fakeRun(5).map((r) => ({ epoch: r.epoch, trainLoss: r.trainLoss, trainAcc: NaN })));
+      const svg = fs.readFileSync(file, 'utf8');
+      assert.deepEqual([...linePaths(svg).keys()], ['train loss']);
+      assert.ok(svg.includes('>loss</text>') && !svg.includes('accuracy'), 'y axis title');
     });
 
     it('leaves test acc out where it is missing', async () => {
@@ -190,6 +200,47 @@ describe('plot', () => {
       await assert.rejects(writeCurvesSvg(file, fakeRun(2), { width: 20 }),
         (err: Error) => err instanceof RangeError && err.message.includes(file) && /options\.width/.test(err.message));
       assert.deepEqual(fs.readdirSync(dir), []);
+    });
+  });
+
+  describe('without vega and vega-lite (optional peer dependencies)', function () {
+    this.timeout(60000);
+    const lib = path.join(__dirname, '..', 'lib');
+    // A Node process in which `names` cannot be resolved, as in a project that did not install them.
+    const without = (names: string[], script: string) => execFileSync(process.execPath, ['-e',
+      `const Module = require('module'); const resolve = Module._resolveFilename; const hidden = ${JSON.stringify(names)};` +
+      'Module._resolveFilename = function (request, ...rest) {' +
+      '  if (hidden.includes(request)) throw Object.assign(new Error(`Cannot find module ${request}`), { code: "MODULE_NOT_FOUND" });' +
+      '  return resolve.call(this, request, ...rest); };' + script,
+    ], { encoding: 'utf8', cwd: os.tmpdir() });
+
+    it('writeCurvesSvg rejects naming the file and what to install, and writes nothing', () => {
+      const file = path.join(os.tmpdir(), `node-cudnn-no-vega-${process.pid}.svg`);
+      const out = without(['vega-lite'], `const plot = require(${JSON.stringify(path.join(lib, 'plot'))});` +
+        'console.log(JSON.stringify(plot.svgUnavailable()));' +
+        `plot.writeCurvesSvg(${JSON.stringify(file)}, [{ epoch: 1, trainLoss: 1, trainAcc: 0.5 }])` +
+        '.then(() => console.log("written"), (err) => console.log(err.code + " " + err.message));');
+      const [reason, error] = out.trim().split('\n');
+      assert.equal(JSON.parse(reason), 'vega-lite is not installed: install vega vega-lite to save training curves as SVG (npm install vega vega-lite)');
+      assert.equal(error, `NC_FILE writeCurvesSvg: cannot draw ${file}: ${JSON.parse(reason)}`);
+      assert.ok(!fs.existsSync(file));
+      assert.equal(svgUnavailable(), null, 'both installed here');
+    });
+
+    it('fit trains without the picture and says so at the start and the end', () => {
+      const file = path.join(os.tmpdir(), `node-cudnn-no-vega-${process.pid}.svg`);
+      const out = without(['vega', 'vega-lite'], `const { data, fit, loss, nn, Trainer } = require(${JSON.stringify(lib)});` +
+        'const ds = new data.ArrayDataset(new Float32Array([0, 1, 2, 3]), new Float32Array([0, 2, 4, 6]), { featureShape: [1] });' +
+        'const net = new nn.Sequential(); net.add(new nn.Dense(1)); net.initialize();' +
+        'const loader = new data.DataLoader(ds, { batchSize: 2 });' +
+        'fit(net, loader, loader, { epochs: 2, loss: new loss.L2Loss(), trainer: new Trainer(net.collectParams(), "sgd", { learningRate: 0.01 }),' +
+        `  progress: false, plot: ${JSON.stringify(file)} }).then((r) => console.log("epochs " + r.history.length));`);
+      const hint = 'vega and vega-lite are not installed: install vega vega-lite to save training curves as SVG';
+      const lines = out.trim().split('\n');
+      assert.ok(lines[0].startsWith(`fit: option plot: ${file} will not be drawn: ${hint}`), lines[0]);
+      assert.ok(lines.some((l) => l.startsWith(`training curves not written to ${file}: ${hint}`)), out);
+      assert.equal(lines.at(-1), 'epochs 2');
+      assert.ok(!fs.existsSync(file));
     });
   });
 

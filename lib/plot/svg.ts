@@ -1,5 +1,7 @@
 // Training curves as an SVG file, drawn as d2l's Animator draws them: vega-lite compiled to vega and
-// rendered headless, for reports.
+// rendered headless, for reports. vega and vega-lite (23 MB with d3) are optional peer dependencies:
+// npm does not install them, so they are loaded only when a picture is asked for, and their absence
+// is a clear error here (and a notice in fit, which goes on without the picture).
 import { pathToFileURL } from 'url';
 import { invalidArg, knownOptions } from '../core/check';
 import { writeAll, writeFileAtomic } from '../io/files';
@@ -32,6 +34,28 @@ function importPackage(name: string): Promise<unknown> {
   return importEsm(pathToFileURL(require.resolve(name)).href);
 }
 
+/** The packages the SVG needs, and what to tell a user who lacks them. */
+const PLOT_PACKAGES = ['vega', 'vega-lite'] as const;
+const INSTALL_HINT = 'install vega vega-lite to save training curves as SVG (npm install vega vega-lite)';
+
+/**
+ * Why training curves cannot be drawn as SVG here ("vega and vega-lite are not installed: install
+ * vega vega-lite ..."), or null when both packages resolve. Only resolves the names: nothing is
+ * loaded.
+ */
+export function svgUnavailable(): string | null {
+  const missing = PLOT_PACKAGES.filter((name) => {
+    try {
+      require.resolve(name);
+      return false;
+    } catch {
+      return true;
+    }
+  });
+  if (missing.length === 0) return null;
+  return `${missing.join(' and ')} ${missing.length === 1 ? 'is' : 'are'} not installed: ${INSTALL_HINT}`;
+}
+
 let vegaModules: Promise<{ vega: VegaModule; vegaLite: VegaLiteModule }> | undefined;
 
 /** vega and vega-lite, loaded once (about half a second the first time). */
@@ -47,7 +71,7 @@ function loadVega(): Promise<{ vega: VegaModule; vegaLite: VegaLiteModule }> {
 
 /** Options of {@link writeCurvesSvg}. */
 export interface CurvesSvgOptions {
-  /** Chart title above the plot; none by default. */
+  /** Chart title above the plot; default 'training curves'. */
   title?: string;
   /** Width of the whole picture in pixels, legend and axes included; default 480. */
   width?: number;
@@ -56,7 +80,7 @@ export interface CurvesSvgOptions {
 }
 
 /** The vega-lite specification of the curves. */
-function curvesSpec(records: readonly Readonly<EpochRecord>[], options: { title?: string; width: number; height: number }): object {
+function curvesSpec(records: readonly Readonly<EpochRecord>[], options: { title: string; width: number; height: number }): object {
   const values: { epoch: number; series: string; value: number }[] = [];
   const present = new Set<string>();
   for (const r of records) {
@@ -68,12 +92,14 @@ function curvesSpec(records: readonly Readonly<EpochRecord>[], options: { title?
     }
   }
   const shown = SERIES.filter((s) => present.has(s.name));
+  // Loss and accuracies share the axis (as in d2l); a regression run has the loss only.
+  const yTitle = shown.some((s) => s.key !== 'trainLoss') ? 'loss / accuracy' : 'loss';
   const first = records[0].epoch;
   const last = records[records.length - 1].epoch;
   const integerEpochs = records.every((r) => Number.isInteger(r.epoch));
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-    ...(options.title ? { title: { text: options.title, anchor: 'middle' } } : {}),
+    title: { text: options.title, anchor: 'middle' },
     width: options.width,
     height: options.height,
     autosize: { type: 'fit', contains: 'padding' },
@@ -89,7 +115,7 @@ function curvesSpec(records: readonly Readonly<EpochRecord>[], options: { title?
         scale: { domain: first < last ? [first, last] : [first - 1, first + 1], nice: false, zero: false },
         axis: integerEpochs ? { tickMinStep: 1, format: 'd' } : {},
       },
-      y: { field: 'value', type: 'quantitative', title: null, scale: { zero: true } },
+      y: { field: 'value', type: 'quantitative', title: yTitle, scale: { zero: true } },
       color: {
         field: 'series',
         type: 'nominal',
@@ -108,17 +134,19 @@ function curvesSpec(records: readonly Readonly<EpochRecord>[], options: { title?
 
 /**
  * Draws the training curves as d2l's Animator does: train loss, train acc and test acc against the
- * epoch on one chart with a legend and the y axis from 0 (test acc only at the epochs that have
- * it), and writes them as an SVG file. The chart is a vega-lite specification rendered by vega
- * without a browser. The file is written atomically: a temporary file in the target's folder, renamed
+ * epoch on one chart with a title, a legend, axis titles (epoch; loss / accuracy) and the y axis from
+ * 0 (test acc only at the epochs that have it), and writes them as an SVG file. The chart is a
+ * vega-lite specification rendered by vega without a browser. The file is written atomically: a temporary file in the target's folder, renamed
  * over `file` once complete, so a reader never sees half a picture; a symlink is written through,
  * an existing file keeps its mode, and anything but a regular file (directory, FIFO, device) is refused.
  * @param file - the SVG file to write; its folder must exist.
  * @param history - the epochs to draw (a {@link TrainingHistory} or an array of records).
- * @param options - title and size in pixels (default 480 × 320).
+ * @param options - title (default 'training curves') and size in pixels (default 480 × 320).
  * @throws TypeError or RangeError, naming `file`, if the history is empty or malformed, or an
  *   option is out of range (width and height are integers in [100, 10000]).
- * @throws Error naming `file` if vega cannot be loaded or render, or the file cannot be written
+ * @throws Error naming `file` if vega or vega-lite is not installed (optional peer dependencies: the
+ *   message says "install vega vega-lite to save training curves as SVG"; {@link svgUnavailable}
+ *   asks beforehand), if vega cannot render, or if the file cannot be written
  *   (`cause` holds the original error, e.g. the file system's ENOENT); nothing is left behind.
  * @example
  * await writeCurvesSvg('lenet-curves.svg', history, { title: 'LeNet, Fashion-MNIST' });
@@ -136,10 +164,13 @@ export async function writeCurvesSvg(file: string, history: TrainingHistory | re
   const width = intOption(op, 'options.width', options.width, 480, 100, 10000);
   const height = intOption(op, 'options.height', options.height, 320, 100, 10000);
 
+  const unavailable = svgUnavailable();
+  if (unavailable !== null) throw codedError('NC_FILE', `writeCurvesSvg: cannot draw ${file}: ${unavailable}`);
   let svg: string;
   try {
     const { vega, vegaLite } = await loadVega();
-    const spec = vegaLite.compile(curvesSpec(records, { title: options.title, width, height })).spec;
+    const title = options.title ?? 'training curves';
+    const spec = vegaLite.compile(curvesSpec(records, { title, width, height })).spec;
     const view = new vega.View(vega.parse(spec), { renderer: 'none' });
     try {
       svg = await view.toSVG();

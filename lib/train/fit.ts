@@ -11,7 +11,7 @@ import { ProgressBar, ProgressStream } from './progress';
 import { evaluateAccuracy, evaluateLoss } from './evaluate';
 import { ArrayDataset } from '../data/array-dataset';
 import { EpochRecordJSON, TrainingHistory } from '../plot/history';
-import { writeCurvesSvg } from '../plot/svg';
+import { svgUnavailable, writeCurvesSvg } from '../plot/svg';
 import { terminalChart } from '../plot/terminal';
 import { TrainingState, checkpointExists, loadCheckpoint, saveCheckpoint } from './checkpoint';
 import { invalidArg, knownOptions, positiveInt } from '../core/check';
@@ -34,7 +34,10 @@ export interface FitOptions {
   checkpoint?: string;
   /** Continue from `checkpoint` when it exists. */
   resume?: boolean;
-  /** Write the training curves to this SVG file at the end. */
+  /**
+   * Write the training curves to this SVG file at the end. Needs the optional packages vega and
+   * vega-lite; without them fit says so (through `log`) at the start and the end, and trains anyway.
+   */
   plot?: string;
   /** Where the per-epoch lines go; default console.log. */
   log?: (line: string) => void;
@@ -115,6 +118,9 @@ export async function fit(net: Block, trainIter: DataLoader, testIter: DataLoade
   // lost the history). A stat-based check: the writers themselves refuse what is unsafe to replace.
   if (options.checkpoint !== undefined) checkOutputPath('checkpoint', options.checkpoint);
   if (options.plot !== undefined) checkOutputPath('plot', options.plot);
+  // vega and vega-lite are optional: without them training goes on, and says so now and at the end.
+  const noSvg = options.plot ? svgUnavailable() : null;
+  if (noSvg !== null) log(`fit: option plot: ${options.plot} will not be drawn: ${noSvg}`);
   // The position the checkpoint on disk holds, when this run wrote or resumed from it.
   let kept: { epoch: number; batch: number } | null = null;
 
@@ -219,7 +225,9 @@ export async function fit(net: Block, trainIter: DataLoader, testIter: DataLoade
   }
   // A chart of one or two epochs says nothing the epoch lines do not; a log file gets no box drawing.
   if (history.records.length >= 3 && terminal.isTTY) log(terminalChart(history, { colors: true }));
-  if (options.plot) {
+  if (options.plot && noSvg !== null) {
+    log(`training curves not written to ${options.plot}: ${noSvg}`);
+  } else if (options.plot) {
     await writeCurvesSvg(options.plot, history);
     log(`training curves written to ${options.plot}`);
   }
