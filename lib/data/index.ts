@@ -8,10 +8,7 @@ export {
 export type { FashionMNISTDataset, FashionMNISTOptions, LoadDataOptions, DownloadOptions } from './fashion-mnist';
 export { DataLoader } from './dataloader';
 export type { ImageDataset, DataLoaderOptions } from './dataloader';
-import * as baseTransforms from './transforms';
-import * as augmentations from './augment';
-/** Batch transforms and random augmentations, as Gluon's `gluon.data.vision.transforms`. */
-export const transforms = { ...baseTransforms, ...augmentations };
+export * as transforms from './vision-transforms';
 export type { ImageBatch, Transform, DeviceTransform } from './transforms';
 export type { RandomResizedCropOptions, ColorJitterOptions } from './augment';
 export { ArrayDataset } from './array-dataset';
