@@ -3,7 +3,7 @@ export { readIdx, idxHeader, IdxError, IDX_DEFAULT_MAX_BYTES } from './idx';
 export type { IdxArray, ReadIdxOptions } from './idx';
 export {
   loadFashionMNIST, loadDataFashionMNIST, downloadFashionMNIST, fashionMNISTCacheDir,
-  FASHION_MNIST_CLASSES, FASHION_MNIST_URL, FASHION_MNIST_SYSTEM_DIR,
+  FASHION_MNIST_CLASSES, FASHION_MNIST_URL, FASHION_MNIST_SYSTEM_DIR, DOWNLOAD_TIMEOUT_MS, DOWNLOAD_STALL_MS,
 } from './fashion-mnist';
 export type { FashionMNISTDataset, FashionMNISTOptions, LoadDataOptions, DownloadOptions } from './fashion-mnist';
 export { DataLoader } from './dataloader';
