@@ -240,10 +240,13 @@ describe('data: Fashion-MNIST', function () {
     let sent = 0;
     let files: Record<string, Buffer> = {};
     const requests: string[] = [];
+    /** The Accept-Encoding of each request. */
+    const encodings: string[] = [];
 
     before(async () => {
       server = http.createServer((req, res) => {
         requests.push(req.url ?? '');
+        encodings.push(String(req.headers['accept-encoding']));
         const name = path.basename(req.url ?? '');
         const body = files[name];
         if (mode === 'redirect' && !req.url?.startsWith('/moved/')) {
@@ -326,6 +329,7 @@ describe('data: Fashion-MNIST', function () {
       mode = 'ok';
       sent = 0;
       requests.length = 0;
+      encodings.length = 0;
       process.env.NODE_CUDNN_FASHION_MNIST_URL = `http://127.0.0.1:${(server.address() as AddressInfo).port}/data/`;
       files = {};
       if (haveSystem) {
@@ -391,6 +395,8 @@ describe('data: Fashion-MNIST', function () {
       it('downloads both files into the cache, byte for byte', async () => {
         const got = await downloadFashionMNIST({ train: false, verify: false, progress: false });
         assert.deepEqual(requests, ['/data/t10k-images-idx3-ubyte.gz', '/data/t10k-labels-idx1-ubyte.gz']);
+        // The .gz files as stored: fetch would otherwise ask for (and silently undo) a compression.
+        assert.deepEqual(encodings, ['identity', 'identity']);
         assert.deepEqual(fs.readFileSync(got.images), files['t10k-images-idx3-ubyte.gz']);
         assert.deepEqual(fs.readFileSync(got.labels), files['t10k-labels-idx1-ubyte.gz']);
         assert.deepEqual(listFiles(fashionMNISTCacheDir()).sort(), ['t10k-images-idx3-ubyte.gz', 't10k-labels-idx1-ubyte.gz']);

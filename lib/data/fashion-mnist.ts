@@ -214,9 +214,12 @@ export interface DownloadOptions {
  * then renamed into place, so no half-written or corrupt file is ever left under the final name;
  * the `.part` is removed on any failure, and those of killed downloads at the next start.
  *
- * Limits: a body larger than the published size + 5% + 64 KiB is refused (from its Content-Length,
- * or as soon as it grows past it), and each file must arrive within `timeoutMs` (10 minutes) with no
- * gap of more than `stallTimeoutMs` (60 s). A progress bar is drawn on stderr when it is a terminal.
+ * Each file is fetched with Node's global `fetch` (see data/download.ts), following up to 5
+ * redirects but never one from https to plain http, and asking for the bytes as stored (a body the
+ * server compressed on the fly is refused). Limits: a body larger than the published size + 5% +
+ * 64 KiB is refused (from its Content-Length, or as soon as it grows past it), and each file must
+ * arrive within `timeoutMs` (10 minutes) with no gap of more than `stallTimeoutMs` (60 s). A progress
+ * bar is drawn on stderr when it is a terminal.
  * @param options - `train` (the split), `verify` (default true), `url`, `timeoutMs`, `stallTimeoutMs`,
  *   `progress` (default true).
  * @returns the paths of the images and labels files in the cache.
