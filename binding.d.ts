@@ -26,12 +26,14 @@ export interface TensorRef {
   readonly shape: readonly number[];
 }
 
+/** The activations fused into a convolution or dense layer (`activation` option); 'none' for none. */
 export type Activation = 'none' | 'relu' | 'sigmoid' | 'tanh';
 /**
  * What activationForward/Backward compute: the fusable {@link Activation}s, plus leaky relu (negative
  * slope alpha), ELU (alpha) and the exact GELU x·Φ(x), whose backward needs the input x.
  */
 export type ActivationKind = Activation | 'leaky_relu' | 'elu' | 'gelu';
+/** Max or average pooling. */
 export type PoolKind = 'max' | 'avg';
 /** The element-wise binary ops of `binary` (native/arithmetic.h's NC_BINARY_OPS). */
 export type BinaryKind = 'add' | 'subtract' | 'multiply' | 'divide' | 'maximum' | 'minimum' | 'power' | ComparisonKind;
@@ -40,7 +42,9 @@ export type ComparisonKind = 'equal' | 'notEqual' | 'greater' | 'greaterEqual' |
 /** The element-wise unary ops of `unary` (native/unary.h's NC_UNARY_OPS). */
 export type UnaryKind = 'neg' | 'abs' | 'square' | 'sqrt' | 'exp' | 'log' | 'reciprocal' | 'sign';
 
+/** What {@link memoryInfo} reports for one device: its live tensors and their bytes. */
 export interface MemoryInfo {
+  /** The device, e.g. 'cpu' or 'gpu(0)'. */
   device: string;
   /** Tensors (and workspaces) alive on the device. */
   liveBuffers: number;
@@ -57,8 +61,14 @@ export interface MemoryInfo {
   poolReservedBytes?: number;
 }
 
+/**
+ * What {@link backendInfo} reports: the addon's version, the CPU engine and its threads, and whether
+ * CUDA can be used (and if not, why).
+ */
 export interface BackendInfo {
+  /** The addon's version. */
   version: string;
+  /** The CPU backend: its engine (oneDNN and its version) and the number of threads it uses. */
   cpu: { engine: string; threads: number };
   cuda: {
     /** Whether the CUDA backend was compiled into this addon. */

@@ -28,3 +28,8 @@ export type { BackendInfo, MemoryInfo, Activation, PoolKind, ConvolutionAlgorith
 export type { ActivationKind } from '../binding';
 export * as models from './models';
 export { evaluateLoss } from './train/evaluate';
+// Types that appear in the signatures above, exported so that code (and the API reference) can name them.
+export type { Nested } from './core/tensor';
+export type { EpochRecordJSON, CurvesSvgOptions, TerminalChartOptions } from './plot';
+export type { NonFiniteFinding, NonFiniteContext, NonFiniteCount } from './train/finite';
+export type { CheckedTrainerState } from './train/trainer';

@@ -231,7 +231,7 @@ describe('data: Fashion-MNIST', function () {
 
   describe('download', () => {
     type Mode = 'ok' | 'redirect' | 'truncated' | 'corrupt' | 'tampered' | '404'
-      | 'huge-length' | 'huge-chunked' | 'trickle' | 'slow' | 'garbage';
+      | 'huge-length' | 'huge-chunked' | 'trickle' | 'slow' | 'garbage' | 'redirect-loop' | 'encoded';
     let server: http.Server;
     let mode: Mode = 'ok';
     /** Timers of the trickling responses, stopped after each test. */
@@ -240,14 +240,21 @@ describe('data: Fashion-MNIST', function () {
     let sent = 0;
     let files: Record<string, Buffer> = {};
     const requests: string[] = [];
+    /** The Accept-Encoding of each request. */
+    const encodings: string[] = [];
 
     before(async () => {
       server = http.createServer((req, res) => {
         requests.push(req.url ?? '');
+        encodings.push(String(req.headers['accept-encoding']));
         const name = path.basename(req.url ?? '');
         const body = files[name];
         if (mode === 'redirect' && !req.url?.startsWith('/moved/')) {
           res.writeHead(302, { Location: `/moved/${name}` }).end();
+          return;
+        }
+        if (mode === 'redirect-loop') {
+          res.writeHead(301, { Location: `/loop${requests.length}/${name}` }).end();
           return;
         }
         // Hostile servers, for any file name.
@@ -274,6 +281,12 @@ describe('data: Fashion-MNIST', function () {
           const timer = setInterval(() => { if (!res.destroyed) res.write(Buffer.of(0)); }, mode === 'trickle' ? 2000 : 50);
           timers.add(timer);
           res.on('close', () => clearInterval(timer));
+          return;
+        }
+        if (mode === 'encoded' && body) {
+          // A server that compresses on the fly: fetch would gunzip it, so it is refused.
+          const out = zlib.gzipSync(body);
+          res.writeHead(200, { 'Content-Encoding': 'gzip', 'Content-Length': out.length }).end(out);
           return;
         }
         if (mode === 'garbage') {
@@ -316,6 +329,7 @@ describe('data: Fashion-MNIST', function () {
       mode = 'ok';
       sent = 0;
       requests.length = 0;
+      encodings.length = 0;
       process.env.NODE_CUDNN_FASHION_MNIST_URL = `http://127.0.0.1:${(server.address() as AddressInfo).port}/data/`;
       files = {};
       if (haveSystem) {
@@ -366,6 +380,56 @@ describe('data: Fashion-MNIST', function () {
       it('leaves no file in the cache when the content fails the MD5 check', async () => {
         mode = 'tampered';
         await rejectsWith(downloadFashionMNIST({ train: false }), 'is bad and was discarded', 'MD5');
+        assert.deepEqual(listFiles(fashionMNISTCacheDir()), []);
+      });
+    });
+
+    describe('of small fake files (no MD5 check)', () => {
+      beforeEach(() => {
+        const fake = path.join(tmp, 'fake');
+        writeFakeSplit(fake, 't10k');
+        files['t10k-images-idx3-ubyte.gz'] = fs.readFileSync(path.join(fake, 't10k-images-idx3-ubyte.gz'));
+        files['t10k-labels-idx1-ubyte.gz'] = zlib.gzipSync(fs.readFileSync(path.join(fake, 't10k-labels-idx1-ubyte')));
+      });
+
+      it('downloads both files into the cache, byte for byte', async () => {
+        const got = await downloadFashionMNIST({ train: false, verify: false, progress: false });
+        assert.deepEqual(requests, ['/data/t10k-images-idx3-ubyte.gz', '/data/t10k-labels-idx1-ubyte.gz']);
+        // The .gz files as stored: fetch would otherwise ask for (and silently undo) a compression.
+        assert.deepEqual(encodings, ['identity', 'identity']);
+        assert.deepEqual(fs.readFileSync(got.images), files['t10k-images-idx3-ubyte.gz']);
+        assert.deepEqual(fs.readFileSync(got.labels), files['t10k-labels-idx1-ubyte.gz']);
+        assert.deepEqual(listFiles(fashionMNISTCacheDir()).sort(), ['t10k-images-idx3-ubyte.gz', 't10k-labels-idx1-ubyte.gz']);
+      });
+
+      it('follows a redirect', async () => {
+        mode = 'redirect';
+        const got = await downloadFashionMNIST({ train: false, verify: false, progress: false });
+        assert.deepEqual(requests, ['/data/t10k-images-idx3-ubyte.gz', '/moved/t10k-images-idx3-ubyte.gz',
+          '/data/t10k-labels-idx1-ubyte.gz', '/moved/t10k-labels-idx1-ubyte.gz']);
+        assert.deepEqual(fs.readFileSync(got.images), files['t10k-images-idx3-ubyte.gz']);
+      });
+
+      it('gives up after 5 redirects, naming the URL and where it was sent', async () => {
+        mode = 'redirect-loop';
+        await rejectsWith(downloadFashionMNIST({ train: false, verify: false, progress: false }), 'downloading',
+          '/data/t10k-images-idx3-ubyte.gz failed: HTTP 301', /\(from http:\/\/127\.0\.0\.1:\d+\/loop5\/t10k-images-idx3-ubyte\.gz, after 5 redirects\)/, ...HOW_TO);
+        assert.equal(requests.length, 6);
+        assert.deepEqual(listFiles(fashionMNISTCacheDir()), []);
+      });
+
+      it('reports a body cut short with the URL and the byte counts, keeping nothing', async () => {
+        mode = 'truncated';
+        const size = files['t10k-images-idx3-ubyte.gz'].length;
+        await rejectsWith(downloadFashionMNIST({ train: false, verify: false, progress: false }), 'downloading',
+          '/data/t10k-images-idx3-ubyte.gz', `the transfer broke off after ${size >> 1} of ${size} bytes`, ...HOW_TO);
+        assert.deepEqual(listFiles(fashionMNISTCacheDir()), []);
+      });
+
+      it('refuses a body the server compressed on the fly, keeping nothing', async () => {
+        mode = 'encoded';
+        await rejectsWith(downloadFashionMNIST({ train: false, verify: false, progress: false }), 'downloading',
+          '/data/t10k-images-idx3-ubyte.gz', 'Content-Encoding: gzip');
         assert.deepEqual(listFiles(fashionMNISTCacheDir()), []);
       });
     });

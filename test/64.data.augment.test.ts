@@ -1,7 +1,10 @@
 // Device transforms and random augmentations: the same results wherever they run, seeded, and
 // with the properties that make them safe to train on.
 import { strict as assert } from 'assert';
+import * as path from 'path';
+import * as ts from 'typescript';
 import { Tensor, data } from '../lib';
+import { randomCropBox } from '../lib/data/augment';
 import * as ref from './reference';
 import { dev, forEachDevice } from './helpers';
 
@@ -87,7 +90,7 @@ describe('random crop boxes', () => {
     const random = seeded(9);
     for (let i = 0; i < 5000; i++) {
       const [h, w] = [28 + (i % 200), 28 + ((i * 7) % 200)];
-      const [x0, y0, cw, ch] = data.transforms.randomCropBox(h, w, random);
+      const [x0, y0, cw, ch] = randomCropBox(h, w, random);
       assert.ok(x0 >= 0 && y0 >= 0 && cw >= 1 && ch >= 1 && x0 + cw <= w && y0 + ch <= h, `${[x0, y0, cw, ch]} in ${h}x${w}`);
     }
   });
@@ -96,5 +99,33 @@ describe('random crop boxes', () => {
     const flip = data.transforms.RandomFlipLeftRight(1);
     const out = flip({ data: Uint8Array.of(1, 2, 3, 4, 5, 6), shape: [1, 1, 2, 3] });
     assert.deepEqual(Array.from(out.data), [3, 2, 1, 6, 5, 4]);
+  });
+});
+
+describe('data.transforms, the public namespace', () => {
+  const PUBLIC = ['Compose', 'RandomBrightness', 'RandomColorJitter', 'RandomContrast', 'RandomFlipLeftRight',
+    'RandomResizedCrop', 'RandomRotation', 'Resize', 'ToTensor'];
+
+  it('holds the transform factories and no internals (affineSample, randomCropBox)', () => {
+    assert.deepEqual(Object.keys(data.transforms).sort(), PUBLIC);
+  });
+
+  it('keeps each member\'s TSDoc for editors (as the compiler sees the package\'s types)', function () {
+    this.timeout(60_000);
+    // What an editor hover shows: the documentation of `data.transforms.X` in the published
+    // declarations (dist/, built by `tsc -p .` before the tests).
+    const entry = path.join(__dirname, '..', '..', 'dist', 'index.d.ts');
+    const program = ts.createProgram([entry], { strict: true, noEmit: true, types: [] });
+    const checker = program.getTypeChecker();
+    const module = checker.getSymbolAtLocation(program.getSourceFile(entry)!)!;
+    const dataNs = checker.getExportsOfModule(module).find((s) => s.name === 'data')!;
+    const ns = checker.getExportsOfModule(checker.getAliasedSymbol(dataNs))
+      .find((s) => s.name === 'transforms')!;
+    const members = checker.getExportsOfModule(checker.getAliasedSymbol(ns));
+    assert.deepEqual(members.map((s) => s.name).sort(), PUBLIC);
+    for (const m of members) {
+      const doc = ts.displayPartsToString(checker.getAliasedSymbol(m).getDocumentationComment(checker));
+      assert.ok(doc.length > 20, `data.transforms.${m.name} has no TSDoc`);
+    }
   });
 });

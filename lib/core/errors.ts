@@ -33,6 +33,7 @@ export const errorCodes = {
   NC_INTERNAL: 'an internal failure',
 } as const;
 
+/** A stable error code, such as 'NC_SHAPE': the keys of {@link errorCodes}. */
 export type ErrorCode = keyof typeof errorCodes;
 
 /** An error thrown by node-cudnn: a TypeError, RangeError or Error with a stable {@link ErrorCode}. */

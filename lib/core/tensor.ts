@@ -47,7 +47,8 @@ function checkShape(op: string, shape: readonly number[]): number[] {
   return [...shape];
 }
 
-type Nested = number | Nested[];
+/** A number or nested arrays of numbers, as {@link Tensor.fromArray} takes them (`[[1, 2], [3, 4]]`). */
+export type Nested = number | Nested[];
 
 function inferShape(values: Nested): number[] {
   const shape: number[] = [];

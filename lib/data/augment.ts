@@ -39,8 +39,12 @@ function perImageAffine(x: Tensor, outH: number, outW: number, clampEdges: boole
 }
 
 /**
- * Flips each image left to right with probability `p`.
- * @param p - in [0, 1], default 0.5.
+ * Flips each image left to right with probability `p`, as Gluon's `RandomFlipLeftRight`.
+ * @param p - the probability of a flip, in [0, 1]; default 0.5.
+ * @returns the transform (it also runs on the device holding the batch).
+ * @throws TypeError when `p` is not a number, RangeError when it is outside [0, 1].
+ * @example
+ * const trans = Compose([RandomFlipLeftRight(), ToTensor()]);
  */
 export function RandomFlipLeftRight(p = 0.5): Transform {
   numberInRange('RandomFlipLeftRight', 'p', p, 0, 1, true);
@@ -84,8 +88,16 @@ export function randomCropBox(h: number, w: number, random: () => number,
 
 /**
  * Crops a random area and aspect of each image and resizes it to `size` (bilinear), as Gluon's
- * `RandomResizedCrop`.
- * @param size - output side, or [height, width].
+ * `RandomResizedCrop`: the area is drawn from `scale` times the image's and the width/height from
+ * `ratio` (log-uniform), as torchvision does; the crop always lies inside the image.
+ * @param size - the output side, or `[height, width]`.
+ * @param options - `scale` (default [0.08, 1]) and `ratio` (default [3/4, 4/3]).
+ * @returns the transform (it also runs on the device holding the batch).
+ * @throws TypeError or RangeError when `size` is not a positive integer (or pair of them), or a
+ *   range is empty or out of bounds.
+ * @example
+ * // Mild crops of a 28x28 batch, back to 28x28 (what loadDataFashionMNIST's augment does).
+ * const trans = Compose([RandomResizedCrop(28, { scale: [0.9, 1] }), RandomFlipLeftRight(), ToTensor()]);
  */
 export function RandomResizedCrop(size: number | [number, number], options: RandomResizedCropOptions = {}): Transform {
   knownOptions('RandomResizedCrop', options, ['scale', 'ratio']);
@@ -114,7 +126,11 @@ export function RandomResizedCrop(size: number | [number, number], options: Rand
 /**
  * Rotates each image by an angle drawn from [−degrees, degrees] about its centre; corners brought
  * in from outside are 0 (black).
- * @param degrees - maximum angle, in [0, 180].
+ * @param degrees - the largest angle, in [0, 180].
+ * @returns the transform (it also runs on the device holding the batch).
+ * @throws TypeError when `degrees` is not a number, RangeError when it is outside [0, 180].
+ * @example
+ * const trans = Compose([RandomRotation(10), ToTensor()]);
  */
 export function RandomRotation(degrees: number): Transform {
   numberInRange('RandomRotation', 'degrees', degrees, 0, 180, true);
@@ -142,6 +158,11 @@ export interface ColorJitterOptions {
 /**
  * Scales each image's brightness (its mean) and contrast (its spread about the mean) by random
  * factors, as Gluon's `RandomBrightness` and `RandomContrast` together.
+ * @param options - `brightness` and `contrast`, each in [0, 1]; default 0 (no change).
+ * @returns the transform (it also runs on the device holding the batch).
+ * @throws TypeError or RangeError for an unknown option or a value outside [0, 1].
+ * @example
+ * const trans = Compose([ToTensor(), RandomColorJitter({ brightness: 0.2, contrast: 0.2 })]);
  */
 export function RandomColorJitter(options: ColorJitterOptions): Transform {
   options = knownOptions('RandomColorJitter', options, ['brightness', 'contrast']);
@@ -159,7 +180,19 @@ export function RandomColorJitter(options: ColorJitterOptions): Transform {
   });
 }
 
-/** Gluon's `RandomBrightness(b)`. */
+/**
+ * Scales each image's brightness by a factor drawn from [1 − brightness, 1 + brightness], as
+ * Gluon's `RandomBrightness`; {@link RandomColorJitter} with only `brightness`.
+ * @param brightness - in [0, 1].
+ * @returns the transform.
+ * @throws TypeError when `brightness` is not a number, RangeError when it is outside [0, 1].
+ */
 export const RandomBrightness = (brightness: number): Transform => RandomColorJitter({ brightness });
-/** Gluon's `RandomContrast(c)`. */
+/**
+ * Scales each image's contrast (its spread about its mean) by a factor drawn from
+ * [1 − contrast, 1 + contrast], as Gluon's `RandomContrast`; {@link RandomColorJitter} with only `contrast`.
+ * @param contrast - in [0, 1].
+ * @returns the transform.
+ * @throws TypeError when `contrast` is not a number, RangeError when it is outside [0, 1].
+ */
 export const RandomContrast = (contrast: number): Transform => RandomColorJitter({ contrast });

@@ -5,11 +5,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import * as http from 'http';
-import * as https from 'https';
 import { createHash, randomBytes } from 'crypto';
-import { pipeline } from 'stream/promises';
-import { SingleBar } from 'cli-progress';
 import { invalidArg, knownOptions, positiveInt } from '../core/check';
 import type { Device } from '../core/device';
 import { DataLoader, ImageDataset } from './dataloader';
@@ -17,6 +13,7 @@ import { readIdx, idxHeader, IdxArray } from './idx';
 import { Compose, Resize, ToTensor } from './transforms';
 import { RandomFlipLeftRight, RandomResizedCrop } from './augment';
 import { codedError } from '../core/errors';
+import { downloadTo, DownloadLimits } from './download';
 
 export type { ImageDataset } from './dataloader';
 
@@ -166,95 +163,6 @@ function loadFile(file: string, name: string, verify: boolean): IdxArray {
   return idx;
 }
 
-/** The limits of one file's download. */
-interface FetchLimits {
-  /** The largest body accepted, in bytes. */
-  maxBytes: number;
-  /** Absolute time (Date.now()) by which the whole transfer must be done. */
-  deadline: number;
-  /** Longest time without a byte. */
-  stallMs: number;
-  /** Draw a progress bar (on a terminal only). */
-  progress: boolean;
-  /** The file's name for the bar. */
-  label: string;
-}
-
-/** The error for a body over the cap. */
-function tooBig(got: string, max: number): Error {
-  return codedError('NC_FILE', `the server sent ${got} bytes, more than the ${max} bytes this file can have ` +
-    '(a published size + 5% + 64 KiB); the transfer was stopped');
-}
-
-/**
- * GETs `url` into `dest`, following up to 5 redirects (never from https down to http); rejects on a
- * non-200 status, a body over `maxBytes` (by its Content-Length, or as soon as it has more), a short
- * body, no byte for `stallMs`, or past the deadline.
- */
-async function fetchTo(url: string, dest: string, limits: FetchLimits, redirects = 5): Promise<void> {
-  const left = limits.deadline - Date.now();
-  if (left <= 0) throw codedError('NC_FILE', `not done within the overall deadline`);
-  let req!: http.ClientRequest;
-  let response: http.IncomingMessage | undefined;
-  // Once the response has begun the error must go to it (the body's pipeline), else it would only
-  // see the socket close, as "aborted".
-  const fail = (err: Error): void => { (response ?? req).destroy(err); };
-  // One timer for the whole exchange: response headers and body alike.
-  const deadline = setTimeout(() => fail(codedError('NC_FILE', 'not done within the overall deadline (the timeoutMs option)')), left);
-  try {
-    const res = await new Promise<http.IncomingMessage>((resolve, reject) => {
-      req = (url.startsWith('https:') ? https.get : http.get)(url, (r) => { response = r; resolve(r); });
-      req.on('error', reject);
-      // The socket's idle timer: it covers connecting, waiting for headers and a stalled body.
-      req.setTimeout(limits.stallMs, () => fail(codedError('NC_FILE', `no data for ${limits.stallMs} ms (the stallTimeoutMs option)`)));
-    });
-    const status = res.statusCode ?? 0;
-    if (status >= 300 && status < 400 && res.headers.location && redirects > 0) {
-      res.resume();
-      const next = new URL(res.headers.location, url).toString();
-      if (url.startsWith('https:') && !next.startsWith('https:')) {
-        throw codedError('NC_FILE', `refused a redirect from https to ${next}`);
-      }
-      clearTimeout(deadline);
-      return await fetchTo(next, dest, limits, redirects - 1);
-    }
-    if (status !== 200) {
-      res.resume();
-      throw codedError('NC_FILE', `HTTP ${status} ${res.statusMessage ?? ''}`.trim());
-    }
-    const expected = res.headers['content-length'] === undefined ? -1 : Number(res.headers['content-length']);
-    if (expected > limits.maxBytes) {
-      res.destroy();
-      throw tooBig(`a Content-Length of ${expected}`, limits.maxBytes);
-    }
-    // Drawn only on a terminal: in logs and tests a bar is noise.
-    const bar = limits.progress && process.stderr.isTTY
-      ? new SingleBar({ format: `${limits.label} [{bar}] {percentage}% | {value}/{total} bytes | ETA {eta}s`,
-        stream: process.stderr, hideCursor: false, clearOnComplete: true })
-      : null;
-    bar?.start(expected >= 0 ? expected : limits.maxBytes, 0);
-    let received = 0;
-    res.on('data', (chunk: Buffer) => {
-      received += chunk.length;
-      bar?.update(received);
-      if (received > limits.maxBytes) res.destroy(tooBig(`at least ${received}`, limits.maxBytes));
-    });
-    try {
-      await pipeline(res, fs.createWriteStream(dest, { flags: 'wx' }));
-    } catch (err) {
-      const of = expected >= 0 ? ` of ${expected}` : '';
-      throw codedError('NC_FILE', `the transfer broke off after ${received}${of} bytes (${(err as Error).message})`, Error, { cause: err });
-    } finally {
-      bar?.stop();
-    }
-    if (expected >= 0 && received !== expected) {
-      throw codedError('NC_FILE', `the body has ${received} bytes but Content-Length said ${expected}`);
-    }
-  } finally {
-    clearTimeout(deadline);
-  }
-}
-
 /**
  * Removes `.part` files that a killed download left in `dir` for `name`: those whose process is
  * gone. This process's own and live processes' are kept, since they may be downloading now.
@@ -306,9 +214,12 @@ export interface DownloadOptions {
  * then renamed into place, so no half-written or corrupt file is ever left under the final name;
  * the `.part` is removed on any failure, and those of killed downloads at the next start.
  *
- * Limits: a body larger than the published size + 5% + 64 KiB is refused (from its Content-Length,
- * or as soon as it grows past it), and each file must arrive within `timeoutMs` (10 minutes) with no
- * gap of more than `stallTimeoutMs` (60 s). A progress bar is drawn on stderr when it is a terminal.
+ * Each file is fetched with Node's global `fetch` (see data/download.ts), following up to 5
+ * redirects but never one from https to plain http, and asking for the bytes as stored (a body the
+ * server compressed on the fly is refused). Limits: a body larger than the published size + 5% +
+ * 64 KiB is refused (from its Content-Length, or as soon as it grows past it), and each file must
+ * arrive within `timeoutMs` (10 minutes) with no gap of more than `stallTimeoutMs` (60 s). A progress
+ * bar is drawn on stderr when it is a terminal.
  * @param options - `train` (the split), `verify` (default true), `url`, `timeoutMs`, `stallTimeoutMs`,
  *   `progress` (default true).
  * @returns the paths of the images and labels files in the cache.
@@ -338,7 +249,7 @@ export async function downloadFashionMNIST(options: DownloadOptions): Promise<{ 
       continue;
     }
     const url = `${base}${name}.gz`;
-    const limits: FetchLimits = {
+    const limits: DownloadLimits = {
       maxBytes: Math.ceil(GZ_SIZES[name] * 1.05) + (64 << 10), deadline: Date.now() + timeoutMs,
       stallMs, progress: options.progress ?? true, label: `${name}.gz`,
     };
@@ -346,7 +257,7 @@ export async function downloadFashionMNIST(options: DownloadOptions): Promise<{ 
     const temp = path.join(dir, `.${name}.gz.${process.pid}.${randomBytes(4).toString('hex')}.part`);
     try {
       try {
-        await fetchTo(url, temp, limits);
+        await downloadTo(url, temp, limits);
       } catch (err) {
         throw codedError('NC_FILE', `Fashion-MNIST: downloading ${url} failed: ${(err as Error).message}.\n${howToGet()}`, Error, { cause: err });
       }

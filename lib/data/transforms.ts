@@ -29,9 +29,6 @@ export interface Transform {
   onDevice?: DeviceTransform;
 }
 
-/** Public as `data.transforms.affineSample`; the augmentations build on it. */
-export { affineSample } from '../ops/image';
-
 /** Checks that `batch` is an ImageBatch whose data fills its shape; returns the shape. */
 function checkBatch(op: string, batch: ImageBatch): [number, number, number, number] {
   if (!batch || typeof batch !== 'object') throw invalidArg(op, 'batch', 'an ImageBatch', batch);

@@ -73,12 +73,13 @@ export abstract class Block<I extends Tensor[] = [Tensor]> {
   /**
    * Gluon's automatic name (`conv0`, `pool1`, `dense2`), unique among its parent's children and
    * assigned when it becomes a child; `<prefix>0` for a block that is no one's child. Assigning it
-   * is {@link Block.setName}.
+   * is `setName()`.
    */
   get name(): string {
     return this.blockName;
   }
 
+  /** Renames the block: the same as `setName()`. */
   set name(name: string) {
     this.setName(name);
   }
@@ -287,7 +288,7 @@ export abstract class Block<I extends Tensor[] = [Tensor]> {
   }
 
   /**
-   * Loads parameters saved by {@link Block.saveParameters} (or any safetensors file with the same
+   * Loads parameters saved by `saveParameters()` (or any safetensors file with the same
    * names and shapes). Every mismatch (missing, unexpected, shape, dtype) is reported by name, and
    * nothing is changed unless all match.
    * @throws Error listing the mismatches, or naming a truncated or corrupt file.

@@ -14,3 +14,5 @@ export { GlobalMaxPool2D, Pool2DOptions } from './pool';
 export { Identity } from './identity';
 export { LayerNorm, LayerNormOptions } from './layernorm';
 export type { AnyBlock } from './block';
+export type { ModelSummary } from './block';
+export type { ActivationName } from './activation-option';

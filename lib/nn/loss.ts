@@ -13,6 +13,7 @@ import { Tensor, formatShape, requireTensor } from '../core/tensor';
 
 /** What a loss returns: per example (N), or their mean or sum as a one-element tensor. */
 export type Reduction = 'none' | 'mean' | 'sum';
+/** Options every loss takes. */
 export interface LossOptions {
   /** Default 'none': one loss per example, what `fit` and `Trainer.step(batchSize)` expect. */
   reduction?: Reduction;
@@ -96,6 +97,7 @@ export class L1Loss extends PointwiseLoss {
   }
 }
 
+/** Options of {@link HuberLoss}. */
 export interface HuberLossOptions extends LossOptions {
   /** Where the loss turns from quadratic to linear (default 1). */
   rho?: number;
@@ -121,6 +123,7 @@ export class HuberLoss extends PointwiseLoss {
   }
 }
 
+/** Options of {@link SigmoidBinaryCrossEntropyLoss}. */
 export interface SigmoidBinaryCrossEntropyOptions extends LossOptions {
   /** pred holds probabilities already (default false: logits, with the sigmoid fused in). */
   fromSigmoid?: boolean;

@@ -69,6 +69,7 @@ export class Sequential extends Block implements Iterable<Block> {
     return [...this.layers];
   }
 
+  /** Iterates over the layers in order: `for (const layer of net)`. */
   [Symbol.iterator](): Iterator<Block> {
     return this.layers[Symbol.iterator]();
   }

@@ -9,6 +9,7 @@ import { Tensor, formatShape, requireTensor, shapeSize } from '../core/tensor';
 import { invalidArg, knownOptions } from '../core/check';
 import { codedError, shapeError } from '../core/errors';
 
+/** Options of {@link matmul}. */
 export interface MatmulOptions {
   /** Use a with its last two axes swapped: a is stored (..., K, M). Default false; a 1-d a is a vector either way. */
   transposeA?: boolean;

@@ -226,6 +226,11 @@ export abstract class Optimizer {
     return null;
   }
 
+  /**
+   * The optimizer's state, for a checkpoint: its slot tensors (momentum buffers, moments) keyed
+   * `<parameter>.<slot>`, and each parameter's step count as the scalar `<parameter>.step`.
+   * The tensors are the live ones, not copies.
+   */
   state(): OptimizerState {
     const slots = new Map<string, Tensor>();
     for (const [name, perParam] of this.slots) {
@@ -542,8 +547,20 @@ export class AdaGrad extends Optimizer {
   }
 }
 
-/** Options of any optimizer, for {@link create}. */
-export type AnyOptimizerOptions = SGDOptions & AdamOptions & RMSPropOptions & AdaGradOptions;
+/**
+ * Options of any optimizer, for {@link create} and the Trainer; each optimizer takes the ones it
+ * knows. The three that several optimizers share are declared once here with all their defaults
+ * (an intersection of the four would give them four comments, and hovers an arbitrary one).
+ */
+export interface AnyOptimizerOptions extends
+  Omit<SGDOptions & AdamOptions & RMSPropOptions & AdaGradOptions, 'learningRate' | 'momentum' | 'epsilon'> {
+  /** Step size (≥ 0): required for SGD; default 1e-3 for Adam and AdamW, 1e-2 for RMSProp and AdaGrad. */
+  learningRate: number;
+  /** Momentum (≥ 0) of SGD and RMSProp; default 0. */
+  momentum?: number;
+  /** Added to the denominator of Adam, AdamW and RMSProp (default 1e-8) and AdaGrad (default 1e-10). */
+  epsilon?: number;
+}
 
 /**
  * The optimizer called `name` ('sgd', 'adam', 'adamw', 'rmsprop', 'adagrad') with `options`.
