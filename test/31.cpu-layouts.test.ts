@@ -89,6 +89,28 @@ describe('31 CPU tensors kept in oneDNN layouts', () => {
     ['x', 'w1', 'w2'].forEach((name, i) => assertClose(kept.grads[i], reference.grads[i], `gradient of ${name}`));
   });
 
+  it('convolutions with a fused activation pass the layout on, forward and backward', () => {
+    const run = (between: (t: Tensor) => Tensor) => {
+      const leaves = [filled(shape, 15), filled([32, 16, 3, 3], 16), filled([32, 32, 3, 3], 17)];
+      leaves.forEach((t) => t.attachGrad());
+      const layouts: string[] = [];
+      const y = autograd.record(() => {
+        const [x, w1, w2] = leaves;
+        const a = ops.conv2d(x, w1, null, { padding: 1, activation: 'relu' });
+        layouts.push(layout(a));
+        const b = ops.conv2d(between(a), w2, null, { padding: 1, activation: 'sigmoid' });
+        layouts.push(layout(b));
+        return ops.pool2d('max', between(b), [2, 2], [2, 2]);
+      });
+      y.backward(filled(y.shape, 18));
+      return { y: y.toArray(), layouts, grads: leaves.map((t) => t.grad!.toArray()) };
+    };
+    const kept = run((t) => t), reference = run(plain);
+    assert.deepEqual(kept.layouts, ['nChw16c', 'nChw16c']);
+    assertClose(kept.y, reference.y, 'output');
+    ['x', 'w1', 'w2'].forEach((name, i) => assertClose(kept.grads[i], reference.grads[i], `gradient of ${name}`));
+  });
+
   it('other reads see plain data: toArray, a reshape view, a broadcast add, a slice', () => {
     const x = filled(shape, 7), w = filled([16, 16, 3, 3], 8);
     const expected = ops.conv2d(x, w, null, { padding: 1 }).toArray();  // toArray: plain

@@ -44,8 +44,14 @@ ConvDescs PlainDescs(const ConvShape& s) {
 // The backward kernels with few channels (LeNet's 6→16) run faster on channels-last activations than
 // on the 16-channel blocked ones, which pad 6 channels to 16 (measured on LeNet's second layer:
 // forward + backward 1.7 ms with this choice, 1.8 ms all channels-last, 2.4 ms all blocked).
+bool NarrowChannels(const ConvShape& s) { return s.c < 16 || s.o < 16; }
+
+// Activations stay in the kernels' layout (cpu/layouts.h) between wide layers only: a narrow one's
+// backward runs channels-last, and its neighbours (LeNet's pooling and flatten) want plain data.
+OutputLayout ActivationLayout(const ConvShape& s) { return NarrowChannels(s) ? OutputLayout::Plain : OutputLayout::Keep; }
+
 ConvDescs KernelDescs(const ConvShape& s, bool backward) {
-  const bool narrowChannels = s.c < 16 || s.o < 16;
+  const bool narrowChannels = NarrowChannels(s);
   const auto activations = backward && narrowChannels ? memory::format_tag::nhwc : memory::format_tag::any;
   auto desc = [](const memory::dims& d, memory::format_tag tag) { return memory::desc(d, memory::data_type::f32, tag); };
   return {desc({s.n, s.c, s.h, s.w}, activations), desc(WeightDims(s), memory::format_tag::any),
@@ -83,7 +89,7 @@ void Conv2dForward(const ConvShape& s, const float* x, const float* w, const flo
     e.Arg(DNNL_ARG_SRC, d.src, pd.src_desc(), false);
     e.Arg(DNNL_ARG_WEIGHTS, d.weights, pd.weights_desc(), false);
     e.Arg(DNNL_ARG_BIAS, d.bias);
-    e.Arg(DNNL_ARG_DST, d.dst, pd.dst_desc(), true, OutputLayout::Keep);
+    e.Arg(DNNL_ARG_DST, d.dst, pd.dst_desc(), true, ActivationLayout(s));
     return e;
   });
   Execute(entry, {{DNNL_ARG_SRC, x}, {DNNL_ARG_WEIGHTS, w}, {DNNL_ARG_BIAS, b}, {DNNL_ARG_DST, y}});
@@ -101,7 +107,7 @@ void BackwardData(const ConvShape& s, const float* dy, const float* w, float* dx
     CachedPrimitive e{dnnl::convolution_backward_data(pd)};
     e.Arg(DNNL_ARG_DIFF_DST, d.dst, pd.diff_dst_desc(), false);
     e.Arg(DNNL_ARG_WEIGHTS, d.weights, pd.weights_desc(), false);
-    e.Arg(DNNL_ARG_DIFF_SRC, d.src, pd.diff_src_desc(), true, OutputLayout::Keep);
+    e.Arg(DNNL_ARG_DIFF_SRC, d.src, pd.diff_src_desc(), true, ActivationLayout(s));
     return e;
   });
   Execute(entry, {{DNNL_ARG_DIFF_DST, dy}, {DNNL_ARG_WEIGHTS, w}, {DNNL_ARG_DIFF_SRC, dx}});
@@ -130,11 +136,14 @@ void BackwardWeights(const ConvShape& s, const float* x, const float* dy, float*
 
 void Conv2dBackward(const ConvShape& s, const float* x, const float* w, const float* y, const float* dy,
                     Activation act, float* dx, float* dw, float* db) {
-  // The plain loops below (narrow kernels, the activation's derivative) read plain tensors.
-  if (IsNarrowConv(s)) MakePlain(x);
-  if (IsNarrowConv(s) || act != Activation::None) {
+  // The narrow kernels read plain tensors; the activation's derivative, y and dy in one layout.
+  if (IsNarrowConv(s)) {
+    MakePlain(x);
     MakePlain(dy);
-    if (y != nullptr) MakePlain(y);
+  }
+  if (act != Activation::None && !SameLayout(y, dy)) {
+    MakePlain(y);
+    MakePlain(dy);
   }
   // A first layer needs no dx: its activation's derivative is folded into the weight gradient.
   if (IsNarrowConv(s) && dx == nullptr) {
@@ -146,12 +155,14 @@ void Conv2dBackward(const ConvShape& s, const float* x, const float* w, const fl
   if (act != Activation::None) {
     const int64_t n = s.n * s.o * s.oh * s.ow;
     if (static_cast<int64_t>(activationGrad.size()) < n) activationGrad.resize(n);
-    ActivationBackward(act, n, y, dy, activationGrad.data());
+    ActivationBackward(act, n, y, dy, activationGrad.data());  // element-wise: in dy's layout
     dz = activationGrad.data();
+    CopyLayout(dy, dz);
   }
   if (dx != nullptr) BackwardData(s, dz, w, dx);
   if (IsNarrowConv(s)) NarrowConv2dBackwardWeights(s, x, nullptr, dz, Activation::None, dw, db);
   else BackwardWeights(s, x, dz, dw, db);
+  if (dz != dy) ForgetLayout(dz);  // the buffer is reused for other shapes
 }
 
 }  // namespace nc::cpu
