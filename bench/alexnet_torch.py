@@ -1,9 +1,9 @@
 #!/usr/bin/python3
-"""PyTorch peer of the AlexNet benchmark: d2l's AlexNet (one channel, 224x224, 10 classes), training
-steps on a fixed random batch, timed. The same fair setup as the LeNet peer: OpenBLAS single-threaded,
+"""PyTorch peer of the AlexNet benchmark: d2l's AlexNet (one channel, 224x224, 10 classes) or, with
+--model resnet18, d2l's ResNet-18 (96x96), training steps on a fixed random batch, timed. The same fair setup as the LeNet peer: OpenBLAS single-threaded,
 torch.set_num_threads(2) on the CPU; cudnn.benchmark on a GPU. Prints one line of JSON.
 
-    /usr/bin/python3 bench/alexnet_torch.py --batch-size 128 --steps 3
+    /usr/bin/python3 bench/alexnet_torch.py [--model alexnet|resnet18] --batch-size 128 --steps 3
 """
 import os
 
@@ -33,8 +33,41 @@ def alexnet():
     return net
 
 
+class Residual(nn.Module):
+    """d2l's residual block: relu(bn2(conv2(relu(bn1(conv1(x))))) + shortcut(x))."""
+
+    def __init__(self, cin, cout, use_1x1conv=False, strides=1):
+        super().__init__()
+        self.conv1 = nn.Conv2d(cin, cout, 3, padding=1, stride=strides)
+        self.conv2 = nn.Conv2d(cout, cout, 3, padding=1)
+        self.conv3 = nn.Conv2d(cin, cout, 1, stride=strides) if use_1x1conv else None
+        self.bn1, self.bn2 = nn.BatchNorm2d(cout), nn.BatchNorm2d(cout)
+
+    def forward(self, x):
+        y = self.bn2(self.conv2(torch.relu(self.bn1(self.conv1(x)))))
+        return torch.relu(y + (self.conv3(x) if self.conv3 else x))
+
+
+def resnet18():
+    def stage(cin, cout, first_block=False):
+        return [Residual(cin if i == 0 else cout, cout, use_1x1conv=(i == 0 and not first_block),
+                         strides=2 if i == 0 and not first_block else 1) for i in range(2)]
+    net = nn.Sequential(
+        nn.Conv2d(1, 64, 7, stride=2, padding=3), nn.BatchNorm2d(64), nn.ReLU(), nn.MaxPool2d(3, 2, 1),
+        *stage(64, 64, True), *stage(64, 128), *stage(128, 256), *stage(256, 512),
+        nn.AdaptiveAvgPool2d((1, 1)), nn.Flatten(), nn.Linear(512, 10))
+    for m in net.modules():
+        if isinstance(m, (nn.Linear, nn.Conv2d)):
+            nn.init.xavier_uniform_(m.weight)
+    return net
+
+
+MODELS = {"alexnet": (alexnet, 224), "resnet18": (resnet18, 96)}
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--model", default="alexnet", choices=sorted(MODELS))
     ap.add_argument("--batch-size", type=int, default=128)
     ap.add_argument("--steps", type=int, default=3, help="timed steps")
     ap.add_argument("--warmup", type=int, default=2)
@@ -46,10 +79,11 @@ def main():
     device = torch.device(args.device)
     if args.device == "cuda":
         torch.backends.cudnn.benchmark = True
-    net = alexnet().to(device)
+    build, size = MODELS[args.model]
+    net = build().to(device)
     opt = torch.optim.SGD(net.parameters(), lr=0.01)
     loss_fn = nn.CrossEntropyLoss()
-    x = torch.rand(args.batch_size, 1, 224, 224, device=device)
+    x = torch.rand(args.batch_size, 1, size, size, device=device)
     y = torch.randint(0, 10, (args.batch_size,), device=device)
 
     def step():

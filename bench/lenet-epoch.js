@@ -7,11 +7,13 @@
 // single-threaded, torch.set_num_threads(2), the data set pre-converted in memory. Each side warms
 // up, then the best of `--epochs` timed epochs is reported.
 //
-// Run: node bench/lenet-epoch.js [--epochs 2] [--limit N] [--device cpu|gpu] [--python PATH] [--no-torch]
+// Run: node bench/lenet-epoch.js [--epochs 2] [--limit N] [--device cpu|gpu] [--python PATH] [--no-torch] [--contended]
 // On a GPU the peer is PyTorch on CUDA with cudnn.benchmark on and the data set on the GPU.
 'use strict';
 const { parseArgs } = require('node:util');
+const os = require('node:os');
 const { runPytorchPeer } = require('./pytorch-peer');
+const { startContention } = require('./contention');
 const { nn, init, autograd, loss, Trainer, data, random, backendInfo, parseDevice } = require('..');
 
 const { values: flags } = parseArgs({
@@ -19,6 +21,7 @@ const { values: flags } = parseArgs({
     epochs: { type: 'string', default: '2' },
     limit: { type: 'string' },
     'no-torch': { type: 'boolean', default: false },
+    contended: { type: 'boolean', default: false },
     device: { type: 'string', default: 'cpu' },
     python: { type: 'string' },
   },
@@ -75,6 +78,9 @@ function pytorch() {
   const where = device.kind === 'gpu' ? `GPU: ${info.cuda.device.name}, cuDNN ${info.cuda.cudnn.version}` :
     `CPU: ${info.cpu.engine}, ${info.cpu.threads} threads`;
   console.log(`LeNet training epoch, batch ${batchSize}, ${where}`);
+  // Both sides run against the same busy processes (one per core): a shared machine's slowdown.
+  if (flags.contended) console.log(`contended: ${os.availableParallelism()} busy processes run alongside`);
+  if (flags.contended) startContention();  // stopped when the benchmark exits
   const a = await ours();
   const gflop = 101 * a.images / 60000;  // a LeNet training epoch is about 101 GFLOP
   console.log(`node-cudnn  ${a.best.toFixed(3)} s/epoch  ${Math.round(a.images / a.best)} images/s  ` +
