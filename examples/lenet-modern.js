@@ -11,7 +11,7 @@
 //                                      [--checkpoint lenet-modern.ckpt] [--resume] [--plot curves.svg]
 'use strict';
 const { parseArgs } = require('node:util');
-const { nn, init, Trainer, data, random, schedule, tryGpu, parseDevice, fit } = require('..');
+const { nn, init, Trainer, data, random, schedule, tryGpu, parseDevice, fit } = require('node-cudnn');
 
 const { values: flags } = parseArgs({
   options: {
