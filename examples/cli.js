@@ -44,7 +44,7 @@ class UsageError extends Error {}
  * @param spec.about - one paragraph for the top of --help.
  * @param spec.flags - name → { kind (a key of KINDS), default, help, choices?, optionalValue? }.
  *   `optionalValue`: the value a bare `--flag` takes (a flag that may be given without its value).
- *   `choices`: the only values allowed. `implies` (booleans): other flags' values when it is given
+ *   `choices`: the only values allowed. `required`: the flag must be given. `implies` (booleans): other flags' values when it is given
  *   and they are not.
  * @param argv - the arguments (default process.argv.slice(2)).
  * @returns name → value (the default where the flag was not given; camelCase names: `batchSize`).
@@ -92,6 +92,7 @@ function parse(spec, argv) {
   }
   const result = {};
   for (const [name, f] of Object.entries(spec.flags)) {
+    if (f.required && !(name in values)) throw new UsageError(`--${name} is required: it expects ${expects(f)}`);
     result[name.replace(/-(\w)/g, (_, c) => c.toUpperCase())] = name in values ? values[name] : f.default;
   }
   return result;
@@ -155,10 +156,13 @@ function editDistance(a, b) {
 
 function helpText(spec, flags) {
   const rows = Object.entries(flags).map(([name, f]) => {
-    const meta = f.choices ? f.choices.join('|') : KINDS[f.kind].meta;
+    // A long list of choices goes into the meaning, so that the flags' column stays narrow.
+    const choices = f.choices?.join('|');
+    const meta = choices && choices.length <= 12 ? choices : choices ? 'NAME' : KINDS[f.kind].meta;
+    const help = meta === 'NAME' ? `${f.help}: ${f.choices.join(', ')}` : f.help;
     const left = name === 'help' ? '--help, -h' : `--${name}${meta ? (f.optionalValue === undefined ? ` ${meta}` : ` [${meta}]`) : ''}`;
-    const dflt = f.default !== undefined && f.kind !== 'boolean' ? ` (default ${f.default})` : '';
-    return [left, `${f.help}${dflt}`];
+    const dflt = f.required ? ' (required)' : f.default !== undefined && f.kind !== 'boolean' ? ` (default ${f.default})` : '';
+    return [left, `${help}${dflt}`];
   });
   const width = Math.max(...rows.map(([left]) => left.length)) + 2;
   return `${spec.about}\n\nusage: node ${path.join('examples', spec.script)} [flags]\n\n` +

@@ -14,3 +14,4 @@ export { GlobalMaxPool2D, Pool2DOptions } from './pool';
 export { Identity } from './identity';
 export { LayerNorm, LayerNormOptions } from './layernorm';
 export type { AnyBlock } from './block';
+export type { LoadOptions } from './persistence';
