@@ -59,6 +59,7 @@ function parseFlags(spec, argv = process.argv.slice(2)) {
   }
 }
 
+// parseFlags without the exits: throws UsageError (for tests). --help still prints and exits.
 function parse(spec, argv) {
   const flags = { ...spec.flags, help: { kind: 'boolean', help: 'print this help and exit' } };
   if (argv.includes('--help') || argv.includes('-h')) {
@@ -135,10 +136,12 @@ function check(name, f, text) {
 
 const expects = (f) => (f.choices ? `one of ${f.choices.join(', ')}` : KINDS[f.kind].expects);
 
-// " (did you mean --epochs?)" for a misspelt flag: a known name within two edits, or one that starts with it.
+// " (did you mean --epochs?)" for a misspelt flag: a known name that starts with it (or it with the
+// name), or one within an edit per three letters (two at most).
 function suggest(name, known) {
+  if (name.length < 2) return '';
   const near = known.find((k) => k.startsWith(name) || name.startsWith(k)) ??
-    known.find((k) => editDistance(k, name) <= 2);
+    known.find((k) => editDistance(k, name) <= Math.min(2, Math.floor(name.length / 3)));
   return near ? ` (did you mean --${near}?)` : '';
 }
 
@@ -203,4 +206,4 @@ function trainingFlags({ epochs, batchSize, lr, checkpoint, seed }) {
   };
 }
 
-module.exports = { parseFlags, trainingFlags, UsageError };
+module.exports = { parseFlags, parseFlagsOrThrow: parse, trainingFlags, UsageError };

@@ -78,7 +78,7 @@ async function main() {
   console.log(`training on ${device}`);
   const steps = flags.epochs * trainIter.length;
   if (steps < SHORT_RUN_STEPS) {
-    console.log(`note: ${steps} steps is a short run for the article's sigmoid LeNet, which predicts one class ` +
+    console.log(`note: ${steps} step${steps === 1 ? '' : 's'} is a short run for the article's sigmoid LeNet, which predicts one class ` +
       '(accuracy 0.10, chance) for its first ~300 steps; for a quick demo train on all the data (no --limit) ' +
       'for 2 epochs or more, or run examples/lenet-modern.js (ReLU), which learns from its first steps');
   }
