@@ -34,7 +34,7 @@ function finite(s) {
 // A value that starts with '-' and is a number (`--lr -0.1`), not a flag.
 const looksNegative = (s) => /^-(\d|\.\d|Infinity)/.test(s);
 
-/** Thrown for a bad command line; `main` prints its message alone (no stack) and exits with 2. */
+/** A bad command line: parseFlags prints its message alone (no stack trace) and exits with 2. */
 class UsageError extends Error {}
 
 /**
@@ -42,10 +42,9 @@ class UsageError extends Error {}
  * line naming the bad flag and exits 2.
  * @param spec.script - the example's file name, for messages (`lenet.js`).
  * @param spec.about - one paragraph for the top of --help.
- * @param spec.flags - name → { kind (a key of KINDS), default, help, choices?, optionalValue? }.
- *   `optionalValue`: the value a bare `--flag` takes (a flag that may be given without its value).
- *   `choices`: the only values allowed. `required`: the flag must be given. `implies` (booleans): other flags' values when it is given
- *   and they are not.
+ * @param spec.flags - name → { kind (a key of KINDS), help, and optionally: default; choices (the
+ *   only values allowed); required; optionalValue (the value of a bare `--flag`, which may then be
+ *   given without one); implies (for a boolean: other flags' values when it is given and they are not) }.
  * @param argv - the arguments (default process.argv.slice(2)).
  * @returns name → value (the default where the flag was not given; camelCase names: `batchSize`).
  */
