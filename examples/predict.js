@@ -97,12 +97,11 @@ function readNames(file) {
 }
 
 // The example network whose parameter names are exactly those saved in the file.
-function detectModel(file, names, device) {
+function detectModel(file, names) {
   const saved = [...names].sort().join(' ');
   for (const name of Object.keys(NETWORKS)) {
-    const net = NETWORKS[name].build();
-    net.initialize(init.Zero(), device);  // shapes stay deferred: only the names are compared
-    if ([...net.collectParams().keys()].sort().join(' ') === saved) return name;
+    // Parameters are named when a network is built: nothing is allocated to compare the names.
+    if ([...NETWORKS[name].build().collectParams().keys()].sort().join(' ') === saved) return name;
   }
   throw new Error(`predict: ${file} holds none of the examples' networks (${Object.keys(NETWORKS).join(', ')}); ` +
     'give the network with --model');
@@ -137,7 +136,7 @@ function softmax(row) {
 async function main() {
   const device = flags.device ? parseDevice(flags.device) : tryGpu();
   const saved = readNames(flags.params);
-  const model = flags.model ?? detectModel(flags.params, saved.names, device);
+  const model = flags.model ?? detectModel(flags.params, saved.names);
   const size = flags.resize ?? NETWORKS[model].size;
   const net = NETWORKS[model].build();
   net.initialize(init.Zero(), device);

@@ -5,6 +5,7 @@ import { strict as assert } from 'assert';
 import { spawnSync, SpawnSyncReturns } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
+import { Tensor, cpu, init, nn } from '../lib';
 import { tempDir } from './helpers';
 
 const ROOT = path.resolve(__dirname, '..', '..');  // dist-test/test → the repository
@@ -162,6 +163,22 @@ describe('examples: the package by name, and predict.js on a saved network', fun
       assert.equal(predict.stdout.match(/^test image \d \(true: [a-z/ -]+\): /gm)?.length, 3, predict.stdout);
     });
   }
+
+  it('predict.js names a file that holds none of the networks, or is no safetensors file', () => {
+    const dir = tempDir('examples-other-');
+    const net = new nn.Sequential();
+    net.add(new nn.Dense(3));
+    net.initialize(init.Xavier(), cpu());
+    net.forward(Tensor.zeros([1, 4])).dispose();
+    net.saveParameters(path.join(dir, 'other.safetensors'));
+    fs.writeFileSync(path.join(dir, 'notes.txt'), 'not a tensor file');
+    const other = run(path.join(EXAMPLES, 'predict.js'), ['--params', 'other.safetensors'], dir);
+    assert.equal(other.status, 1, other.stderr);
+    assert.match(other.stderr, /^predict: other\.safetensors holds none of the examples' networks \(lenet, .*\); give the network with --model\n$/);
+    const text = run(path.join(EXAMPLES, 'predict.js'), ['--params', 'notes.txt'], dir);
+    assert.equal(text.status, 1, text.stderr);
+    assert.equal(text.stderr, 'predict: cannot read notes.txt: it is not a safetensors file\n');
+  });
 
   it('lenet.js explains a short run, and predict.js reads a checkpoint', function () {
     if (!hasData) this.skip();
