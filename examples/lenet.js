@@ -37,7 +37,7 @@ const {
 } = require('node-cudnn');
 
 // The sigmoid network leaves chance after ~300 steps; a run shorter than this ends near it (two
-// epochs of the full data, 470 steps, end near 0.5).
+// epochs of the full data, 470 steps, ended at test accuracy 0.58 in the README's quick start).
 const SHORT_RUN_STEPS = 400;
 
 async function main() {
