@@ -7,38 +7,31 @@
 // long the chosen run will take; `--limit 2048 --epochs 1` shows it learning in minutes.
 //
 // Run:   node examples/alexnet.js [--epochs 10] [--batch-size 128] [--lr 0.01] [--device cpu|gpu]
-//                                 [--limit N] [--augment] [--seed S] [--checkpoint alexnet.ckpt]
+//                                 [--limit N] [--augment] [--seed S] [--checkpoint [FILE]]
 //                                 [--resume] [--plot curves.svg] [--save alexnet.safetensors]
+//                                 (--help lists them)
 'use strict';
-const { parseArgs } = require('node:util');
-const {
-  nn, init, autograd, loss, Trainer, data, random, tryGpu, parseDevice, fit, Tensor, formatShape,
-} = require('..');
-const { reportCpuEstimate } = require('./cpu-estimate');
+const { parseFlags, trainingFlags } = require('./cli');
 
-const { values: flags } = parseArgs({
-  options: {
-    epochs: { type: 'string', default: '10' },
-    'batch-size': { type: 'string', default: '128' },
-    lr: { type: 'string', default: '0.01' },
-    device: { type: 'string' },
-    limit: { type: 'string' },
-    augment: { type: 'boolean', default: false },
-    seed: { type: 'string' },
-    checkpoint: { type: 'string', default: 'alexnet.ckpt' },
-    resume: { type: 'boolean', default: false },
-    plot: { type: 'string' },
-    save: { type: 'string' },
+// The command line is checked before anything loads.
+const flags = parseFlags({
+  script: 'alexnet.js',
+  about: "AlexNet on Fashion-MNIST resized to 224x224, with the article's settings. On a CPU it first\n" +
+    'times a few steps and says how long the run will take; --limit 2048 --epochs 1 takes minutes.',
+  flags: {
+    ...trainingFlags({ epochs: 10, batchSize: 128, lr: 0.01, checkpoint: 'alexnet.ckpt' }),
+    augment: { kind: 'boolean', help: 'random resized crops and left-right flips of the training images' },
   },
 });
-const numEpochs = Number(flags.epochs);
-const batchSize = Number(flags['batch-size']);
-const lr = Number(flags.lr);
-const limit = flags.limit === undefined ? undefined : Number(flags.limit);
+
+const {
+  nn, init, autograd, loss, Trainer, data, random, tryGpu, parseDevice, fit, Tensor, formatShape,
+} = require('node-cudnn');
+const { reportCpuEstimate } = require('./cpu-estimate');
 
 async function main() {
   const device = flags.device ? parseDevice(flags.device) : tryGpu();
-  if (flags.seed !== undefined) random.seed(Number(flags.seed));
+  if (flags.seed !== undefined) random.seed(flags.seed);
 
   // The model: the article's AlexNet for one-channel 224×224 images and 10 classes.
   const net = new nn.Sequential();
@@ -70,12 +63,12 @@ async function main() {
   console.log(net.summary([1, 1, 224, 224]).text);
 
   // The data: Fashion-MNIST resized to 224 on the training device (optionally augmented).
-  const [trainIter, testIter] = await data.loadDataFashionMNIST(batchSize, {
-    resize: 224, device, limit, seed: flags.seed && Number(flags.seed), augment: flags.augment,
+  const [trainIter, testIter] = await data.loadDataFashionMNIST(flags.batchSize, {
+    resize: 224, device, limit: flags.limit, seed: flags.seed, augment: flags.augment,
   });
 
   net.initialize(init.Xavier(), device, { forceReinit: true });
-  const trainer = new Trainer(net.collectParams(), 'sgd', { learningRate: lr });
+  const trainer = new Trainer(net.collectParams(), 'sgd', { learningRate: flags.lr });
   const lossFn = new loss.SoftmaxCrossEntropyLoss();
   // One step, for the CPU time estimate below.
   const step = (Xb, yb) => {
@@ -88,7 +81,8 @@ async function main() {
 
   // On a CPU, say so and how long the run will take.
   if (device.kind === 'cpu') {
-    reportCpuEstimate({ what: 'AlexNet', trainIter, numEpochs, hint: 'try --limit 2048 --epochs 1, or a GPU',
+    reportCpuEstimate({ what: 'AlexNet', net, trainIter, testIter, numEpochs: flags.epochs,
+      hint: 'try --limit 2048 --epochs 1, or a GPU',
       step: (Xb, yb) => { for (const t of step(Xb, yb)) t.dispose(); } });
   } else {
     console.log(`training on ${device}`);
@@ -96,7 +90,7 @@ async function main() {
 
   // Training as the article's train_ch6; a checkpoint after every epoch and on Ctrl-C (--resume).
   const { interrupted } = await fit(net, trainIter, testIter, {
-    epochs: numEpochs, trainer, checkpoint: flags.checkpoint, resume: flags.resume, plot: flags.plot,
+    epochs: flags.epochs, trainer, checkpoint: flags.checkpoint, resume: flags.resume, plot: flags.plot,
   });
   if (!interrupted && flags.save) {
     net.saveParameters(flags.save);

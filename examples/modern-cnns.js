@@ -18,14 +18,10 @@
 //
 // Run:   node examples/modern-cnns.js --model vgg11|nin|googlenet|resnet18|densenet [--epochs 10]
 //                                     [--batch-size B] [--lr LR] [--resize S] [--device cpu|gpu]
-//                                     [--limit N] [--seed S] [--checkpoint FILE] [--resume]
-//                                     [--plot curves.svg]
+//                                     [--limit N] [--seed S] [--checkpoint [FILE]] [--resume]
+//                                     [--plot curves.svg] [--save FILE]          (--help lists them)
 'use strict';
-const { parseArgs } = require('node:util');
-const {
-  models, init, autograd, loss, Trainer, data, random, tryGpu, parseDevice, fit, Tensor, formatShape,
-} = require('..');
-const { reportCpuEstimate } = require('./cpu-estimate');
+const { parseFlags, trainingFlags } = require('./cli');
 
 // The book's settings per network; `shapes` is the image size at which the book prints the shapes.
 const BOOK = {
@@ -36,40 +32,37 @@ const BOOK = {
   densenet: { lr: 0.1, batchSize: 256, resize: 96, shapes: 96 },
 };
 
-const { values: flags } = parseArgs({
-  options: {
-    model: { type: 'string' },
-    epochs: { type: 'string', default: '10' },
-    'batch-size': { type: 'string' },
-    lr: { type: 'string' },
-    resize: { type: 'string' },
-    device: { type: 'string' },
-    limit: { type: 'string' },
-    seed: { type: 'string' },
-    checkpoint: { type: 'string' },
-    resume: { type: 'boolean', default: false },
-    plot: { type: 'string' },
+// The command line is checked before anything loads.
+const flags = parseFlags({
+  script: 'modern-cnns.js',
+  about: "The modern CNNs of Dive into Deep Learning on Fashion-MNIST, with the book's settings per network.\n" +
+    'On a CPU it first times a few steps and says how long the run will take; --limit 1024 --epochs 1\n' +
+    '--resize 32 takes seconds.',
+  flags: {
+    model: { kind: 'string', choices: Object.keys(BOOK), required: true, help: 'the network' },
+    ...trainingFlags({ epochs: 10, checkpoint: 'modern-cnn.ckpt' }),
+    'batch-size': { kind: 'positive-integer', help: "images per training step (default: the book's for the network)" },
+    lr: { kind: 'positive-number', help: "learning rate (default: the book's for the network)" },
+    resize: { kind: 'positive-integer', help: "image size the 28x28 images are resized to (default: the book's)" },
   },
 });
-const name = flags.model;
-if (!(name in BOOK)) {
-  console.error(`usage: node examples/modern-cnns.js --model ${Object.keys(BOOK).join('|')} [--epochs 10] ...`);
-  process.exit(2);
-}
-const book = BOOK[name];
-const numEpochs = Number(flags.epochs);
-const batchSize = Number(flags['batch-size'] ?? book.batchSize);
-const lr = Number(flags.lr ?? book.lr);
-const resize = Number(flags.resize ?? book.resize);
-const limit = flags.limit === undefined ? undefined : Number(flags.limit);
+const book = BOOK[flags.model];
+const batchSize = flags.batchSize ?? book.batchSize;
+const lr = flags.lr ?? book.lr;
+const resize = flags.resize ?? book.resize;
+
+const {
+  models, init, autograd, loss, Trainer, data, random, tryGpu, parseDevice, fit, Tensor, formatShape,
+} = require('node-cudnn');
+const { reportCpuEstimate } = require('./cpu-estimate');
 
 async function main() {
   const device = flags.device ? parseDevice(flags.device) : tryGpu();
-  if (flags.seed !== undefined) random.seed(Number(flags.seed));
+  if (flags.seed !== undefined) random.seed(flags.seed);
 
   // The model, and each block's output shape for one image, as the book prints them (at the
   // book's size, or at --resize when given).
-  const net = models[name]();
+  const net = models[flags.model]();
   net.initialize(init.Xavier(), device);
   const size = flags.resize === undefined ? book.shapes : resize;
   autograd.pause(() => {
@@ -86,7 +79,7 @@ async function main() {
 
   // The data: Fashion-MNIST resized on the training device.
   const [trainIter, testIter] = await data.loadDataFashionMNIST(batchSize, {
-    resize, device, limit, seed: flags.seed && Number(flags.seed),
+    resize, device, limit: flags.limit, seed: flags.seed,
   });
 
   net.initialize(init.Xavier(), device, { forceReinit: true });
@@ -95,7 +88,8 @@ async function main() {
 
   // On a CPU, say how long the run will take.
   if (device.kind === 'cpu') {
-    reportCpuEstimate({ what: name, trainIter, numEpochs, hint: 'try --limit 1024 --epochs 1, or a GPU',
+    reportCpuEstimate({ what: flags.model, net, trainIter, testIter, numEpochs: flags.epochs,
+      hint: 'try --limit 1024 --epochs 1, or a GPU',
       step: (X, y) => {
         const yHat = autograd.record(() => net.forward(X));
         const l = autograd.record(() => lossFn.forward(yHat, y));
@@ -107,15 +101,19 @@ async function main() {
     // Those two steps trained on one batch: start again from fresh weights.
     net.initialize(init.Xavier(), device, { forceReinit: true });
   } else {
-    console.log(`training ${name} on ${device}`);
+    console.log(`training ${flags.model} on ${device}`);
   }
   console.log(`lr ${lr}, batch size ${batchSize}, images ${resize}x${resize}`);
 
   // The book's train_ch6: progress bar, one line per epoch, curves at the end; a checkpoint after
   // every epoch and on Ctrl-C with --checkpoint (continue with --resume).
-  await fit(net, trainIter, testIter, {
-    epochs: numEpochs, trainer, checkpoint: flags.checkpoint, resume: flags.resume, plot: flags.plot,
+  const { interrupted } = await fit(net, trainIter, testIter, {
+    epochs: flags.epochs, trainer, checkpoint: flags.checkpoint, resume: flags.resume, plot: flags.plot,
   });
+  if (!interrupted && flags.save) {
+    net.saveParameters(flags.save);
+    console.log(`parameters saved to ${flags.save}`);
+  }
 }
 
 main().catch((err) => {

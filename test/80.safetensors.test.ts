@@ -337,6 +337,11 @@ print(json.dumps({'tensors': {k: {'dtype': str(v.dtype), 'shape': list(v.shape),
       const after = snapshot(net);
       const want = snapshot(src);
       for (const [k, v] of after) assert.ok(v.equals(k === 'conv1.bias' ? kept : want.get(k)!), k);
+      // Block.loadParameters takes the same options (Gluon's allow_missing, ignore_extra).
+      const viaBlock = readyNet(12);
+      assert.throws(() => viaBlock.loadParameters(file), /conv1\.bias: missing in the file/);
+      viaBlock.loadParameters(file, { allowMissing: true, ignoreExtra: true });
+      assert.deepEqual(snapshot(viaBlock), after);
     });
   });
 

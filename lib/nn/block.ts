@@ -4,7 +4,7 @@ import { Tensor, formatShape } from '../core/tensor';
 import { pause } from '../core/autograd';
 import { Initializer, Uniform } from './init';
 import { Parameter, ParameterDict, ParameterOptions } from './parameter';
-import { loadParameters, saveParameters } from './persistence';
+import { LoadOptions, loadParameters, saveParameters } from './persistence';
 import { codedError } from '../core/errors';
 import { describeValue, invalidArg, knownOptions } from '../core/check';
 
@@ -291,10 +291,12 @@ export abstract class Block<I extends Tensor[] = [Tensor]> {
    * Loads parameters saved by `saveParameters()` (or any safetensors file with the same
    * names and shapes). Every mismatch (missing, unexpected, shape, dtype) is reported by name, and
    * nothing is changed unless all match.
+   * @param options - Gluon's `allow_missing` and `ignore_extra`: `{ allowMissing, ignoreExtra }` (both
+   *   false by default); `ignoreExtra` reads the weights of a checkpoint, skipping its optimizer state.
    * @throws Error listing the mismatches, or naming a truncated or corrupt file.
    */
-  loadParameters(file: string): void {
-    loadParameters(this.collectParams(), file);
+  loadParameters(file: string, options: LoadOptions = {}): void {
+    loadParameters(this.collectParams(), file, options);
   }
 
   /**

@@ -16,3 +16,4 @@ export { LayerNorm, LayerNormOptions } from './layernorm';
 export type { AnyBlock } from './block';
 export type { ModelSummary } from './block';
 export type { ActivationName } from './activation-option';
+export type { LoadOptions } from './persistence';
