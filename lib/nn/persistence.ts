@@ -6,7 +6,7 @@ import { knownOptions } from '../core/check';
 import type { Parameter, ParameterDict } from './parameter';
 import { codedError } from '../core/errors';
 
-/** Options of {@link loadParameters}. */
+/** Options of `Block.loadParameters` (and the internal `loadParameters` behind it). */
 export interface LoadOptions {
   /** Leave parameters that the file lacks as they are instead of failing. Default false. */
   allowMissing?: boolean;

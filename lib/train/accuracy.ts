@@ -5,6 +5,7 @@ import { knownOptions, positiveInt } from '../core/check';
 import { codedError } from '../core/errors';
 import { Tensor, formatShape, requireTensor } from '../core/tensor';
 
+/** Options of {@link Accuracy}. */
 export interface AccuracyOptions {
   /** A prediction counts when the label is among its `topK` best scores (default 1). */
   topK?: number;

@@ -21,7 +21,7 @@ export interface NonFiniteCount {
   size: number;
 }
 
-/** What {@link FiniteGuard.find} names. */
+/** What `FiniteGuard.find` names. */
 export interface NonFiniteFinding {
   kind: NonFiniteKind;
   /** The parameter's layer, or for the loss the first layer whose output is not finite (null: none). */

@@ -29,7 +29,10 @@ export interface FitOptions {
   /** Updates the parameters. */
   trainer: Trainer;
   /** Default softmax cross-entropy. */
-  loss?: { forward(yHat: Tensor, y: Tensor): Tensor };
+  loss?: {
+    /** The per-example losses of predictions `yHat` for labels `y`. */
+    forward(yHat: Tensor, y: Tensor): Tensor;
+  };
   /** Checkpoint file, written at the end of every epoch and when stopped by Ctrl-C. */
   checkpoint?: string;
   /** Continue from `checkpoint` when it exists. */

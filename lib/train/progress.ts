@@ -8,6 +8,7 @@ import { invalidArg, knownOptions } from '../core/check';
 
 /** Where a {@link ProgressBar} draws: process.stdout or any stream with `write` (and `isTTY`, `columns`). */
 export interface ProgressStream {
+  /** Writes `text` (the bar redraws with a carriage return). */
   write(text: string): unknown;
   /** Only a terminal gets a bar. */
   isTTY?: boolean;

@@ -138,6 +138,7 @@ export class Trainer {
     return this.schedule ? this.scheduledRate('Trainer.learningRate') : this.optimizer.learningRate;
   }
 
+  /** Sets the base learning rate (a schedule, when there is one, scales it from then on). */
   set learningRate(lr: number) {
     this.baseLr = checkLearningRate('Trainer', lr);
     if (!this.schedule) this.optimizer.learningRate = lr;
