@@ -25,33 +25,17 @@ const flags = parseFlags({
 });
 
 const {
-  nn, init, autograd, loss, Trainer, data, random, tryGpu, parseDevice, fit, Tensor, formatShape,
+  init, autograd, loss, Trainer, data, random, tryGpu, parseDevice, fit, Tensor, formatShape,
 } = require('node-cudnn');
+const { alexnet } = require('./networks');
 const { reportCpuEstimate } = require('./cpu-estimate');
 
 async function main() {
   const device = flags.device ? parseDevice(flags.device) : tryGpu();
   if (flags.seed !== undefined) random.seed(flags.seed);
 
-  // The model: the article's AlexNet for one-channel 224×224 images and 10 classes.
-  const net = new nn.Sequential();
-  net.add(
-    // A large 11×11 window with stride 4 captures objects; many more output channels than LeNet.
-    new nn.Conv2D(96, 11, { strides: 4, activation: 'relu' }),
-    new nn.MaxPool2D(3, 2),
-    // Smaller window, padding 2 keeps height and width; more channels.
-    new nn.Conv2D(256, 5, { padding: 2, activation: 'relu' }),
-    new nn.MaxPool2D(3, 2),
-    // Three convolutions with a 3×3 window, then pooling.
-    new nn.Conv2D(384, 3, { padding: 1, activation: 'relu' }),
-    new nn.Conv2D(384, 3, { padding: 1, activation: 'relu' }),
-    new nn.Conv2D(256, 3, { padding: 1, activation: 'relu' }),
-    new nn.MaxPool2D(3, 2),
-    // Wide dense layers with dropout against overfitting.
-    new nn.Dense(4096, { activation: 'relu' }), new nn.Dropout(0.5),
-    new nn.Dense(4096, { activation: 'relu' }), new nn.Dropout(0.5),
-    new nn.Dense(10),
-  );
+  // The model: the article's AlexNet for one-channel 224×224 images and 10 classes (examples/networks.js).
+  const net = alexnet();
 
   // Each layer's output shape for one 224×224 image, as the article prints them.
   net.initialize(init.Xavier(), device);

@@ -25,23 +25,16 @@ const flags = parseFlags({
   },
 });
 
-const { nn, init, Trainer, data, random, schedule, tryGpu, parseDevice, fit } = require('node-cudnn');
+const { init, Trainer, data, random, schedule, tryGpu, parseDevice, fit } = require('node-cudnn');
+const { lenetModern } = require('./networks');
 
 async function main() {
   const device = flags.device ? parseDevice(flags.device) : tryGpu();
   random.seed(flags.seed);
 
   // Two convolution blocks of two 3×3 convolutions each (batch norm, ReLU), pooling after each,
-  // then a dense layer with dropout.
-  const block = (channels) => [
-    new nn.Conv2D(channels, 3, { padding: 1, useBias: false }), new nn.BatchNorm(), new nn.Activation('relu'),
-    new nn.Conv2D(channels, 3, { padding: 1, useBias: false }), new nn.BatchNorm(), new nn.Activation('relu'),
-    new nn.MaxPool2D(2, 2),
-  ];
-  const net = new nn.Sequential();
-  net.add(...block(16), ...block(32),
-    new nn.Dense(128), new nn.BatchNorm(), new nn.Activation('relu'), new nn.Dropout(0.3),
-    new nn.Dense(10));
+  // then a dense layer with dropout (examples/networks.js).
+  const net = lenetModern();
   net.initialize(init.MSRAPrelu({ factorType: 'in', slope: 0 }), device);
   console.log(net.summary([1, 1, 28, 28]).text);
 

@@ -33,8 +33,9 @@ const flags = parseFlags({
 });
 
 const {
-  nn, init, Trainer, data, random, tryGpu, parseDevice, fit, Tensor, formatShape,
+  init, Trainer, data, random, tryGpu, parseDevice, fit, Tensor, formatShape,
 } = require('node-cudnn');
+const { lenet } = require('./networks');
 
 // The sigmoid network leaves chance after ~300 steps; a run shorter than this ends near it (two
 // epochs of the full data, 470 steps, ended at test accuracy 0.58 in the README's quick start).
@@ -44,18 +45,8 @@ async function main() {
   const device = flags.device ? parseDevice(flags.device) : tryGpu();
   if (flags.seed !== undefined) random.seed(flags.seed);
 
-  // The model: the article's LeNet, layer for layer.
-  const net = new nn.Sequential();
-  net.add(
-    new nn.Conv2D(6, 5, { activation: 'sigmoid' }),
-    new nn.MaxPool2D(2, 2),
-    new nn.Conv2D(16, 5, { activation: 'sigmoid' }),
-    new nn.MaxPool2D(2, 2),
-    // Dense flattens (batch, channels, height, width) into (batch, channels * height * width).
-    new nn.Dense(120, { activation: 'sigmoid' }),
-    new nn.Dense(84, { activation: 'sigmoid' }),
-    new nn.Dense(10),
-  );
+  // The model: the article's LeNet, layer for layer (examples/networks.js).
+  const net = lenet();
 
   // Each layer's output shape for one 28×28 image, as the article prints them.
   net.initialize(init.Xavier(), device);

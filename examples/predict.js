@@ -42,39 +42,9 @@ const flags = parseFlags({
   },
 });
 
-const { nn, init, data, models, Tensor, tryGpu, parseDevice } = require('node-cudnn');
+const { init, data, models, Tensor, tryGpu, parseDevice } = require('node-cudnn');
+const { lenet, lenetModern, alexnet } = require('./networks');
 
-// The training examples' networks, as they build them.
-function lenet() {
-  const net = new nn.Sequential();
-  net.add(new nn.Conv2D(6, 5, { activation: 'sigmoid' }), new nn.MaxPool2D(2, 2),
-    new nn.Conv2D(16, 5, { activation: 'sigmoid' }), new nn.MaxPool2D(2, 2),
-    new nn.Dense(120, { activation: 'sigmoid' }), new nn.Dense(84, { activation: 'sigmoid' }), new nn.Dense(10));
-  return net;
-}
-
-function lenetModern() {
-  const block = (channels) => [
-    new nn.Conv2D(channels, 3, { padding: 1, useBias: false }), new nn.BatchNorm(), new nn.Activation('relu'),
-    new nn.Conv2D(channels, 3, { padding: 1, useBias: false }), new nn.BatchNorm(), new nn.Activation('relu'),
-    new nn.MaxPool2D(2, 2),
-  ];
-  const net = new nn.Sequential();
-  net.add(...block(16), ...block(32),
-    new nn.Dense(128), new nn.BatchNorm(), new nn.Activation('relu'), new nn.Dropout(0.3), new nn.Dense(10));
-  return net;
-}
-
-function alexnet() {
-  const net = new nn.Sequential();
-  net.add(new nn.Conv2D(96, 11, { strides: 4, activation: 'relu' }), new nn.MaxPool2D(3, 2),
-    new nn.Conv2D(256, 5, { padding: 2, activation: 'relu' }), new nn.MaxPool2D(3, 2),
-    new nn.Conv2D(384, 3, { padding: 1, activation: 'relu' }), new nn.Conv2D(384, 3, { padding: 1, activation: 'relu' }),
-    new nn.Conv2D(256, 3, { padding: 1, activation: 'relu' }), new nn.MaxPool2D(3, 2),
-    new nn.Dense(4096, { activation: 'relu' }), new nn.Dropout(0.5), new nn.Dense(4096, { activation: 'relu' }),
-    new nn.Dropout(0.5), new nn.Dense(10));
-  return net;
-}
 
 // The parameter names in a safetensors file (8 bytes: the header's length, little-endian; then the
 // header, JSON), and whether it is a checkpoint (whose optimizer state is left out of the names).
