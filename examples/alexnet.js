@@ -25,8 +25,9 @@ const flags = parseFlags({
 });
 
 const {
-  init, autograd, loss, Trainer, data, random, tryGpu, parseDevice, fit, Tensor, formatShape,
+  init, autograd, loss, Trainer, data, random, tryGpu, parseDevice, Tensor, formatShape,
 } = require('node-cudnn');
+const { fitAndSave, runMain } = require('./train');
 const { alexnet } = require('./networks');
 const { reportCpuEstimate } = require('./cpu-estimate');
 
@@ -73,16 +74,7 @@ async function main() {
   }
 
   // Training as the article's train_ch6; a checkpoint after every epoch and on Ctrl-C (--resume).
-  const { interrupted } = await fit(net, trainIter, testIter, {
-    epochs: flags.epochs, trainer, checkpoint: flags.checkpoint, resume: flags.resume, plot: flags.plot,
-  });
-  if (!interrupted && flags.save) {
-    net.saveParameters(flags.save);
-    console.log(`parameters saved to ${flags.save}`);
-  }
+  await fitAndSave(net, trainIter, testIter, trainer, flags);
 }
 
-main().catch((err) => {
-  console.error(err.message);
-  process.exit(1);
-});
+runMain(main);

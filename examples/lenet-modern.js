@@ -25,7 +25,8 @@ const flags = parseFlags({
   },
 });
 
-const { init, Trainer, data, random, schedule, tryGpu, parseDevice, fit } = require('node-cudnn');
+const { init, Trainer, data, random, schedule, tryGpu, parseDevice } = require('node-cudnn');
+const { fitAndSave, runMain } = require('./train');
 const { lenetModern } = require('./networks');
 
 async function main() {
@@ -52,16 +53,7 @@ async function main() {
     new schedule.CosineLR(flags.epochs * stepsPerEpoch, 0)), 'step');
 
   console.log(`training on ${device}`);
-  const { interrupted } = await fit(net, trainIter, testIter, {
-    epochs: flags.epochs, trainer, checkpoint: flags.checkpoint, resume: flags.resume, plot: flags.plot,
-  });
-  if (!interrupted && flags.save) {
-    net.saveParameters(flags.save);
-    console.log(`parameters saved to ${flags.save}`);
-  }
+  await fitAndSave(net, trainIter, testIter, trainer, flags);
 }
 
-main().catch((err) => {
-  console.error(err.message);
-  process.exit(1);
-});
+runMain(main);

@@ -33,8 +33,9 @@ const flags = parseFlags({
 });
 
 const {
-  init, Trainer, data, random, tryGpu, parseDevice, fit, Tensor, formatShape,
+  init, Trainer, data, random, tryGpu, parseDevice, Tensor, formatShape,
 } = require('node-cudnn');
+const { fitAndSave, runMain } = require('./train');
 const { lenet } = require('./networks');
 
 // The sigmoid network leaves chance after ~300 steps; a run shorter than this ends near it (two
@@ -74,16 +75,7 @@ async function main() {
       '(accuracy 0.10, chance) for its first ~300 steps; for a quick demo train on all the data (no --limit) ' +
       'for 2 epochs or more, or run examples/lenet-modern.js (ReLU), which learns from its first steps');
   }
-  const { interrupted } = await fit(net, trainIter, testIter, {
-    epochs: flags.epochs, trainer, checkpoint: flags.checkpoint, resume: flags.resume, plot: flags.plot,
-  });
-  if (!interrupted && flags.save) {
-    net.saveParameters(flags.save);
-    console.log(`parameters saved to ${flags.save}`);
-  }
+  await fitAndSave(net, trainIter, testIter, trainer, flags);
 }
 
-main().catch((err) => {
-  console.error(err.message);
-  process.exit(1);
-});
+runMain(main);

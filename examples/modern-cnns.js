@@ -52,8 +52,9 @@ const lr = flags.lr ?? book.lr;
 const resize = flags.resize ?? book.resize;
 
 const {
-  models, init, autograd, loss, Trainer, data, random, tryGpu, parseDevice, fit, Tensor, formatShape,
+  models, init, autograd, loss, Trainer, data, random, tryGpu, parseDevice, Tensor, formatShape,
 } = require('node-cudnn');
+const { fitAndSave, runMain } = require('./train');
 const { reportCpuEstimate } = require('./cpu-estimate');
 
 async function main() {
@@ -107,16 +108,7 @@ async function main() {
 
   // The book's train_ch6: progress bar, one line per epoch, curves at the end; a checkpoint after
   // every epoch and on Ctrl-C with --checkpoint (continue with --resume).
-  const { interrupted } = await fit(net, trainIter, testIter, {
-    epochs: flags.epochs, trainer, checkpoint: flags.checkpoint, resume: flags.resume, plot: flags.plot,
-  });
-  if (!interrupted && flags.save) {
-    net.saveParameters(flags.save);
-    console.log(`parameters saved to ${flags.save}`);
-  }
+  await fitAndSave(net, trainIter, testIter, trainer, flags);
 }
 
-main().catch((err) => {
-  console.error(err.message);
-  process.exit(1);
-});
+runMain(main);

@@ -44,6 +44,7 @@ const flags = parseFlags({
 
 const { init, data, models, Tensor, tryGpu, parseDevice } = require('node-cudnn');
 const { lenet, lenetModern, alexnet } = require('./networks');
+const { runMain } = require('./train');
 
 
 // The parameter names in a safetensors file (8 bytes: the header's length, little-endian; then the
@@ -149,7 +150,4 @@ async function main() {
   }
 }
 
-main().catch((err) => {
-  console.error(err.message);
-  process.exit(1);
-});
+runMain(main);
