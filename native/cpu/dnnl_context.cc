@@ -137,21 +137,17 @@ void Execute(const CachedPrimitive& entry, std::initializer_list<std::pair<int, 
     if (ptr == nullptr) continue;  // an optional argument left out
     const dnnl::memory::desc& chosen = entry.chosen.at(arg);
     auto output = entry.outputs.find(arg);
-    if (entry.anyLayout) {
-      // as they are
-    } else if (output == entry.outputs.end()) {  // an input: as it is when already in the chosen layout
-      const std::optional<dnnl::memory::desc> layout = LayoutOf(ptr);
-      if (layout && *layout == chosen) {
+    if (!entry.anyLayout) {  // (element-wise primitives take their arguments as they are)
+      const bool input = output == entry.outputs.end();
+      const std::optional<dnnl::memory::desc> layout = input ? LayoutOf(ptr) : std::nullopt;
+      // An input already in the chosen layout, or an output kept in it, goes in as it is.
+      if ((input && layout == chosen) || (!input && output->second == OutputLayout::Keep)) {
         run.emplace(arg, Wrap(chosen, ptr));
+        if (!input) kept.emplace_back(ptr, &chosen);
         continue;
       }
-      if (layout) MakePlain(ptr);
-    } else if (output->second == OutputLayout::Keep) {
-      run.emplace(arg, Wrap(chosen, ptr));
-      kept.emplace_back(ptr, &chosen);
-      continue;
-    } else {
-      ForgetLayout(ptr);
+      if (input) MakePlain(ptr);  // from another layout: plain, then reordered as declared
+      else ForgetLayout(ptr);     // written plain below
     }
     dnnl::memory user = Wrap(entry.plain.at(arg), ptr);
     auto bridge = entry.bridges.find(arg);
